@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "paydesk",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "paydesk", targets: ["paydesk"]),
+        .executable(name: "paydesk-bench", targets: ["paydesk-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // System libraries: a missing one names the Debian package that provides it.
+        .systemLibrary(name: "CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+
+        .target(
+            name: "PaydeskCore",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .executableTarget(
+            name: "paydesk",
+            dependencies: [
+                "PaydeskCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "paydesk-bench",
+            dependencies: [
+                "PaydeskCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "PaydeskCoreTests",
+            dependencies: ["PaydeskCore", "paydesk"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file's bytes as they were when read: read once with `pread`, never changed.
+/// (Not `mmap`: another system truncating the file would then crash us with SIGBUS.)
+final class FileBytes: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>
+    let count: Int
+    /// Device and inode of what was read, to tell a compaction (a new file) from an append.
+    let device: UInt64
+    let inode: UInt64
+
+    private init(base: UnsafeMutablePointer<UInt8>, count: Int, device: UInt64, inode: UInt64) {
+        self.base = base
+        self.count = count
+        self.device = device
+        self.inode = inode
+    }
+
+    deinit { base.deallocate() }
+
+    static let empty = FileBytes(base: .allocate(capacity: 1), count: 0, device: 0, inode: 0)
+
+    /// The whole file, or `empty` if it does not exist yet.
+    static func read(path: String) throws -> FileBytes {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return empty }
+            throw PaydeskError.io("cannot open \(path): \(systemMessage())")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot stat \(path): \(systemMessage())") }
+        let size = Int(info.st_size)
+        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
+        var done = 0
+        while done < size {
+            let n = pread(fd, base + done, size - done, off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                base.deallocate()
+                throw PaydeskError.io("cannot read \(path): \(systemMessage())")
+            }
+            if n == 0 { break }   // shrank under us: keep what we have
+            done += n
+        }
+        return FileBytes(base: base, count: done, device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+}
+
+/// The text of the current `errno`.
+func systemMessage(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
+}

@@ -1,0 +1,231 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The latest version of one record and where its line is.
+public struct StoredRecord<Key: Sendable>: Sendable {
+    public let key: Key
+    public let time: Timestamp
+    /// Index into the kind's `states`, as the line says it.
+    public let state: UInt8
+    public fileprivate(set) var lineNumber: Int
+    let offset: Int
+    let length: Int
+}
+
+/// A problem with one line of a store or import file: reported, counted, skipped.
+public struct LineProblem: Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let line: Int
+    public let column: Int?
+    public let message: String
+
+    public var description: String {
+        "\(path):\(line)\(column.map { ":\($0)" } ?? ""): \(message)"
+    }
+}
+
+/// One store file, read and indexed: the latest version of every record (a line is an upsert,
+/// the last one for a key wins), and every line that could not be read, with its number.
+/// Reading never writes: a bad line stays in the file exactly as it was.
+public final class StoreSnapshot<Kind: RecordKind>: Sendable {
+    public let path: String
+    /// The latest version of each record, in the order each key first appeared.
+    public let records: [StoredRecord<Kind.Key>]
+    /// The first `maxProblemsKept` bad lines, in file order. `problemCount` counts them all.
+    public let problems: [LineProblem]
+    public let problemCount: Int
+    /// Lines read, records and bad and blank ones alike.
+    public let lineCount: Int
+    /// Bytes up to the end of the last complete line: where the next append's record will start.
+    public let completeLength: Int
+    let bytes: FileBytes
+    private let slots: [Kind.Key: Int]
+
+    public static var maxProblemsKept: Int { 10_000 }
+
+    /// Reads and indexes `path`. A missing file is an empty store.
+    public static func load(path: String) throws -> StoreSnapshot<Kind> {
+        try Kind.loadStore(path: path)
+    }
+
+    /// Only for the kinds' `loadStore`, which call it with a concrete kind so the optimizer specializes the hot loop.
+    convenience init(path: String) throws {
+        self.init(path: path, bytes: try FileBytes.read(path: path))
+    }
+
+    init(path: String, bytes: FileBytes) {
+        self.path = path
+        self.bytes = bytes
+        let data = UnsafeBufferPointer(start: bytes.base, count: bytes.count)
+
+        // Only complete lines are records; what follows the last newline is a write still in progress, or torn by a crash.
+        var end = data.count
+        while end > 0, data[end - 1] != 0x0A { end -= 1 }
+        completeLength = end
+
+        let chunks = Self.scanInParallel(data, upTo: end, path: path)
+        var slots = [Kind.Key: Int](minimumCapacity: chunks.reduce(0) { $0 + $1.records.count })
+        var records: [StoredRecord<Kind.Key>] = []
+        records.reserveCapacity(slots.capacity)
+        var problems: [LineProblem] = []
+        var problemCount = 0
+        var lineBase = 0
+        for chunk in chunks {
+            for var record in chunk.records {
+                record.lineNumber += lineBase
+                let next = records.count
+                var isNew = false
+                let slot = Self.slot(&slots[record.key, default: -1], next: next, isNew: &isNew)
+                if isNew { records.append(record) } else { records[slot] = record }
+            }
+            for p in chunk.problems where problems.count < Self.maxProblemsKept {
+                problems.append(LineProblem(path: path, line: p.line + lineBase, column: p.column, message: p.message))
+            }
+            problemCount += chunk.problemCount
+            lineBase += chunk.lineCount
+        }
+        if data[end..<data.count].contains(where: { !Self.isWhitespace($0) }) {
+            problemCount += 1
+            if problems.count < Self.maxProblemsKept {
+                problems.append(LineProblem(path: path, line: lineBase + 1, column: nil, message:
+                    "the last line has no newline at its end (a write still in progress, or cut short by a crash); skipped until it is complete"))
+            }
+            lineBase += 1
+        }
+        self.records = records
+        self.slots = slots
+        self.problems = problems
+        self.problemCount = problemCount
+        self.lineCount = lineBase
+    }
+
+    @inline(__always)
+    private static func slot(_ value: inout Int, next: Int, isNew: inout Bool) -> Int {
+        if value < 0 { value = next; isNew = true }
+        return value
+    }
+
+    private struct Chunk: Sendable {
+        var records: [StoredRecord<Kind.Key>] = []
+        var problems: [(line: Int, column: Int?, message: String)] = []
+        var problemCount = 0
+        var lineCount = 0
+    }
+
+    /// Splits at line boundaries and scans the pieces on all cores; line numbers are fixed up by the caller.
+    private static func scanInParallel(_ data: UnsafeBufferPointer<UInt8>, upTo end: Int, path: String) -> [Chunk] {
+        let pieces = end < 1 << 20 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 16)
+        var bounds = [0]
+        for k in 1..<max(pieces, 1) {
+            var cut = max(end * k / pieces, bounds.last!)
+            while cut < end, data[cut - 1] != 0x0A { cut += 1 }
+            bounds.append(cut)
+        }
+        bounds.append(end)
+        let results = ResultSlots<Chunk>(count: pieces)
+        nonisolated(unsafe) let shared = data   // read-only while the workers run
+        let cuts = bounds
+        DispatchQueue.concurrentPerform(iterations: pieces) { k in
+            results[k] = scan(shared, from: cuts[k], to: cuts[k + 1])
+        }
+        return results.values
+    }
+
+    private static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Chunk {
+        FieldMatcher.with(Kind.fields) { scan(data, from: start, to: end, matcher: $0) }
+    }
+
+    private static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, matcher: FieldMatcher) -> Chunk {
+        var chunk = Chunk()
+        chunk.records.reserveCapacity((end - start) / 160)
+        let base = data.baseAddress!
+        var lineStart = start
+        while lineStart < end {
+            let newline = UnsafeRawPointer(base + lineStart).withMemoryRebound(to: UInt8.self, capacity: 1) { p in
+                memchr(p, 0x0A, end - lineStart)
+            }
+            let lineEnd = newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
+            chunk.lineCount += 1
+            let length = lineEnd - lineStart
+            if !isBlank(base + lineStart, length) {
+                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher) {
+                case .success(let s):
+                    chunk.records.append(StoredRecord(key: s.key, time: s.time, state: s.state,
+                                                      lineNumber: chunk.lineCount, offset: lineStart, length: length))
+                case .failure(let e):
+                    chunk.problemCount += 1
+                    if chunk.problems.count < maxProblemsKept {
+                        chunk.problems.append((chunk.lineCount, e.column, e.message))
+                    }
+                }
+            }
+            lineStart = lineEnd + 1
+        }
+        return chunk
+    }
+
+    @inline(__always) static func isWhitespace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+
+    private static func isBlank(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        for k in 0..<n where !isWhitespace(p[k]) { return false }
+        return true
+    }
+
+    // MARK: Reading records
+
+    public func record(for key: Kind.Key) -> StoredRecord<Kind.Key>? {
+        slots[key].map { records[$0] }
+    }
+
+    /// The record's line exactly as stored, without its newline and surrounding blanks.
+    public func lineBytes(of record: StoredRecord<Kind.Key>) -> UnsafeBufferPointer<UInt8> {
+        var start = record.offset, end = record.offset + record.length
+        while start < end, Self.isWhitespace(bytes.base[start]) { start += 1 }
+        while end > start, Self.isWhitespace(bytes.base[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(start: bytes.base + start, count: end - start)
+    }
+
+    /// Every field of the record, unknown ones included, in the order of its line.
+    public func fields(of record: StoredRecord<Kind.Key>) -> [(String, JSONValue)] {
+        guard case .object(let members)? = try? JSONValue.parse(lineBytes(of: record)) else { return [] }
+        return members
+    }
+
+    /// The state name that counts now (a session past its lifetime is `expired`, whatever its line says).
+    public func effectiveState(of record: StoredRecord<Kind.Key>, now: Timestamp) -> String {
+        Kind.states[Int(Kind.effectiveState(record.state, time: record.time, now: now))]
+    }
+
+    /// Open sessions, pending payouts: the records an operator can still act on.
+    public func isActionable(_ record: StoredRecord<Kind.Key>, now: Timestamp) -> Bool {
+        Kind.effectiveState(record.state, time: record.time, now: now) == 0
+    }
+}
+
+extension RecordKind {
+    /// By default the state that counts is the line's own.
+    public static func effectiveState(_ state: UInt8, time: Timestamp, now: Timestamp) -> UInt8 { state }
+}
+
+extension SessionKind {
+    /// An open session past its lifetime is expired: showing it as cancellable would mislead.
+    public static func effectiveState(_ state: UInt8, time: Timestamp, now: Timestamp) -> UInt8 {
+        state == 0 && time + lifetimeSeconds <= now ? 2 : state
+    }
+}
+
+/// Results written by concurrent workers, each to its own slot.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+    var values: [Value] { lock.withLock { storage.map { $0! } } }
+}

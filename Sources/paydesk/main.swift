@@ -1,0 +1,2 @@
+import PaydeskCore
+print("hi")
