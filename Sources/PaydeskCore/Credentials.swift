@@ -1,0 +1,70 @@
+import Foundation
+
+/// A secret value. It prints as a mask, so no log line, message or `print` can leak it by accident;
+/// only `reveal()`, called where the value goes on the wire, gives the text.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    private let value: String
+    public init(_ value: String) { self.value = value }
+    public func reveal() -> String { value }
+    public var description: String { "********" }
+    public var debugDescription: String { "********" }
+}
+
+/// What `paydesk profiles` says of one credential: never its value.
+public enum CredentialStatus: Sendable, Equatable, CustomStringConvertible {
+    case present
+    case missing(String)
+    case refused(String)
+
+    public var description: String {
+        switch self {
+        case .present: "present"
+        case .missing(let why): "missing (\(why))"
+        case .refused(let why): "refused (\(why))"
+        }
+    }
+}
+
+/// Reads credentials from where a profile says they are.
+public struct Credentials: Sendable {
+    public let environment: [String: String]
+
+    public init(environment: [String: String]) { self.environment = environment }
+
+    /// The value, or a config error saying how to provide it. A secret file readable by others is refused.
+    public func value(of source: CredentialSource, named name: String) throws -> Secret {
+        switch source {
+        case .inline(let value):
+            return Secret(value)
+        case .environment(let variable):
+            guard let value = environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+                throw PaydeskError.config("\(name) is not set: export \(variable), or name a file with \(name)_file in config.toml")
+            }
+            return Secret(value)
+        case .file(let path):
+            try FilePermissions.requirePrivate(path, what: "\(name) file")
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw PaydeskError.config("cannot read \(name) file \(path)")
+            }
+            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !value.isEmpty else { throw PaydeskError.config("\(name) file \(path) is empty") }
+            return Secret(value)
+        }
+    }
+
+    public func status(of source: CredentialSource, named name: String) -> CredentialStatus {
+        do {
+            _ = try value(of: source, named: name)
+            return .present
+        } catch let error as PaydeskError {
+            switch source {
+            case .environment(let variable) where environment[variable]?.isEmpty ?? true:
+                return .missing("set $\(variable)")
+            default:
+                return .refused(error.description)
+            }
+        } catch {
+            return .refused("\(error)")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// An open store file holding its `flock`. Every writer of a store (paydesk and, we ask, the other systems)
+/// takes the exclusive lock for each append; compaction takes it to swap the file.
+final class LockedFile {
+    let fd: Int32
+    let path: String
+
+    private init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }   // closing releases the lock
+
+    enum Wait {
+        /// Fail at once if another process holds the lock.
+        case no
+        /// Retry for up to this many seconds.
+        case upTo(Double)
+    }
+
+    /// Opens (creating if asked) and locks `path`. If the file was replaced while we waited for the lock
+    /// (a compaction renamed a new file into place), it reopens, so we never write into the replaced file.
+    static func open(_ path: String, create: Bool, wait: Wait) throws -> LockedFile {
+        let deadline = Date().addingTimeInterval({ if case .upTo(let s) = wait { s } else { 0 } }())
+        while true {
+            let fd = Foundation.open(path, (create ? O_RDWR | O_CREAT : O_RDWR) | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                let code = errno
+                if code == ENOENT, !create { throw PaydeskError.failed("\(path) does not exist") }
+                throw PaydeskError.io("cannot open \(path): \(systemMessage(code))")
+            }
+            let file = LockedFile(fd: fd, path: path)
+            while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let code = errno
+                guard code == EWOULDBLOCK || code == EINTR else { throw PaydeskError.io("cannot lock \(path): \(systemMessage(code))") }
+                guard Date() < deadline else {
+                    throw PaydeskError.failed("\(path) is locked by another process (a paydesk or another system writing to it); try again in a moment")
+                }
+                usleep(5_000)
+            }
+            if file.isStillAtPath { return file }
+            // Replaced under us: drop this descriptor (and its lock) and open the new file.
+        }
+    }
+
+    /// Whether `path` still names the file we hold.
+    var isStillAtPath: Bool {
+        var mine = stat(), current = stat()
+        return fstat(fd, &mine) == 0 && stat(path, &current) == 0 && mine.st_ino == current.st_ino && mine.st_dev == current.st_dev
+    }
+
+    var size: Int {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// Writes all of `bytes` at the end of the file and syncs it to disk. On failure the file is cut back
+    /// to its old length, so a failed append leaves no half line behind.
+    func appendAndSync(_ bytes: [UInt8]) throws {
+        let before = size
+        var done = 0
+        let failure: Int32? = bytes.withUnsafeBytes { raw in
+            while done < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(before + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += n
+            }
+            return fsync(fd) == 0 ? nil : errno
+        }
+        if let code = failure {
+            _ = ftruncate(fd, off_t(before))
+            _ = fsync(fd)
+            throw PaydeskError.io("cannot write to \(path): \(systemMessage(code)); nothing was added")
+        }
+    }
+
+    /// The last byte of the file, if any.
+    var lastByte: UInt8? {
+        let n = size
+        guard n > 0 else { return nil }
+        var byte: UInt8 = 0
+        return pread(fd, &byte, 1, off_t(n - 1)) == 1 ? byte : nil
+    }
+}
+
+/// Makes the folder (and its parents) private to the user, as it holds customer data.
+func makePrivateDirectory(_ path: String) throws {
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+        throw PaydeskError.io("cannot create folder \(path): \(error.localizedDescription)")
+    }
+}
+
+/// Makes a rename or a new file in `directory` survive a crash.
+func syncDirectory(_ directory: String) {
+    let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 {
+        fsync(fd)
+        close(fd)
+    }
+}

@@ -1,0 +1,22 @@
+/// Amounts are integers in minor units; how many of those make a major unit depends on the currency.
+public enum Money {
+    /// ISO 4217 currencies whose minor unit is not the usual hundredth.
+    static let exponents: [String: Int] = [
+        "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0, "RWF": 0,
+        "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+        "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3, "CLF": 4, "UYW": 4,
+    ]
+
+    /// `12.34 EUR`, `1234 JPY`, `-0.05 GBP`; without a currency, the minor units as they are.
+    public static func format(minorUnits: Int64, currency: String?) -> String {
+        guard let currency else { return String(minorUnits) }
+        let exponent = exponents[currency] ?? 2
+        guard exponent > 0 else { return "\(minorUnits) \(currency)" }
+        let magnitude = minorUnits.magnitude
+        var divisor: UInt64 = 1
+        for _ in 0..<exponent { divisor *= 10 }
+        let fraction = String(magnitude % divisor)
+        let padded = String(repeating: "0", count: exponent - fraction.count) + fraction
+        return "\(minorUnits < 0 ? "-" : "")\(magnitude / divisor).\(padded) \(currency)"
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import TOMLKit
+
+/// `config.toml`, checked whole when read: a typo in a key, a secret written inline, an `http://` URL to a
+/// remote host or a TEST profile aimed at a production gateway is refused with the fix, never half-applied.
+public struct PaydeskConfig: Sendable {
+    public let paths: PaydeskPaths
+    /// The file the profiles came from, or nil for the built-in TEST and PROD.
+    public let file: String?
+    /// Sorted by name.
+    public let profiles: [Profile]
+    public let defaultProfile: String
+    public let theme: String
+    /// Who the audit trail says acted: `operator` in the config, else $USER.
+    public let operatorName: String
+
+    static let topLevelKeys: Set = ["default_profile", "theme", "operator", "profiles"]
+    static let profileKeys: Set = [
+        "production", "read_only", "theme", "xpay_url", "xpay_api_key_env", "xpay_api_key_file",
+        "praxis_url", "praxis_merchant_id", "praxis_application_key", "praxis_secret_env", "praxis_secret_file", "praxis_version",
+    ]
+    /// Keys that would put a secret in the file itself.
+    static let inlineSecretKeys = ["xpay_api_key": "xpay_api_key", "praxis_secret": "praxis_secret",
+                                   "api_key": "xpay_api_key", "secret": "praxis_secret"]
+
+    public static func load(paths: PaydeskPaths, environment: [String: String]) throws -> PaydeskConfig {
+        let operatorName = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LOGNAME"] ?? "unknown"
+        let path = paths.configFile
+        guard FileManager.default.fileExists(atPath: path) else {
+            return PaydeskConfig(paths: paths, file: nil, profiles: Profile.builtIn, defaultProfile: "TEST",
+                                 theme: "default", operatorName: operatorName)
+        }
+        try FilePermissions.requirePrivate(path, what: "config file")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PaydeskError.config("cannot read config file \(path)")
+        }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: String(decoding: data, as: UTF8.self))
+        } catch let error as TOMLParseError {
+            throw PaydeskError.config("\(path):\(error.source.begin.line):\(error.source.begin.column): not valid TOML: \(error.description)")
+        }
+        return try parse(table, file: path, paths: paths, operatorName: operatorName)
+    }
+
+    static func parse(_ table: TOMLTable, file: String, paths: PaydeskPaths, operatorName: String) throws -> PaydeskConfig {
+        func fail(_ message: String) -> PaydeskError { .config("\(file): \(message)") }
+        try checkKeys(table, allowed: topLevelKeys, at: "", fail: fail)
+
+        guard let profilesTable = table["profiles"]?.table, !profilesTable.isEmpty else {
+            throw fail("no profiles: add at least one [profiles.NAME] table (see the README's config section)")
+        }
+        var profiles: [Profile] = []
+        for name in profilesTable.keys.sorted() {
+            guard Profile.isValidName(name) else {
+                throw fail("profile name \"\(name)\" must be letters, digits, '-' and '_' (it names a data folder)")
+            }
+            guard let p = profilesTable[name]?.table else { throw fail("profiles.\(name) must be a table: [profiles.\(name)]") }
+            profiles.append(try profile(name, p, fail: fail))
+        }
+
+        let names = profiles.map(\.name)
+        let defaultName: String
+        if let value = table["default_profile"] {
+            guard let name = value.string else { throw fail("default_profile must be a string") }
+            defaultName = name
+        } else if names.contains("TEST") {
+            defaultName = "TEST"
+        } else if names.count == 1 {
+            defaultName = names[0]
+        } else {
+            throw fail("default_profile is not set and there is no TEST profile: set default_profile to one of \(names.joined(separator: ", "))")
+        }
+        guard let defaultProfile = profiles.first(where: { $0.name == defaultName }) else {
+            throw fail("default_profile \"\(defaultName)\" is not a profile; the profiles are \(names.joined(separator: ", "))")
+        }
+        if defaultProfile.production {
+            throw fail("default_profile \"\(defaultName)\" is a production profile; production is reached only when named (--profile \(defaultName)). Make a non-production profile the default")
+        }
+        let theme = try optionalString(table, "theme", at: "", fail: fail) ?? "default"
+        let configuredOperator = try optionalString(table, "operator", at: "", fail: fail)
+        return PaydeskConfig(paths: paths, file: file, profiles: profiles, defaultProfile: defaultName,
+                             theme: theme, operatorName: configuredOperator ?? operatorName)
+    }
+
+    private static func profile(_ name: String, _ t: TOMLTable, fail: (String) -> PaydeskError) throws -> Profile {
+        let at = "profiles.\(name)."
+        for key in t.keys {
+            if let proper = inlineSecretKeys[key] {
+                throw fail("\(at)\(key): secrets are never written in config.toml. Put it in a file readable only by you "
+                    + "and name it with \(proper)_file, or name an environment variable with \(proper)_env")
+            }
+        }
+        try checkKeys(t, allowed: profileKeys, at: at, fail: fail)
+        func bool(_ key: String) throws -> Bool {
+            guard let value = t[key] else { return false }
+            guard let b = value.bool else { throw fail("\(at)\(key) must be true or false") }
+            return b
+        }
+        func string(_ key: String) throws -> String? { try optionalString(t, key, at: at, fail: fail) }
+        func secret(_ key: String) throws -> CredentialSource? {
+            switch (try string(key + "_env"), try string(key + "_file")) {
+            case (let env?, nil): return .environment(env)
+            case (nil, let file?): return .file((file as NSString).expandingTildeInPath)
+            case (nil, nil): return nil
+            case (_?, _?): throw fail("\(at)\(key)_env and \(key)_file are both set: keep one")
+            }
+        }
+        let production = try bool("production")
+        let xpayURL = try string("xpay_url") ?? (production ? Profile.xpayProductionURL : Profile.xpaySandboxURL)
+        let praxisURL = try string("praxis_url") ?? (production ? Profile.praxisProductionURL : Profile.praxisSandboxURL)
+        for (key, url) in [("xpay_url", xpayURL), ("praxis_url", praxisURL)] {
+            if let problem = GatewayURL.problem(url) { throw fail("\(at)\(key): \(problem)") }
+            if !production, GatewayURL.isKnownProductionHost(url) {
+                throw fail("\(at)\(key) points at a production gateway but profile \(name) is not marked production = true. "
+                    + "Mark it production, or use the sandbox URL")
+            }
+        }
+        return Profile(
+            name: name, production: production, readOnly: try bool("read_only"),
+            xpayURL: GatewayURL.trimmed(xpayURL), praxisURL: GatewayURL.trimmed(praxisURL),
+            praxisVersion: try string("praxis_version") ?? "1.2", theme: try string("theme"),
+            xpayAPIKey: try secret("xpay_api_key"),
+            praxisMerchantID: try string("praxis_merchant_id").map { .inline($0) },
+            praxisApplicationKey: try string("praxis_application_key").map { .inline($0) },
+            praxisSecret: try secret("praxis_secret"))
+    }
+
+    private static func checkKeys(_ t: TOMLTable, allowed: Set<String>, at: String, fail: (String) -> PaydeskError) throws {
+        for key in t.keys where !allowed.contains(key) {
+            throw fail("unknown key \(at)\(key); the keys are \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    private static func optionalString(_ t: TOMLTable, _ key: String, at: String, fail: (String) -> PaydeskError) throws -> String? {
+        guard let value = t[key] else { return nil }
+        guard let s = value.string, !s.isEmpty else { throw fail("\(at)\(key) must be a non-empty string") }
+        return s
+    }
+
+    /// The profile named on the command line, or the default one.
+    public func profile(named name: String?) throws -> Profile {
+        let wanted = name ?? defaultProfile
+        if let p = profiles.first(where: { $0.name == wanted }) { return p }
+        let hint = profiles.first { $0.name.lowercased() == wanted.lowercased() }.map { " (did you mean \($0.name)?)" } ?? ""
+        let origin = file.map { "in \($0)" } ?? "built in (no config file at \(paths.configFile))"
+        throw PaydeskError.config("no profile named \"\(wanted)\"\(hint); the profiles \(origin) are \(profiles.map(\.name).joined(separator: ", "))")
+    }
+}

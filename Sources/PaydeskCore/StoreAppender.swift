@@ -1,0 +1,23 @@
+import Foundation
+
+/// Adds lines to a store file: under the lock, each ending with a newline, synced before returning.
+public enum StoreAppender {
+    /// Appends `lines` (each one JSON object, without its newline) all together or not at all.
+    public static func append(_ lines: [[UInt8]], to path: String, lockWait: Double = 10) throws {
+        guard !lines.isEmpty else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        let existed = FileManager.default.fileExists(atPath: path)
+        if !existed { try makePrivateDirectory(directory) }
+        let file = try LockedFile.open(path, create: true, wait: .upTo(lockWait))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(1) { $0 + $1.count + 1 })
+        // A torn last line (a crash mid-write) must not swallow our first record: end it first.
+        if let last = file.lastByte, last != 0x0A { bytes.append(0x0A) }
+        for line in lines {
+            bytes.append(contentsOf: line)
+            bytes.append(0x0A)
+        }
+        try file.appendAndSync(bytes)
+        if !existed { syncDirectory(directory) }
+    }
+}

@@ -1,0 +1,41 @@
+/// How many terminal cells text takes: wide East Asian characters and emoji take two, combining marks none.
+public func displayWidth(_ text: String) -> Int {
+    text.unicodeScalars.reduce(0) { $0 + cellWidth($1) }
+}
+
+public func cellWidth(_ scalar: Unicode.Scalar) -> Int {
+    let v = scalar.value
+    if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .format: return 0
+    default: break
+    }
+    if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+        || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+        || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
+        || (0x20000...0x3FFFD).contains(v) {
+        return 2
+    }
+    return 1
+}
+
+/// `text` cut to at most `width` cells, with an ellipsis when cut.
+public func truncated(_ text: String, toWidth width: Int) -> String {
+    guard displayWidth(text) > width else { return text }
+    guard width > 0 else { return "" }
+    var out = ""
+    var used = 0
+    for scalar in text.unicodeScalars {
+        let w = cellWidth(scalar)
+        if used + w > width - 1 { break }
+        out.unicodeScalars.append(scalar)
+        used += w
+    }
+    return out + "…"
+}
+
+/// `text` padded with spaces to `width` cells.
+public func padded(_ text: String, toWidth width: Int, alignRight: Bool = false) -> String {
+    let gap = String(repeating: " ", count: max(0, width - displayWidth(text)))
+    return alignRight ? gap + text : text + gap
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import PaydeskCore
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List open sessions or pending payouts (or every record with --all).",
+        discussion: """
+            Newest last: the oldest open session is the next to expire. Sessions count as expired 5 minutes after
+            created_at, whatever their line says. With --json, one JSON object per line: the record as stored,
+            and for sessions an added "effective_state".
+            """
+    )
+
+    @Argument(help: "sessions or payouts") var kind: StoreKindArgument
+    @Flag(help: "Every record, not only open sessions or pending payouts.") var all = false
+    @Option(help: ArgumentHelp("Only records with a field containing TEXT (any case).", valueName: "TEXT")) var filter: String?
+    @Flag(help: "One JSON object per line, for scripts.") var json = false
+    @OptionGroup var options: ProfileOptions
+
+    func run() throws {
+        let context = try options.context()
+        switch kind {
+        case .sessions: try list(SessionKind.self, context)
+        case .payouts: try list(PayoutKind.self, context)
+        }
+    }
+
+    private func list<Kind: ListedKind>(_ kind: Kind.Type, _ context: Context) throws {
+        let store = try StoreSnapshot<Kind>.load(path: context.storePath(kind))
+        reportProblems(store)
+        let now = Timestamp.now
+        let needle = filter.flatMap { $0.isEmpty ? nil : $0 }
+        var shown = store.records.filter { all || store.isActionable($0, now: now) }
+        if let needle {
+            let prefilter = Array(needle.lowercased().utf8)
+            shown = shown.filter { record in
+                // Most lines are rejected by a byte search; the few left are checked field by field.
+                containsIgnoringASCIICase(store.lineBytes(of: record), prefilter) && store.recordFields(of: record).matches(needle)
+            }
+        }
+        shown.sort { ($0.time, $0.key) < ($1.time, $1.key) }
+
+        if json {
+            for record in shown {
+                Kind.writeJSON(store.lineBytes(of: record), effectiveState: store.effectiveState(of: record, now: now))
+            }
+            return
+        }
+        var table = TextTable(Kind.headers, rightAligned: Kind.rightAligned)
+        for record in shown {
+            table.add(Kind.row(store.recordFields(of: record), record, effectiveState: store.effectiveState(of: record, now: now), now: now))
+        }
+        if !shown.isEmpty { table.printed() }
+        let what = all ? "\(Kind.noun)s" : "\(Kind.states[0]) \(Kind.noun)s"
+        Output.flush()
+        Output.error("\(context.profileLabel): \(shown.count) \(what)\(needle.map { " matching \"\($0)\"" } ?? "") of \(store.records.count) in \(store.path)")
+    }
+}
+
+/// What a kind shows in `paydesk list`.
+protocol ListedKind: RecordKind {
+    static var headers: [String] { get }
+    static var rightAligned: Set<Int> { get }
+    static func row(_ fields: RecordFields, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp) -> [String]
+    static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: String)
+}
+
+extension ListedKind {
+    static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: String) {
+        Output.bytes(line)
+        Output.line("")
+    }
+
+    static func others(_ fields: RecordFields) -> String {
+        fields.unknown(Self.self).map { "\($0.0)=\($0.1.displayText)" }.joined(separator: " ")
+    }
+}
+
+extension SessionKind: ListedKind {
+    static let headers = ["SESSION", "ORDER", "CUSTOMER", "AMOUNT", "CREATED", "AGE", "EXPIRES IN", "STATE", "OTHER FIELDS"]
+    static let rightAligned: Set<Int> = [3, 5, 6]
+
+    static func row(_ f: RecordFields, _ r: StoredRecord<String>, effectiveState: String, now: Timestamp) -> [String] {
+        let left = (r.time + lifetimeSeconds).milliseconds - now.milliseconds
+        return [r.key, f.text("order_id"), f.text("customer_id"), f.amountText, r.time.display,
+                compactDuration(milliseconds: now.milliseconds - r.time.milliseconds),
+                effectiveState == "open" ? compactDuration(milliseconds: left) : "-", effectiveState, others(f)]
+    }
+
+    /// The stored object with `"effective_state"` first: a session past its 5 minutes is expired whatever its line says.
+    static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: String) {
+        guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else { return }
+        let rest = UnsafeBufferPointer(rebasing: line[(brace + 1)...])
+        let isEmptyObject = rest.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "}")
+        Output.bytes(UnsafeBufferPointer(rebasing: line[...brace]))
+        var head = ""
+        JSONValue.writeString("effective_state", to: &head)
+        head += ":"
+        JSONValue.writeString(effectiveState, to: &head)
+        if !isEmptyObject { head += "," }
+        head.withUTF8 { Output.bytes($0) }
+        Output.bytes(rest)
+        Output.line("")
+    }
+}
+
+extension PayoutKind: ListedKind {
+    static let headers = ["TRACE ID", "ORDER", "CUSTOMER", "AMOUNT", "METHOD", "REQUESTED", "STATUS", "OTHER FIELDS"]
+    static let rightAligned: Set<Int> = [0, 3]
+
+    static func row(_ f: RecordFields, _ r: StoredRecord<Int64>, effectiveState: String, now: Timestamp) -> [String] {
+        [String(r.key), f.text("order_id"), f.text("customer_id"), f.amountText, f.text("payment_method"),
+         r.time.display, effectiveState, others(f)]
+    }
+}
+
+/// Whether `haystack` contains `needle` (already lower-case ASCII or UTF-8), ignoring ASCII case.
+func containsIgnoringASCIICase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty else { return true }
+    guard haystack.count >= needle.count else { return false }
+    @inline(__always) func lower(_ c: UInt8) -> UInt8 { c &- 65 < 26 ? c | 0x20 : c }
+    let first = needle[0]
+    outer: for start in 0...(haystack.count - needle.count) where lower(haystack[start]) == first {
+        for k in 1..<needle.count where lower(haystack[start + k]) != needle[k] { continue outer }
+        return true
+    }
+    return false
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import PaydeskCore
+
+/// The `paydesk` command. Exit status: 0 success, 1 the operation failed, 2 bad usage or configuration.
+struct Paydesk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paydesk",
+        abstract: "Back-office console: cancel open Nexi XPay Build sessions and pending Praxis payouts.",
+        discussion: """
+            Exit status: 0 success, 1 the operation failed, 2 bad usage or configuration.
+            Files: --home DIR (or PAYDESK_HOME=DIR) keeps config.toml, themes/ and data/<PROFILE>/ under DIR.
+            """,
+        subcommands: [ListCommand.self, ImportCommand.self, ProfilesCommand.self, StoreCommand.self]
+    )
+}
+
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try Paydesk.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Output.flush()
+        } catch {
+            Output.flush()
+            exit(report(error))
+        }
+    }
+
+    /// Says what went wrong on stderr and returns the exit status.
+    static func report(_ error: Error) -> Int32 {
+        if let error = error as? PaydeskError {
+            Output.error("paydesk: \(error)")
+            return error.exitCode
+        }
+        let code = Paydesk.exitCode(for: error)
+        let message = Paydesk.fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+            return 0
+        }
+        Output.error(message)
+        // ArgumentParser's usage errors exit 64; ours promise 2.
+        return code == .validationFailure ? 2 : code.rawValue
+    }
+}

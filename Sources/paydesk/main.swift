@@ -1,2 +1,0 @@
-import PaydeskCore
-print("hi")
