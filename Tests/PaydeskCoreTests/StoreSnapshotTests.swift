@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+@testable import PaydeskCore
+
+@Suite struct StoreSnapshotTests {
+    let dir = TemporaryDirectory()
+    let now = Timestamp.parseRFC3339("2026-11-21T10:00:00Z")!
+
+    private func payouts(_ lines: [String], trailingNewline: Bool = true) throws -> StoreSnapshot<PayoutKind> {
+        let path = dir.write("payouts.jsonl", lines.joined(separator: "\n") + (trailingNewline ? "\n" : ""))
+        return try StoreSnapshot<PayoutKind>.load(path: path)
+    }
+
+    @Test func aMissingFileIsAnEmptyStore() throws {
+        let store = try StoreSnapshot<PayoutKind>.load(path: dir.file("nothing-here.jsonl"))
+        #expect(store.records.isEmpty)
+        #expect(store.problemCount == 0)
+    }
+
+    @Test func theLastLineForAKeyWins() throws {
+        let store = try payouts([payoutLine(1), payoutLine(2), payoutLine(1, status: "approved"), payoutLine(3)])
+        #expect(store.records.map(\.key) == [1, 2, 3], "one record per key, in order of first appearance")
+        let one = try #require(store.record(for: 1))
+        #expect(PayoutKind.states[Int(one.state)] == "approved")
+        #expect(one.lineNumber == 3)
+        #expect(!store.isActionable(one, now: now))
+        #expect(store.isActionable(try #require(store.record(for: 2)), now: now), "status absent means pending")
+    }
+
+    @Test func unknownFieldsAreKeptInOrder() throws {
+        let store = try payouts([payoutLine(9, extra: #","risk":{"score":7},"channel":"app""#)])
+        let fields = store.recordFields(of: try #require(store.record(for: 9)))
+        #expect(fields.unknown(PayoutKind.self).map(\.0) == ["risk", "channel"])
+        #expect(fields["risk"] == .object([("score", .number("7"))]))
+        #expect(String(decoding: store.lineBytes(of: store.records[0]), as: UTF8.self) == payoutLine(9, extra: #","risk":{"score":7},"channel":"app""#))
+    }
+
+    @Test func nullOptionalFieldsCountAsAbsent() throws {
+        let store = try payouts([#"{"trace_id":4,"requested_at":"2026-11-21T09:00:00Z","status":null,"amount":null,"currency":null}"#])
+        #expect(store.problemCount == 0)
+        #expect(store.isActionable(try #require(store.record(for: 4)), now: now))
+    }
+
+    @Test(arguments: [
+        (#"{"requested_at":"2026-11-21T09:00:00Z"}"#, "trace_id is missing"),
+        (#"{"trace_id":"12","requested_at":"2026-11-21T09:00:00Z"}"#, "trace_id must be a positive whole number"),
+        (#"{"trace_id":0,"requested_at":"2026-11-21T09:00:00Z"}"#, "trace_id must be a positive whole number"),
+        (#"{"trace_id":1.5,"requested_at":"2026-11-21T09:00:00Z"}"#, "trace_id must be a positive whole number"),
+        (#"{"trace_id":1}"#, "requested_at is missing"),
+        (#"{"trace_id":1,"requested_at":"yesterday"}"#, "RFC 3339"),
+        (#"{"trace_id":1,"requested_at":1795253400}"#, "RFC 3339"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","amount":"12.50"}"#, "amount must be a whole number"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","amount":12.5}"#, "amount must be a whole number"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","amount":99999999999999999999}"#, "amount must be a whole number"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","currency":"eur"}"#, "ISO 4217"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","currency":"EURO"}"#, "ISO 4217"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","status":"processing"}"#, "status must be one of pending, cancelled, approved, rejected"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","status":0}"#, "status must be one of"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","customer_id":42}"#, "customer_id must be a string"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","trace_id":2}"#, "trace_id appears twice"),
+        (#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z""#, "not valid JSON"),
+        (#"not json at all"#, "not valid JSON"),
+    ])
+    func eachKindOfBadLineIsReportedWithItsLineNumberAndSkipped(_ bad: String, _ expected: String) throws {
+        let store = try payouts([payoutLine(100), bad, payoutLine(101)])
+        #expect(store.records.map(\.key) == [100, 101])
+        #expect(store.problemCount == 1)
+        let problem = try #require(store.problems.first)
+        #expect(problem.line == 2)
+        #expect(problem.path == dir.file("payouts.jsonl"))
+        #expect(problem.message.contains(expected), "\(problem.message)")
+        #expect(problem.description.hasPrefix(dir.file("payouts.jsonl") + ":2"))
+    }
+
+    @Test func badLinesAreCountedAndBlankLinesIgnored() throws {
+        let store = try payouts([payoutLine(1), "", "   ", "{", "[]", payoutLine(2), "{\"trace_id\":3}"])
+        #expect(store.records.count == 2)
+        #expect(store.problemCount == 3)
+        #expect(store.problems.map(\.line) == [4, 5, 7])
+        #expect(store.lineCount == 7)
+    }
+
+    @Test func aTornLastLineIsNotARecord() throws {
+        // A crash mid-append leaves a line without its newline; even when it happens to parse, it is not trusted.
+        let store = try payouts([payoutLine(1), payoutLine(2, status: "cancelled")], trailingNewline: false)
+        #expect(store.records.count == 1)
+        #expect(store.isActionable(try #require(store.record(for: 1)), now: now))
+        #expect(store.record(for: 2) == nil)
+        #expect(store.problemCount == 1)
+        #expect(store.problems.first?.line == 2)
+        #expect(store.problems.first?.message.contains("no newline") == true)
+        #expect(store.completeLength == payoutLine(1).utf8.count + 1)
+    }
+
+    @Test func readingNeverChangesTheFile() throws {
+        let text = [payoutLine(1), "garbage", payoutLine(1, status: "approved"), "{\"trace_id\":"].joined(separator: "\n")
+        let path = dir.write("payouts.jsonl", text)
+        let before = try FileManager.default.attributesOfItem(atPath: path)
+        _ = try StoreSnapshot<PayoutKind>.load(path: path)
+        let after = try FileManager.default.attributesOfItem(atPath: path)
+        #expect(dir.read("payouts.jsonl") == text)
+        #expect(before[.modificationDate] as? Date == after[.modificationDate] as? Date)
+        #expect(before[.systemFileNumber] as? Int == after[.systemFileNumber] as? Int)
+    }
+
+    @Test func sessionsExpireFiveMinutesAfterCreationWhateverTheLineSays() throws {
+        let lines = [
+            sessionLine("fresh", createdSecondsAgo: 10, now: now),
+            sessionLine("almost", createdSecondsAgo: 299, now: now, state: "open"),
+            sessionLine("exactly", createdSecondsAgo: 300, now: now, state: "open"),
+            sessionLine("old", createdSecondsAgo: 3600, now: now, state: "open"),
+            sessionLine("paid", createdSecondsAgo: 10, now: now, state: "paid"),
+        ]
+        let store = try StoreSnapshot<SessionKind>.load(path: dir.write("sessions.jsonl", lines.joined(separator: "\n") + "\n"))
+        let open = store.records.filter { store.isActionable($0, now: now) }.map(\.key)
+        #expect(open == ["fresh", "almost"])
+        #expect(store.effectiveState(of: try #require(store.record(for: "old")), now: now) == "expired")
+        #expect(store.effectiveState(of: try #require(store.record(for: "paid")), now: now) == "paid")
+        // The same store, a minute later: "almost" has expired too.
+        #expect(!store.isActionable(try #require(store.record(for: "almost")), now: now + 60))
+    }
+
+    @Test(arguments: [
+        (#"{"created_at":"2026-11-21T09:00:00Z"}"#, "session_id is missing"),
+        (#"{"session_id":"","created_at":"2026-11-21T09:00:00Z"}"#, "session_id must be non-empty"),
+        (#"{"session_id":17,"created_at":"2026-11-21T09:00:00Z"}"#, "session_id must be a string"),
+        (#"{"session_id":"s","created_at":"2026-11-21T09:00:00Z","state":"closed"}"#, "state must be one of open, cancelled, expired, paid"),
+        (#"{"session_id":"s","created_at":"2026-11-21T09:00:00Z","description":["a"]}"#, "description must be a string"),
+    ])
+    func badSessionLines(_ bad: String, _ expected: String) throws {
+        let store = try StoreSnapshot<SessionKind>.load(path: dir.write("sessions.jsonl", bad + "\n"))
+        #expect(store.records.isEmpty)
+        #expect(store.problems.first?.message.contains(expected) == true, "\(store.problems.first?.message ?? "no problem")")
+    }
+
+    @Test func aLargeFileScannedOnAllCoresGivesTheSameAnswerAsOneLineAtATime() throws {
+        // Over a megabyte, so the loader splits it; upserts and bad lines straddle the pieces.
+        var lines: [String] = []
+        var expectedState: [Int64: String] = [:]
+        var badLines: [Int] = []
+        for i in 0..<12_000 {
+            let trace = Int64(i % 7_000 + 1)
+            if i % 997 == 0 {
+                lines.append("{broken line \(i)")
+                badLines.append(i + 1)
+                continue
+            }
+            let status = ["pending", "approved", "cancelled"][i % 3]
+            lines.append(payoutLine(trace, status: status))
+            expectedState[trace] = status
+        }
+        let store = try payouts(lines)
+        #expect(store.lineCount == lines.count)
+        #expect(store.records.count == expectedState.count)
+        #expect(store.problems.map(\.line) == badLines)
+        for record in store.records {
+            #expect(PayoutKind.states[Int(record.state)] == expectedState[record.key])
+        }
+        // Line numbers point at the winning line.
+        let record = try #require(store.record(for: 1))
+        #expect(lines[record.lineNumber - 1] == String(decoding: store.lineBytes(of: record), as: UTF8.self))
+    }
+
+    @Test func keepsTheFirstProblemsInDetailButCountsThemAll() throws {
+        let limit = StoreSnapshot<PayoutKind>.maxProblemsKept
+        let store = try payouts(Array(repeating: "x", count: limit + 5))
+        #expect(store.problemCount == limit + 5)
+        #expect(store.problems.count == limit)
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import Testing
+@testable import PaydeskCore
+
+@Suite struct StoreAppenderTests {
+    let dir = TemporaryDirectory()
+
+    private func bytes(_ lines: [String]) -> [[UInt8]] { lines.map { Array($0.utf8) } }
+
+    @Test func createsAPrivateFileInAPrivateFolderAndEndsEveryLine() throws {
+        let path = dir.file("data/TEST/payouts.jsonl")
+        try StoreAppender.append(bytes([payoutLine(1), payoutLine(2)]), to: path)
+        #expect(dir.read("data/TEST/payouts.jsonl") == payoutLine(1) + "\n" + payoutLine(2) + "\n")
+        let file = try FileManager.default.attributesOfItem(atPath: path)
+        let folder = try FileManager.default.attributesOfItem(atPath: dir.file("data/TEST"))
+        #expect((file[.posixPermissions] as? Int) == 0o600)
+        #expect((folder[.posixPermissions] as? Int) == 0o700)
+    }
+
+    @Test func aTornLastLineDoesNotSwallowTheNextRecord() throws {
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + #"{"trace_id":2,"requ"#)
+        try StoreAppender.append(bytes([payoutLine(3)]), to: path)
+        let store = try StoreSnapshot<PayoutKind>.load(path: path)
+        #expect(store.records.map(\.key) == [1, 3])
+        #expect(store.problemCount == 1, "the torn fragment stays, reported as a bad line")
+        #expect(store.problems.first?.line == 2)
+        #expect(dir.read("payouts.jsonl").hasPrefix(payoutLine(1) + "\n" + #"{"trace_id":2,"requ"# + "\n"))
+    }
+
+    @Test func concurrentAppendersUnderTheLockNeverInterleave() async throws {
+        let path = dir.file("payouts.jsonl")
+        let writers = 8, batches = 25, perBatch = 20
+        // A long line makes a torn or interleaved write visible as a bad line.
+        let padding = String(repeating: "x", count: 3000)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    for b in 0..<batches {
+                        let lines = (0..<perBatch).map { k in
+                            payoutLine(Int64(w * 100_000 + b * 1000 + k + 1), extra: #","pad":"\#(padding)""#)
+                        }
+                        try StoreAppender.append(lines.map { Array($0.utf8) }, to: path)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let store = try StoreSnapshot<PayoutKind>.load(path: path)
+        #expect(store.problemCount == 0)
+        #expect(store.records.count == writers * batches * perBatch)
+        #expect(store.lineCount == writers * batches * perBatch)
+    }
+
+    @Test func aWriterThatHoldsTheLockMakesAppendsWaitNotInterleave() throws {
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n")
+        let holder = try LockedFile.open(path, create: false, wait: .no)
+        #expect(throws: PaydeskError.self) { try StoreAppender.append(bytes([payoutLine(2)]), to: path, lockWait: 0.2) }
+        do {
+            try StoreAppender.append(bytes([payoutLine(2)]), to: path, lockWait: 0.2)
+        } catch {
+            #expect("\(error)".contains("locked by another process"))
+        }
+        _ = holder
+        #expect(dir.read("payouts.jsonl") == payoutLine(1) + "\n", "nothing was written while the lock was held")
+    }
+
+    @Test func anAppendWaitingOnACompactedFileGoesToTheNewFile() throws {
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
+        // Hold the lock as compaction does, swap the file, and release: the waiting append must follow the name.
+        let holder = try LockedFile.open(path, create: false, wait: .no)
+        let appended = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var appendError: Error?
+        Thread.detachNewThread {
+            do { try StoreAppender.append([Array(payoutLine(2).utf8)], to: path, lockWait: 5) } catch { appendError = error }
+            appended.signal()
+        }
+        // Swap the file only once the appender has it open and is waiting for the lock.
+        let deadline = Date().addingTimeInterval(5)
+        while openDescriptors(to: path) < 2, Date() < deadline { usleep(2_000) }
+        #expect(openDescriptors(to: path) == 2)
+        let replacement = dir.write("payouts.new", payoutLine(1, status: "approved") + "\n")
+        #expect(rename(replacement, path) == 0)
+        _ = consume holder   // releases the lock
+        #expect(appended.wait(timeout: .now() + 5) == .success)
+        #expect(appendError == nil)
+        let store = try StoreSnapshot<PayoutKind>.load(path: path)
+        #expect(store.records.map(\.key) == [1, 2])
+    }
+
+    @Test func aFailedAppendLeavesNoHalfLine() throws {
+        // /dev/full fails every write with ENOSPC, like a full disk.
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        do {
+            try StoreAppender.append(bytes([payoutLine(1)]), to: "/dev/full")
+            Issue.record("an append to a full device reported success")
+        } catch let error as PaydeskError {
+            #expect(error.description.contains("nothing was added"))
+            #expect(error.exitCode == 1)
+        }
+    }
+}
+
+/// How many of this process's descriptors are open on `path` (Linux's /proc).
+private func openDescriptors(to path: String) -> Int {
+    let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == path }.count
+}
+
+@Suite struct StoreCompactorTests {
+    let dir = TemporaryDirectory()
+
+    @Test func keepsTheLatestOfEveryRecordAndTheOldFileBesideIt() throws {
+        let original = [payoutLine(1), payoutLine(2), "a bad line", payoutLine(1, status: "approved"), payoutLine(3),
+                        payoutLine(2, status: "cancelled", extra: #","note":"by phone""#)].joined(separator: "\n") + "\n"
+        let path = dir.write("payouts.jsonl", original)
+        let before = try StoreSnapshot<PayoutKind>.load(path: path)
+
+        let report = try StoreCompactor.compact(PayoutKind.self, path: path)
+
+        let after = try StoreSnapshot<PayoutKind>.load(path: path)
+        #expect(after.problemCount == 0)
+        #expect(after.lineCount == 3)
+        #expect(Set(after.records.map(\.key)) == Set(before.records.map(\.key)))
+        for record in before.records {
+            let compacted = try #require(after.record(for: record.key))
+            #expect(Array(after.lineBytes(of: compacted)) == Array(before.lineBytes(of: record)), "record \(record.key) kept its latest line exactly")
+        }
+        #expect(report.records == 3)
+        #expect(report.linesBefore == 6)
+        #expect(report.badLinesLeft == 1)
+        let kept = try #require(report.keptOldFile)
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == original, "the old file is kept whole, bad line included")
+        #expect(kept.hasPrefix(path + "."))
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 2, "no temporary file is left behind")
+    }
+
+    @Test func keepsEveryOldFileWhenRunTwice() throws {
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
+        let first = try StoreCompactor.compact(PayoutKind.self, path: path)
+        try StoreAppender.append([Array(payoutLine(2).utf8)], to: path)
+        let second = try StoreCompactor.compact(PayoutKind.self, path: path)
+        #expect(first.keptOldFile != second.keptOldFile)
+        #expect(FileManager.default.fileExists(atPath: first.keptOldFile!))
+        #expect(FileManager.default.fileExists(atPath: second.keptOldFile!))
+        #expect(try StoreSnapshot<PayoutKind>.load(path: path).records.count == 2)
+    }
+
+    @Test func refusesWhileAnotherProcessHoldsTheLock() throws {
+        let text = payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n"
+        let path = dir.write("payouts.jsonl", text)
+        let holder = try LockedFile.open(path, create: false, wait: .no)
+        #expect(throws: PaydeskError.self) { try StoreCompactor.compact(PayoutKind.self, path: path) }
+        withExtendedLifetime(holder) {}
+        #expect(dir.read("payouts.jsonl") == text)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["payouts.jsonl"])
+    }
+
+    @Test func aMissingFileHasNothingToCompact() throws {
+        let report = try StoreCompactor.compact(SessionKind.self, path: dir.file("sessions.jsonl"))
+        #expect(report.keptOldFile == nil)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("sessions.jsonl")))
+    }
+}
+
+@Suite struct ImporterTests {
+    let dir = TemporaryDirectory()
+
+    @Test func importsEveryValidJSONLine() throws {
+        let file = dir.write("in.jsonl", "\u{FEFF}" + payoutLine(1) + "\r\n\n" + payoutLine(2, extra: #","x":1"#) + "\r\n" + payoutLine(3))
+        let prepared = try Importer.prepare(PayoutKind.self, file: file, format: .jsonl)
+        #expect(prepared.problems.isEmpty)
+        #expect(prepared.lines.map { String(decoding: $0, as: UTF8.self) } == [payoutLine(1), payoutLine(2, extra: #","x":1"#), payoutLine(3)])
+    }
+
+    @Test func listsEveryBadRecordWithItsLineNumber() throws {
+        let file = dir.write("in.jsonl", [payoutLine(1), "{", payoutLine(2), #"{"trace_id":-4,"requested_at":"2026-11-21T09:00:00Z"}"#, #"{"trace_id":5}"#].joined(separator: "\n"))
+        let prepared = try Importer.prepare(PayoutKind.self, file: file, format: .jsonl)
+        #expect(prepared.problems.map(\.line) == [2, 4, 5])
+        #expect(prepared.problems.allSatisfy { $0.path == file })
+    }
+
+    @Test func readsCSVWithAHeaderOfTheStoresFieldNames() throws {
+        let csv = [
+            "trace_id,requested_at,amount,currency,customer_id,status,note",
+            #"12,2026-11-21T09:00:00Z,1250,EUR,"Rossi, Mario",pending,"said ""call me""""#,
+            "13,2026-11-21T09:05:00Z,,,C-2,,\"two\nlines\"",
+            "",
+        ].joined(separator: "\r\n")
+        let prepared = try Importer.prepare(PayoutKind.self, file: dir.write("in.csv", csv), format: .csv)
+        #expect(prepared.problems.isEmpty, "\(prepared.problems)")
+        let first = try JSONValue.parse(prepared.lines[0])
+        #expect(first["trace_id"] == .number("12"))
+        #expect(first["amount"] == .number("1250"))
+        #expect(first["customer_id"] == .string("Rossi, Mario"))
+        #expect(first["note"] == .string("said \"call me\""))
+        let second = try JSONValue.parse(prepared.lines[1])
+        #expect(second["amount"] == nil, "an empty cell is an absent field")
+        #expect(second["note"] == .string("two\nlines"))
+    }
+
+    @Test(arguments: [
+        ("requested_at,amount\n2026-11-21T09:00:00Z,5\n", 1, "must name trace_id"),
+        ("trace_id,requested_at,trace_id\n1,2026-11-21T09:00:00Z,1\n", 1, "names trace_id twice"),
+        ("trace_id,requested_at\n1,2026-11-21T09:00:00Z,extra\n", 2, "has 3 fields but the header has 2"),
+        ("trace_id,requested_at,amount\n1,2026-11-21T09:00:00Z,12.50\n", 2, "amount must be a whole number"),
+        ("trace_id,requested_at\nabc,2026-11-21T09:00:00Z\n", 2, "trace_id must be a positive whole number"),
+        ("trace_id,requested_at\n1,\"2026-11-21T09:00:00Z\n", 2, "not closed"),
+        ("trace_id,requested_at\n1,2026\"x\n", 2, "quote inside an unquoted field"),
+    ])
+    func reportsBadCSV(_ csv: String, _ line: Int, _ expected: String) throws {
+        let prepared = try Importer.prepare(PayoutKind.self, file: dir.write("in.csv", csv), format: .csv)
+        let problem = try #require(prepared.problems.first)
+        #expect(problem.line == line)
+        #expect(problem.message.contains(expected), "\(problem.message)")
+    }
+
+    @Test func guessesTheFormatFromTheName() {
+        #expect(Importer.Format.guess(path: "x.CSV") == .csv)
+        #expect(Importer.Format.guess(path: "x.jsonl") == .jsonl)
+        #expect(Importer.Format.guess(path: "x") == .jsonl)
+    }
+}
