@@ -10,6 +10,11 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
     public var debugDescription: String { "********" }
 }
 
+extension Secret: CustomReflectable {
+    /// `dump()` and anything else that reflects shows no children, so no value.
+    public var customMirror: Mirror { Mirror(self, children: []) }
+}
+
 /// What `paydesk profiles` says of one credential: never its value.
 public enum CredentialStatus: Sendable, Equatable, CustomStringConvertible {
     case present
@@ -58,7 +63,7 @@ public struct Credentials: Sendable {
             return .present
         } catch let error as PaydeskError {
             switch source {
-            case .environment(let variable) where environment[variable]?.isEmpty ?? true:
+            case .environment(let variable) where (environment[variable] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
                 return .missing("set $\(variable)")
             default:
                 return .refused(error.description)

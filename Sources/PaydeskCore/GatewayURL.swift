@@ -6,7 +6,8 @@ public enum GatewayURL {
     public static func problem(_ text: String) -> String? {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               let host = components.host, !host.isEmpty else {
-            return "\"\(text)\" is not a URL such as https://host/path"
+            // Not echoed: a malformed URL may still carry a password.
+            return "not a URL such as https://host/path"
         }
         if components.user != nil || components.password != nil {
             return "a URL must not carry a user or password; credentials go in their own keys"
@@ -20,7 +21,7 @@ public enum GatewayURL {
 
     /// 127.0.0.0/8, ::1 and localhost. Names are compared whole: `127.0.0.1.example.com` is not loopback.
     public static func isLoopback(_ host: String) -> Bool {
-        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let h = canonicalHost(host)
         if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
         let parts = h.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { p in
@@ -31,7 +32,14 @@ public enum GatewayURL {
     static let productionHosts: Set = ["xpay.nexigroup.com", "gw.praxisgate.com"]
 
     public static func isKnownProductionHost(_ text: String) -> Bool {
-        URLComponents(string: text)?.host.map { productionHosts.contains($0.lowercased()) } ?? false
+        URLComponents(string: text)?.host.map { productionHosts.contains(canonicalHost($0)) } ?? false
+    }
+
+    /// Lower-case, without IPv6 brackets or the trailing dot DNS ignores (`xpay.nexigroup.com.` is production too).
+    private static func canonicalHost(_ host: String) -> String {
+        var h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        while h.hasSuffix(".") { h.removeLast() }
+        return h
     }
 
     /// Without a trailing slash, so paths append cleanly.

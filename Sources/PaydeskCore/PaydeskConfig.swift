@@ -24,7 +24,7 @@ public struct PaydeskConfig: Sendable {
                                    "api_key": "xpay_api_key", "secret": "praxis_secret"]
 
     public static func load(paths: PaydeskPaths, environment: [String: String]) throws -> PaydeskConfig {
-        let operatorName = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LOGNAME"] ?? "unknown"
+        let operatorName = [environment["USER"], environment["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? "unknown"
         let path = paths.configFile
         guard FileManager.default.fileExists(atPath: path) else {
             return PaydeskConfig(paths: paths, file: nil, profiles: Profile.builtIn, defaultProfile: "TEST",
@@ -40,10 +40,11 @@ public struct PaydeskConfig: Sendable {
         } catch let error as TOMLParseError {
             throw PaydeskError.config("\(path):\(error.source.begin.line):\(error.source.begin.column): not valid TOML: \(error.description)")
         }
-        return try parse(table, file: path, paths: paths, operatorName: operatorName)
+        return try parse(table, file: path, paths: paths, operatorName: operatorName, environment: environment)
     }
 
-    static func parse(_ table: TOMLTable, file: String, paths: PaydeskPaths, operatorName: String) throws -> PaydeskConfig {
+    static func parse(_ table: TOMLTable, file: String, paths: PaydeskPaths, operatorName: String,
+                      environment: [String: String]) throws -> PaydeskConfig {
         func fail(_ message: String) -> PaydeskError { .config("\(file): \(message)") }
         try checkKeys(table, allowed: topLevelKeys, at: "", fail: fail)
 
@@ -56,7 +57,15 @@ public struct PaydeskConfig: Sendable {
                 throw fail("profile name \"\(name)\" must be letters, digits, '-' and '_' (it names a data folder)")
             }
             guard let p = profilesTable[name]?.table else { throw fail("profiles.\(name) must be a table: [profiles.\(name)]") }
-            profiles.append(try profile(name, p, fail: fail))
+            profiles.append(try profile(name, p, environment: environment, fail: fail))
+        }
+        // Two profiles must never share credentials by accident, nor a data folder on a case-blind file system.
+        for (k, a) in profiles.enumerated() {
+            for b in profiles[(k + 1)...] where a.name.lowercased() == b.name.lowercased()
+                || Profile.environmentPrefix(a.name) == Profile.environmentPrefix(b.name) {
+                throw fail("profiles \(a.name) and \(b.name) differ only in case or punctuation, so they would share "
+                    + "credentials (\(Profile.environmentPrefix(a.name))*) or a data folder: rename one")
+            }
         }
 
         let names = profiles.map(\.name)
@@ -83,7 +92,8 @@ public struct PaydeskConfig: Sendable {
                              theme: theme, operatorName: configuredOperator ?? operatorName)
     }
 
-    private static func profile(_ name: String, _ t: TOMLTable, fail: (String) -> PaydeskError) throws -> Profile {
+    private static func profile(_ name: String, _ t: TOMLTable, environment: [String: String],
+                                fail: (String) -> PaydeskError) throws -> Profile {
         let at = "profiles.\(name)."
         for key in t.keys {
             if let proper = inlineSecretKeys[key] {
@@ -101,7 +111,7 @@ public struct PaydeskConfig: Sendable {
         func secret(_ key: String) throws -> CredentialSource? {
             switch (try string(key + "_env"), try string(key + "_file")) {
             case (let env?, nil): return .environment(env)
-            case (nil, let file?): return .file((file as NSString).expandingTildeInPath)
+            case (nil, let file?): return .file(expandingTilde(file, environment: environment))
             case (nil, nil): return nil
             case (_?, _?): throw fail("\(at)\(key)_env and \(key)_file are both set: keep one")
             }

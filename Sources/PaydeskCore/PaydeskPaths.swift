@@ -23,9 +23,10 @@ public struct PaydeskPaths: Sendable, Equatable {
     public static func resolve(home: String?, environment: [String: String],
                                currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> PaydeskPaths {
         func absolute(_ path: String) -> String {
-            let expanded = (path as NSString).expandingTildeInPath
+            let expanded = expandingTilde(path, environment: environment)
             return expanded.hasPrefix("/") ? expanded : currentDirectory + "/" + expanded
         }
+        if home?.isEmpty == true { throw PaydeskError.usage("--home needs a folder") }
         if let dir = home ?? environment["PAYDESK_HOME"].flatMap({ $0.isEmpty ? nil : $0 }) {
             let root = (absolute(dir) as NSString).standardizingPath
             return PaydeskPaths(configDirectory: root, dataRoot: root + "/data")
@@ -41,4 +42,10 @@ public struct PaydeskPaths: Sendable, Equatable {
         return PaydeskPaths(configDirectory: try xdg("XDG_CONFIG_HOME", ".config") + "/paydesk",
                             dataRoot: try xdg("XDG_DATA_HOME", ".local/share") + "/paydesk")
     }
+}
+
+/// `~/x` with the HOME paydesk was given (not the user database's, which tests and `sudo -E` would not expect).
+func expandingTilde(_ path: String, environment: [String: String]) -> String {
+    guard path == "~" || path.hasPrefix("~/"), let home = environment["HOME"], home.hasPrefix("/") else { return path }
+    return home + path.dropFirst()
 }

@@ -27,24 +27,24 @@ public protocol RecordKind: Sendable {
 /// One known field of a store line and the type its value must have.
 /// Its byte tables live for the whole run, outside reference counting: the loader reads them for
 /// every member of a million lines, and retaining arrays there cost a fifth of the load time.
+/// It holds no reference-counted value at all, so copying one is free.
 public struct FieldSpec: @unchecked Sendable {
     public enum ValueType: Sendable, Equatable {
         case text, integer, timestamp, currency
         /// One of `choices`.
         case choice
     }
-    public let name: String
     public let type: ValueType
     public let required: Bool
-    public let choices: [String]
     let nameBytes: UnsafeBufferPointer<UInt8>
     let choiceBytes: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
 
+    public var name: String { String(decoding: nameBytes, as: UTF8.self) }
+    public var choices: [String] { choiceBytes.map { String(decoding: $0, as: UTF8.self) } }
+
     public init(_ name: String, _ type: ValueType, required: Bool = false, choices: [String] = []) {
-        self.name = name
         self.type = type
         self.required = required
-        self.choices = choices
         nameBytes = Self.permanent(Array(name.utf8))
         choiceBytes = Self.permanent(choices.map { Self.permanent(Array($0.utf8)) })
     }

@@ -12,8 +12,8 @@ final class StoreGenerator {
             let trace = 1_000_000 + (updateOf ?? index)
             let status = updateOf == nil ? pick(["pending", "pending", "pending", "pending", "pending", "pending", "approved", "approved", "rejected", "cancelled"])
                                          : pick(["approved", "cancelled", "rejected"])
-            let at = Timestamp(milliseconds: 1_795_000_000_000 + Int64(updateOf ?? index) * 1_537)
-            return #"{"trace_id":\#(trace),"requested_at":"\#(at.rfc3339)","order_id":"O-\#(pad(trace, 8))","amount":\#(random.next() % 500_000 + 100),"currency":"\#(pick(["EUR", "EUR", "GBP", "USD", "JPY"]))","customer_id":"C-\#(pad(Int(random.next() % 10_000_000), 7))","payment_method":"\#(pick(["bank_transfer", "visa", "mastercard", "skrill"]))","status":"\#(status)","source":"crm"}"#
+            let at = Timestamp(milliseconds: 1_795_000_000_000 + Int64(updateOf ?? index) * 2_000)
+            return #"{"trace_id":\#(trace),"requested_at":"\#(at.rfc3339.prefix(19))Z","order_id":"O-\#(trace)","amount":\#(random.next() % 500_000 + 100),"currency":"\#(pick(["EUR", "EUR", "GBP", "USD", "JPY"]))","customer_id":"C-\#(pad(Int(random.next() % 10_000_000), 7))","payment_method":"\#(pick(["sepa", "visa", "mastercard", "skrill"]))","status":"\#(status)","src":"crm"}"#
         }
     }
 

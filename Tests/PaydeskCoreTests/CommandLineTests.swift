@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+@testable import PaydeskCore
+
+/// The real `paydesk` binary, run as a user or a script would.
+@Suite struct CommandLineTests {
+    let home = TemporaryDirectory("paydesk-home")
+
+    private func paydesk(_ arguments: [String], _ environment: [String: String] = [:]) throws -> CommandResult {
+        try runPaydesk(arguments + ["--home", home.path], environment: environment)
+    }
+
+    private func importPayouts(_ lines: [String], profile: String = "TEST") throws -> CommandResult {
+        let file = home.write("import-\(UUID().uuidString).jsonl", lines.joined(separator: "\n") + "\n")
+        return try paydesk(["import", "payouts", file, "--profile", profile])
+    }
+
+    @Test func listsOnlyPendingPayoutsByDefaultOldestFirst() throws {
+        let imported = try importPayouts([
+            payoutLine(2, at: "2026-11-21T09:05:00Z"), payoutLine(1, at: "2026-11-21T09:00:00Z"),
+            payoutLine(3, status: "approved"), payoutLine(4, extra: #","channel":"app""#),
+        ])
+        #expect(imported.status == 0)
+        #expect(imported.stdout.contains("TEST: appended 4 payouts"))
+
+        let list = try paydesk(["list", "payouts", "--json"])
+        #expect(list.status == 0)
+        let keys = list.stdout.split(separator: "\n").map { try? JSONValue.parse(String($0))["trace_id"] }
+        #expect(keys == [.number("1"), .number("4"), .number("2")])
+        #expect(list.stdout.contains(payoutLine(4, extra: #","channel":"app""#)), "JSON output is the stored record, unknown fields included")
+
+        let all = try paydesk(["list", "payouts", "--all", "--json"])
+        #expect(all.stdout.split(separator: "\n").count == 4)
+
+        let table = try paydesk(["list", "payouts"])
+        #expect(table.stdout.hasPrefix("TRACE ID"))
+        #expect(table.stdout.contains("12.50 EUR"))
+        #expect(table.stdout.contains("channel=app"), "unknown fields are shown")
+        #expect(table.stderr.contains("TEST: 3 pending payouts of 4"))
+    }
+
+    @Test func filtersOnAnyFieldIgnoringCase() throws {
+        _ = try importPayouts([payoutLine(1, extra: #","note":"Mario ROSSI""#), payoutLine(2), payoutLine(3, extra: #","note":"rossini""#)])
+        let found = try paydesk(["list", "payouts", "--filter", "rossi", "--json"])
+        #expect(found.stdout.split(separator: "\n").count == 2)
+        let byKeyName = try paydesk(["list", "payouts", "--filter", "payment_method", "--json"])
+        #expect(byKeyName.stdout.isEmpty, "field names are not values")
+    }
+
+    @Test func sessionsJSONSaysWhetherEachIsStillOpen() throws {
+        let now = Timestamp.now
+        let file = home.write("s.jsonl", [sessionLine("live", createdSecondsAgo: 30, now: now), sessionLine("dead", createdSecondsAgo: 900, now: now)].joined(separator: "\n"))
+        #expect(try paydesk(["import", "sessions", file]).status == 0)
+        let open = try paydesk(["list", "sessions", "--json"])
+        #expect(open.stdout.split(separator: "\n").count == 1)
+        let live = try JSONValue.parse(String(open.stdout.split(separator: "\n")[0]))
+        #expect(live["session_id"] == .string("live"))
+        #expect(live["effective_state"] == .string("open"))
+        let all = try paydesk(["list", "sessions", "--all", "--json"]).stdout.split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        #expect(all.first { $0["session_id"] == .string("dead") }?["effective_state"] == .string("expired"))
+        let table = try paydesk(["list", "sessions"])
+        #expect(table.stdout.contains("EXPIRES IN"))
+    }
+
+    @Test func badStoreLinesAreReportedButTheListStillWorks() throws {
+        home.write("data/TEST/payouts.jsonl", payoutLine(1) + "\n{oops\n" + payoutLine(2) + "\n" + #"{"trace_id":3"#)
+        let list = try paydesk(["list", "payouts", "--json"])
+        #expect(list.status == 0)
+        #expect(list.stdout.split(separator: "\n").count == 2)
+        #expect(list.stderr.contains("payouts.jsonl:2"))
+        #expect(list.stderr.contains("payouts.jsonl:4"))
+        #expect(list.stderr.contains("2 bad lines skipped"))
+        let check = try paydesk(["store", "check", "payouts"])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("payouts.jsonl:2:2: not valid JSON"))
+    }
+
+    @Test func importIsAllOrNothing() throws {
+        #expect(try importPayouts([payoutLine(1)]).status == 0)
+        let before = home.read("data/TEST/payouts.jsonl")
+        let failed = try importPayouts([payoutLine(2), "{", payoutLine(3), #"{"trace_id":4,"requested_at":"soon"}"#])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains(":2:"))
+        #expect(failed.stderr.contains(":4:"))
+        #expect(failed.stderr.contains("nothing was imported: 2 bad records of 4"))
+        #expect(home.read("data/TEST/payouts.jsonl") == before)
+    }
+
+    @Test func importsCSV() throws {
+        let file = home.write("p.csv", "trace_id,requested_at,amount,currency\n7,2026-11-21T09:00:00Z,100,JPY\n")
+        let result = try paydesk(["import", "payouts", file, "--json"])
+        #expect(result.status == 0)
+        #expect(try JSONValue.parse(result.stdout.trimmingCharacters(in: .newlines))["appended"] == .number("1"))
+        #expect(try paydesk(["list", "payouts"]).stdout.contains("100 JPY"))
+    }
+
+    @Test func concurrentImportsFromSeveralProcessesAllLand() async throws {
+        let processes = 6, perProcess = 300
+        let files = (0..<processes).map { p in
+            home.write("batch\(p).jsonl", (0..<perProcess).map { payoutLine(Int64(p * 10_000 + $0 + 1)) }.joined(separator: "\n"))
+        }
+        let statuses = try await withThrowingTaskGroup(of: Int32.self) { group in
+            for file in files { group.addTask { try runPaydesk(["import", "payouts", file, "--home", home.path]).status } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 0, count: processes))
+        let store = try StoreSnapshot<PayoutKind>.load(path: home.file("data/TEST/payouts.jsonl"))
+        #expect(store.problemCount == 0)
+        #expect(store.records.count == processes * perProcess)
+    }
+
+    @Test func eachProfileKeepsItsOwnData() throws {
+        #expect(try importPayouts([payoutLine(1)], profile: "TEST").status == 0)
+        #expect(try paydesk(["list", "payouts", "--profile", "PROD", "--json"]).stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: home.file("data/PROD/payouts.jsonl")))
+        let prod = try paydesk(["list", "payouts", "--profile", "PROD"])
+        #expect(prod.stderr.contains("PROD (PRODUCTION)"))
+    }
+
+    @Test func compactsAndRefusesWhileLocked() throws {
+        _ = try importPayouts([payoutLine(1), payoutLine(1, status: "approved"), payoutLine(2)])
+        let path = home.file("data/TEST/payouts.jsonl")
+        do {
+            let holder = try LockedFile.open(path, create: false, wait: .no)
+            let refused = try paydesk(["store", "compact", "payouts"])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("locked by another process"))
+            withExtendedLifetime(holder) {}
+        }
+        let done = try paydesk(["store", "compact", "payouts"])
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(done.stdout.contains("3 lines -> 2 records"))
+        #expect(home.read("data/TEST/payouts.jsonl").split(separator: "\n").count == 2)
+    }
+
+    @Test(arguments: [
+        (["list"], "Missing expected argument"),
+        (["list", "refunds"], "is invalid for '<kind>'"),
+        (["list", "payouts", "--profile", "STAGING"], "no profile named \"STAGING\""),
+        (["import", "payouts", "x.jsonl", "--format", "xml"], "is invalid for '--format"),
+        (["frobnicate"], "Error:"),
+    ])
+    func badUsageExitsTwoWithAMessage(_ arguments: [String], _ expected: String) throws {
+        let result = try paydesk(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func aBrokenConfigExitsTwoAndNamesTheFile() throws {
+        home.write("config.toml", "[profiles.TEST\nproduction = false\n")
+        let result = try paydesk(["list", "payouts"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(home.file("config.toml") + ":1:"))
+    }
+
+    @Test func helpExitsZero() throws {
+        for command in [["--help"], ["list", "--help"], ["import", "--help"], ["profiles", "--help"], ["store", "compact", "--help"]] {
+            let result = try paydesk(command)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("USAGE"))
+        }
+    }
+
+    @Test func profilesSaysWhichCredentialsArePresentNeverTheirValues() throws {
+        let secretFile = home.write("praxis.secret", "file-secret-5b1e\n", mode: 0o600)
+        home.write("config.toml", """
+            [profiles.TEST]
+            xpay_url = "http://127.0.0.1:9/api"
+            praxis_url = "http://127.0.0.1:9"
+            xpay_api_key_env = "MY_XPAY_KEY"
+            praxis_merchant_id = "merchant-1"
+            praxis_application_key = "app-1"
+            praxis_secret_file = "\(secretFile)"
+            """)
+        let environment = ["MY_XPAY_KEY": "env-secret-93ac"]
+        for arguments in [["profiles"], ["profiles", "--json"]] {
+            let result = try paydesk(arguments, environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            for secret in ["env-secret-93ac", "file-secret-5b1e"] {
+                #expect(!result.stdout.contains(secret))
+                #expect(!result.stderr.contains(secret))
+            }
+            #expect(result.stdout.contains("http://127.0.0.1:9"))
+        }
+        let json = try JSONValue.parse(try paydesk(["profiles", "--json"], environment).stdout.trimmingCharacters(in: .newlines))
+        #expect(json["credentials"]?["xpay_api_key"]?["present"] == .bool(true))
+        #expect(json["credentials"]?["praxis_secret"]?["present"] == .bool(true))
+        let without = try JSONValue.parse(try paydesk(["profiles", "--json"]).stdout.trimmingCharacters(in: .newlines))
+        #expect(without["credentials"]?["xpay_api_key"]?["present"] == .bool(false))
+
+        chmod(secretFile, 0o644)
+        let exposed = try paydesk(["profiles"], environment)
+        #expect(exposed.stdout.contains("chmod 600 \(secretFile)"))
+        #expect(!exposed.stdout.contains("file-secret-5b1e"))
+    }
+
+    @Test func aConfigReadableByOthersIsRefused() throws {
+        let config = home.write("config.toml", "[profiles.TEST]\n", mode: 0o644)
+        let result = try paydesk(["list", "payouts"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("chmod 600 \(config)"))
+    }
+}
