@@ -5,7 +5,7 @@ import Foundation
 public enum StoreCompactor {
     public struct Report: Sendable, Equatable {
         public let path: String
-        /// Where the old file now is, or nil when there was nothing to compact.
+        /// Where the old file now is, or nil when there was nothing to compact (no file, or one line per record).
         public let keptOldFile: String?
         public let linesBefore: Int
         public let records: Int
@@ -22,6 +22,11 @@ public enum StoreCompactor {
         // Refuse, rather than wait, when someone else holds the lock: compaction can always be run again later.
         let locked = try LockedFile.open(path, create: false, wait: .no)
         let store = try StoreSnapshot<Kind>.load(path: path)
+        if store.lineCount == store.records.count, store.completeLength == store.bytes.count {
+            // One line per record already: a rewrite would only add an old file.
+            return Report(path: path, keptOldFile: nil, linesBefore: store.lineCount, records: store.records.count,
+                          badLinesLeft: 0, lateBytesInOldFile: 0)
+        }
 
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = path + ".compacting-\(getpid())"

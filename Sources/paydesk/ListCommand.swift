@@ -53,7 +53,8 @@ struct ListCommand: ParsableCommand {
             table.add(Kind.row(store.recordFields(of: record), record, effectiveState: store.effectiveState(of: record, now: now), now: now))
         }
         if !shown.isEmpty { table.printed() }
-        let what = all ? "\(Kind.noun)s" : "\(Kind.states[0]) \(Kind.noun)s"
+        let noun = Kind.noun + (shown.count == 1 ? "" : "s")
+        let what = all ? noun : "\(Kind.states[0]) \(noun)"
         Output.flush()
         Output.error("\(context.profileLabel): \(shown.count) \(what)\(needle.map { " matching \"\($0)\"" } ?? "") of \(store.records.count) in \(store.path)")
     }

@@ -41,7 +41,7 @@ struct StoreCommand: ParsableCommand {
                 return
             }
             guard let kept = report.keptOldFile else {
-                Output.line("\(report.path): no such file yet, nothing to compact")
+                Output.line("\(report.path): \(report.records == 0 ? "no records yet" : "already one line per record"), left as it is")
                 return
             }
             Output.line("\(report.path): \(report.linesBefore) lines -> \(report.records) records; the old file is kept as \(kept)")

@@ -138,11 +138,12 @@ private func openDescriptors(to path: String) -> Int {
     @Test func keepsEveryOldFileWhenRunTwice() throws {
         let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
         let first = try StoreCompactor.compact(PayoutKind.self, path: path)
-        try StoreAppender.append([Array(payoutLine(2).utf8)], to: path)
+        try StoreAppender.append([Array(payoutLine(2).utf8), Array(payoutLine(2, status: "cancelled").utf8)], to: path)
         let second = try StoreCompactor.compact(PayoutKind.self, path: path)
-        #expect(first.keptOldFile != second.keptOldFile)
-        #expect(FileManager.default.fileExists(atPath: first.keptOldFile!))
-        #expect(FileManager.default.fileExists(atPath: second.keptOldFile!))
+        let firstOld = try #require(first.keptOldFile), secondOld = try #require(second.keptOldFile)
+        #expect(firstOld != secondOld)
+        #expect(FileManager.default.fileExists(atPath: firstOld))
+        #expect(FileManager.default.fileExists(atPath: secondOld))
         #expect(try StoreSnapshot<PayoutKind>.load(path: path).records.count == 2)
     }
 
@@ -219,5 +220,25 @@ private func openDescriptors(to path: String) -> Int {
         #expect(Importer.Format.guess(path: "x.CSV") == .csv)
         #expect(Importer.Format.guess(path: "x.jsonl") == .jsonl)
         #expect(Importer.Format.guess(path: "x") == .jsonl)
+    }
+}
+
+@Suite struct StoreCompactorNoOpTests {
+    let dir = TemporaryDirectory()
+
+    @Test func leavesAFileWithOneLinePerRecordAlone() throws {
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(2) + "\n")
+        let report = try StoreCompactor.compact(PayoutKind.self, path: path)
+        #expect(report.keptOldFile == nil)
+        #expect(report.records == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["payouts.jsonl"])
+    }
+
+    @Test func stillCompactsAFileWhoseOnlyFaultIsATornLastLine() throws {
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + #"{"trace_id":2"#)
+        let report = try StoreCompactor.compact(PayoutKind.self, path: path)
+        #expect(report.keptOldFile != nil)
+        #expect(report.badLinesLeft == 1)
+        #expect(dir.read("payouts.jsonl") == payoutLine(1) + "\n")
     }
 }
