@@ -10,7 +10,7 @@ final class TemporaryDirectory: @unchecked Sendable {
         let template = NSTemporaryDirectory() + "\(label)-XXXXXX"
         var bytes = Array(template.utf8CString)
         guard mkdtemp(&bytes) != nil else { fatalError("mkdtemp failed: \(String(cString: strerror(errno)))") }
-        path = String(cString: bytes)
+        path = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
@@ -21,7 +21,7 @@ final class TemporaryDirectory: @unchecked Sendable {
     func write(_ name: String, _ text: String, mode: Int = 0o600) -> String {
         let p = file(name)
         try? FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+        guard FileManager.default.createFile(atPath: p, contents: Data(text.utf8)) else { fatalError("cannot write \(p)") }
         chmod(p, mode_t(mode))
         return p
     }
