@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries: a missing one names the Debian package that provides it.
@@ -19,12 +20,20 @@ let package = Package(
 
         .target(
             name: "PaydeskCore",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["COpenSSL", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "Gateways",
+            dependencies: ["PaydeskCore"]
+        ),
+        .target(
+            name: "GatewaySimulator",
+            dependencies: ["Gateways", "PaydeskCore", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .executableTarget(
             name: "paydesk",
             dependencies: [
-                "PaydeskCore",
+                "PaydeskCore", "Gateways", "GatewaySimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,7 +46,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PaydeskCoreTests",
-            dependencies: ["PaydeskCore", "paydesk"]
+            dependencies: ["PaydeskCore", "Gateways", "GatewaySimulator", "paydesk"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,134 @@
+import Foundation
+import PaydeskCore
+
+/// What the simulated gateways know: which sessions and payouts exist, in what state, and what faults to
+/// inject. Records come from a profile's store files (re-read when they change) or are added directly.
+public actor SimulatorState {
+    public struct Session: Sendable, Equatable {
+        public var createdAt: Timestamp
+        public var state: String
+    }
+
+    private var sessions: [String: Session] = [:]
+    private var payouts: [Int64: String] = [:]
+    private var faults: [String: SimulatorFault] = [:]
+    private var faultRates: [(SimulatorFault, Double)] = []
+    private var latencies: [String: Int] = [:]
+    private var defaultLatencyMs = 0
+    private var requests: [String: Int] = [:]
+    private var generator = SystemRandomNumberGenerator()
+    private let dataDirectory: String?
+    private var loadedSizes: [String: Int] = [:]
+    private let clock: @Sendable () -> Timestamp
+
+    public init(dataDirectory: String? = nil, clock: @escaping @Sendable () -> Timestamp = { .now }) {
+        self.dataDirectory = dataDirectory
+        self.clock = clock
+    }
+
+    public var now: Timestamp { clock() }
+
+    // MARK: Setting it up
+
+    public func addSession(_ id: String, createdAt: Timestamp, state: String = "open") {
+        sessions[id] = Session(createdAt: createdAt, state: state)
+    }
+
+    public func addPayout(_ traceId: Int64, status: String = "pending") {
+        payouts[traceId] = status
+    }
+
+    /// Inject `fault` on every call about `target` (a session id or a trace id); nil clears it.
+    public func setFault(_ fault: SimulatorFault?, for target: String) {
+        faults[target] = fault
+    }
+
+    /// Inject `fault` on a share (0...1) of all calls.
+    public func setFaultRate(_ fault: SimulatorFault, _ rate: Double) {
+        faultRates.removeAll { $0.0 == fault }
+        if rate > 0 { faultRates.append((fault, min(rate, 1))) }
+    }
+
+    /// Delay answers about `target` (or, with nil, all answers) by `milliseconds`.
+    public func setLatency(_ milliseconds: Int, for target: String? = nil) {
+        if let target { latencies[target] = milliseconds } else { defaultLatencyMs = milliseconds }
+    }
+
+    /// Calls received about `target` (tests use it to prove nothing was sent).
+    public func requestCount(for target: String) -> Int { requests[target, default: 0] }
+    public var totalRequests: Int { requests.values.reduce(0, +) }
+
+    public func session(_ id: String) -> Session? {
+        reloadIfChanged()
+        return sessions[id]
+    }
+
+    public func payoutStatus(_ traceId: Int64) -> String? {
+        reloadIfChanged()
+        return payouts[traceId]
+    }
+
+    // MARK: Used by the handlers
+
+    func received(_ target: String) -> (fault: SimulatorFault?, latencyMs: Int) {
+        requests[target, default: 0] += 1
+        var fault = faults[target]
+        if fault == nil {
+            for (candidate, rate) in faultRates where Double.random(in: 0..<1, using: &generator) < rate {
+                fault = candidate
+                break
+            }
+        }
+        return (fault, latencies[target] ?? defaultLatencyMs)
+    }
+
+    enum SessionCancel: Equatable { case cancelled, notFound, expired, alreadyCancelled, paid }
+
+    func cancelSession(_ id: String) -> SessionCancel {
+        reloadIfChanged()
+        guard let session = sessions[id] else { return .notFound }
+        switch session.state {
+        case "cancelled": return .alreadyCancelled
+        case "paid": return .paid
+        case "expired": return .expired
+        default: break
+        }
+        if session.createdAt + SessionKind.lifetimeSeconds <= clock() { return .expired }
+        sessions[id]?.state = "cancelled"
+        return .cancelled
+    }
+
+    enum PayoutCancel: Equatable { case cancelled, notFound, notPending(String) }
+
+    func cancelPayout(_ traceId: Int64) -> PayoutCancel {
+        reloadIfChanged()
+        guard let status = payouts[traceId] else { return .notFound }
+        guard status == "pending" else { return .notPending(status) }
+        payouts[traceId] = "cancelled"
+        return .cancelled
+    }
+
+    /// Picks up records other systems appended to the profile's store. The simulator's own cancellations
+    /// win over the store's lines, as the real gateways' state would.
+    private func reloadIfChanged() {
+        guard let dataDirectory else { return }
+        if let store = changedStore(SessionKind.self, dataDirectory) {
+            for record in store.records where sessions[record.key]?.state != "cancelled" {
+                sessions[record.key] = Session(createdAt: record.time, state: SessionKind.states[Int(record.state)])
+            }
+        }
+        if let store = changedStore(PayoutKind.self, dataDirectory) {
+            for record in store.records where payouts[record.key] != "cancelled" {
+                payouts[record.key] = PayoutKind.states[Int(record.state)]
+            }
+        }
+    }
+
+    private func changedStore<Kind: RecordKind>(_ kind: Kind.Type, _ directory: String) -> StoreSnapshot<Kind>? {
+        let path = directory + "/" + Kind.fileName
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size != loadedSizes[path], let store = try? StoreSnapshot<Kind>.load(path: path) else { return nil }
+        loadedSizes[path] = size
+        return store
+    }
+}

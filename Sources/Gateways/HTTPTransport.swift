@@ -1,0 +1,51 @@
+import Foundation
+import PaydeskCore
+
+/// One HTTP exchange. The clients build requests and read responses; a transport only moves bytes.
+public struct GatewayRequest: Sendable {
+    public var url: URL
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(url: URL, headers: [(String, String)], body: [UInt8]) {
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public struct GatewayResponse: Sendable {
+    public var status: Int
+    public var body: [UInt8]
+
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// Why no response came: and, what matters most, whether the request may have reached the gateway.
+public enum TransportFailure: Error, Sendable, Equatable {
+    /// Nothing left this machine (connection refused, no such host): safe to call a plain failure.
+    case notSent(String)
+    /// It may have arrived (timeout, reset, cut off): the cancellation may have happened.
+    case mayHaveBeenSent(String)
+}
+
+/// Connect and total timeouts, in seconds.
+public struct Timeouts: Sendable, Equatable {
+    /// How long to wait with no answer at all, connecting included (URLSession's idle timeout).
+    public var connect: Double
+    /// The whole call, whatever happens.
+    public var total: Double
+
+    public init(connect: Double = 10, total: Double = 30) {
+        self.connect = connect
+        self.total = total
+    }
+}
+
+public protocol HTTPTransport: Sendable {
+    /// POSTs the request. Never follows redirects.
+    func post(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure>
+}

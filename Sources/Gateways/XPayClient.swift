@@ -1,0 +1,94 @@
+import Foundation
+import PaydeskCore
+
+/// Nexi XPay Build: `POST {xpay_url}/build/cancel` with `X-Api-Key`, a fresh `Correlation-Id` (UUID v4) per
+/// call, and `{"sessionId": ...}`.
+public struct XPayClient: CancelGateway {
+    public let name = "xpay"
+    public let baseURL: String
+    let apiKey: Secret
+    let transport: HTTPTransport
+    let timeouts: Timeouts
+
+    public init(baseURL: String, apiKey: Secret, transport: HTTPTransport = URLSessionTransport(), timeouts: Timeouts = Timeouts()) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.transport = transport
+        self.timeouts = timeouts
+    }
+
+    /// The request for `sessionId`. With `masked`, the API key reads as a mask (for `--dry-run`).
+    public func request(sessionId: String, correlationId: String, masked: Bool = false) -> GatewayRequest {
+        GatewayRequest(url: URL(string: baseURL + "/build/cancel")!,
+                    headers: [("Content-Type", "application/json"), ("Accept", "application/json"),
+                              ("X-Api-Key", masked ? apiKey.description : apiKey.reveal()), ("Correlation-Id", correlationId)],
+                    body: Array(JSONValue.object([("sessionId", .string(sessionId))]).jsonText.utf8))
+    }
+
+    public func cancel(target sessionId: String) async -> AttemptOutcome {
+        let correlationId = UUID().uuidString.lowercased()   // Foundation's UUID() is version 4
+        let started = DispatchTime.now()
+        let result = await transport.post(request(sessionId: sessionId, correlationId: correlationId), timeouts: timeouts)
+        var outcome = Self.classify(result)
+        outcome.correlationId = correlationId
+        outcome.latencyMs = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+        return outcome
+    }
+
+    /// What an answer means. 200 cancelled; 400 rejected; 401 and 5xx failed; a failure after sending unknown.
+    public static func classify(_ result: Result<GatewayResponse, TransportFailure>) -> AttemptOutcome {
+        let response: GatewayResponse
+        switch result {
+        case .failure(.notSent(let why)):
+            return AttemptOutcome(result: .failed, description: "not sent: \(why)")
+        case .failure(.mayHaveBeenSent(let why)):
+            return AttemptOutcome(result: .unknown, description: "\(why); the session may have been cancelled")
+        case .success(let r):
+            response = r
+        }
+        let errors = Self.errors(in: response.body)
+        let codes = errors.isEmpty ? nil : errors.map(\.code).joined(separator: ",")
+        let described = errors.map { "\($0.code): \($0.description)" }.joined(separator: "; ")
+        func outcome(_ result: AttemptResult, _ fallback: String) -> AttemptOutcome {
+            AttemptOutcome(result: result, httpStatus: response.status, gatewayStatus: codes,
+                           description: described.isEmpty ? fallback : described, errorCode: codes)
+        }
+        switch response.status {
+        case 200:
+            // The body is not documented: keep a short, printable trace of it.
+            return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled" + bodyNote(response.body))
+        case 400:
+            return outcome(.rejected, "invalid request (HTTP 400)" + bodyNote(response.body))
+        case 401:
+            return outcome(.failed, "unauthorized: the API key was refused (HTTP 401); check xpay_api_key")
+        case 500...599:
+            return outcome(.failed, "gateway error (HTTP \(response.status))" + bodyNote(response.body))
+        case 201...299:
+            return outcome(.unknown, "unexpected success status HTTP \(response.status): not the documented 200")
+        case 300...399:
+            return outcome(.failed, "redirected (HTTP \(response.status)), not followed: check xpay_url")
+        default:
+            return outcome(.failed, "HTTP \(response.status): check xpay_url and the API key")
+        }
+    }
+
+    struct GatewayError: Equatable {
+        let code: String
+        let description: String
+    }
+
+    /// `errors[].code/description` from a 400 or 500 body, if it has them.
+    static func errors(in body: [UInt8]) -> [GatewayError] {
+        guard !body.isEmpty, case .array(let items)? = (try? JSONValue.parse(body))?["errors"] else { return [] }
+        return items.compactMap { item in
+            guard case .string(let code)? = item["code"] else { return nil }
+            if case .string(let d)? = item["description"] { return GatewayError(code: code, description: d) }
+            return GatewayError(code: code, description: "")
+        }
+    }
+
+    static func bodyNote(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(300), as: UTF8.self).filter { !$0.isNewline }
+        return text.isEmpty ? "" : " (body: \(text)\(body.count > 300 ? "…" : ""))"
+    }
+}

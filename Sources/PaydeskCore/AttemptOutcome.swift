@@ -1,0 +1,57 @@
+/// How a cancellation attempt ended. Exactly one of four, and only `cancelled` is a success.
+public enum AttemptResult: String, Sendable, CaseIterable, Equatable {
+    /// The gateway cancelled it (XPay 200; Praxis 200 with status 0 and a valid signature).
+    case cancelled
+    /// The gateway refused, for a reason of its own. Final.
+    case rejected
+    /// Nothing happened: trying again may help, or the setup is wrong.
+    case failed
+    /// It may have happened. Check with the gateway before retrying.
+    case unknown
+
+    /// What the operator must read, in words.
+    public var meaning: String {
+        switch self {
+        case .cancelled: "cancelled by the gateway"
+        case .rejected: "the gateway refused to cancel it"
+        case .failed: "not cancelled: nothing happened at the gateway"
+        case .unknown: "UNKNOWN: it may or may not have been cancelled. Check with the gateway before retrying"
+        }
+    }
+}
+
+/// Everything a gateway's answer told us, as the audit trail and the screens keep it.
+public struct AttemptOutcome: Sendable, Equatable {
+    public var result: AttemptResult
+    public var httpStatus: Int?
+    /// Praxis's `status`; for XPay, the error codes.
+    public var gatewayStatus: String?
+    public var description: String
+    /// XPay's `errors[].code`, comma-separated.
+    public var errorCode: String?
+    /// Praxis only: whether the response's signature verified.
+    public var signatureValid: Bool?
+    /// XPay only: the Correlation-Id sent, for Nexi support to find the call.
+    public var correlationId: String?
+    public var latencyMs: Int
+
+    public init(result: AttemptResult, httpStatus: Int? = nil, gatewayStatus: String? = nil, description: String,
+                errorCode: String? = nil, signatureValid: Bool? = nil, correlationId: String? = nil, latencyMs: Int = 0) {
+        self.result = result
+        self.httpStatus = httpStatus
+        self.gatewayStatus = gatewayStatus
+        self.description = description
+        self.errorCode = errorCode
+        self.signatureValid = signatureValid
+        self.correlationId = correlationId
+        self.latencyMs = latencyMs
+    }
+}
+
+/// A gateway that can cancel one target. The real clients and test doubles both fit here; the service
+/// only ever sees this.
+public protocol CancelGateway: Sendable {
+    /// `xpay` or `praxis`, as the audit trail names it.
+    var name: String { get }
+    func cancel(target: String) async -> AttemptOutcome
+}

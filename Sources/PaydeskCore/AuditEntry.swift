@@ -1,0 +1,96 @@
+/// One line of `audit.jsonl`: the intent written before a request leaves, or the outcome written when known.
+public struct AuditEntry: Sendable, Equatable {
+    public enum Event: String, Sendable { case intent, outcome }
+
+    public var seq: Int
+    public var at: Timestamp
+    public var operatorName: String
+    public var profile: String
+    public var gateway: String
+    public var target: String
+    public var event: Event
+    public var attemptId: String
+    public var reason: String?
+    /// On an intent: the earlier attempt (in doubt or unknown) the operator checked before retrying.
+    public var retryOf: String?
+    /// On an outcome.
+    public var outcome: AttemptOutcome?
+    /// SHA-256 (hex) of the previous line's bytes; 64 zeros for the first line.
+    public var prev: String
+
+    public static let firstPrev = String(repeating: "0", count: 64)
+
+    public init(seq: Int = 0, at: Timestamp, operatorName: String, profile: String, gateway: String, target: String,
+                event: Event, attemptId: String, reason: String? = nil, retryOf: String? = nil,
+                outcome: AttemptOutcome? = nil, prev: String = AuditEntry.firstPrev) {
+        self.seq = seq
+        self.at = at
+        self.operatorName = operatorName
+        self.profile = profile
+        self.gateway = gateway
+        self.target = target
+        self.event = event
+        self.attemptId = attemptId
+        self.reason = reason
+        self.retryOf = retryOf
+        self.outcome = outcome
+        self.prev = prev
+    }
+
+    /// The line, without its newline. Field order is fixed so a line's hash is stable.
+    public var line: String {
+        var o = JSONObjectWriter()
+        o.add("seq", seq)
+        o.add("at", at.rfc3339)
+        o.add("event", event.rawValue)
+        o.add("attempt_id", attemptId)
+        o.add("operator", operatorName)
+        o.add("profile", profile)
+        o.add("gateway", gateway)
+        o.add("target", target)
+        o.add("reason", reason)
+        o.add("retry_of", retryOf)
+        if let outcome {
+            o.add("result", outcome.result.rawValue)
+            o.add("http_status", outcome.httpStatus)
+            o.add("gateway_status", outcome.gatewayStatus)
+            o.add("description", outcome.description)
+            o.add("error_code", outcome.errorCode)
+            if let valid = outcome.signatureValid { o.add("signature_valid", valid) }
+            o.add("correlation_id", outcome.correlationId)
+            o.add("latency_ms", outcome.latencyMs)
+        }
+        o.add("prev", prev)
+        return o.text
+    }
+
+    /// Reads a line written by `line`; nil with the reason otherwise.
+    public static func parse(_ text: some Collection<UInt8>) -> Result<AuditEntry, FieldError> {
+        guard let value = try? JSONValue.parse(text), case .object = value else {
+            return .failure(FieldError(message: "not a JSON object"))
+        }
+        func string(_ key: String) -> String? { if case .string(let s)? = value[key] { s } else { nil } }
+        func int(_ key: String) -> Int? { if case .number(let n)? = value[key] { Int(n) } else { nil } }
+        guard let seq = int("seq"), let atText = string("at"), let at = Timestamp.parseRFC3339(atText),
+              let eventText = string("event"), let event = Event(rawValue: eventText),
+              let attemptId = string("attempt_id"), let gateway = string("gateway"), let target = string("target"),
+              let prev = string("prev") else {
+            return .failure(FieldError(message: "an audit line needs seq, at, event, attempt_id, gateway, target and prev"))
+        }
+        var outcome: AttemptOutcome?
+        if event == .outcome {
+            guard let resultText = string("result"), let result = AttemptResult(rawValue: resultText) else {
+                return .failure(FieldError(message: "an outcome line needs a result"))
+            }
+            var signatureValid: Bool?
+            if case .bool(let b)? = value["signature_valid"] { signatureValid = b }
+            outcome = AttemptOutcome(result: result, httpStatus: int("http_status"), gatewayStatus: string("gateway_status"),
+                                     description: string("description") ?? "", errorCode: string("error_code"),
+                                     signatureValid: signatureValid, correlationId: string("correlation_id"),
+                                     latencyMs: int("latency_ms") ?? 0)
+        }
+        return .success(AuditEntry(seq: seq, at: at, operatorName: string("operator") ?? "", profile: string("profile") ?? "",
+                                   gateway: gateway, target: target, event: event, attemptId: attemptId,
+                                   reason: string("reason"), retryOf: string("retry_of"), outcome: outcome, prev: prev))
+    }
+}

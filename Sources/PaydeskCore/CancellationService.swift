@@ -1,0 +1,118 @@
+import Foundation
+
+/// Cancels one session or payout, safely: it refuses what cannot or must not be cancelled before calling
+/// anything, writes the intent to the audit trail (synced) before the request leaves, the outcome when it
+/// is known, and marks the record cancelled in the store only when the gateway proved it.
+public struct CancellationService: Sendable {
+    public let profile: Profile
+    public let dataDirectory: String
+    public let operatorName: String
+    public let clock: @Sendable () -> Timestamp
+
+    public init(profile: Profile, dataDirectory: String, operatorName: String,
+                clock: @escaping @Sendable () -> Timestamp = { .now }) {
+        self.profile = profile
+        self.dataDirectory = dataDirectory
+        self.operatorName = operatorName
+        self.clock = clock
+    }
+
+    public var audit: AuditLog { AuditLog(directory: dataDirectory) }
+
+    public struct Report: Sendable {
+        public let attemptId: String
+        public let outcome: AttemptOutcome
+        /// Set when the outcome could not be written: the attempt will read as in doubt. Say so loudly.
+        public let auditWriteError: String?
+        /// Set when the gateway cancelled it but the store could not be updated.
+        public let storeWriteError: String?
+    }
+
+    /// Why `key` must not be cancelled now, or nil. Cheap: the screens ask it for every row.
+    public func refusal<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, store: StoreSnapshot<Kind>,
+                                               attempts: [Attempt], retryUnknown: Bool = false) -> String? {
+        let what = Kind.describe(key)
+        if profile.readOnly { return "profile \(profile.name) is read-only" }
+        guard let record = store.record(for: key) else { return "\(what) is not in the store (\(store.path))" }
+        let state = store.effectiveState(of: record, now: clock())
+        if state != Kind.states[0] {
+            return "\(what) is \(state), not \(Kind.states[0])" + (state == "expired" ? " (XPay sessions expire 5 minutes after creation)" : "")
+        }
+        let target = String(describing: key)
+        let previous = attempts.filter { $0.gateway == Kind.gatewayName && $0.target == target }
+        if let done = previous.first(where: { if case .finished(let o) = $0.state { o.result == .cancelled } else { false } }) {
+            return "\(what) was already cancelled at \(done.outcome?.at.display ?? "?") by \(done.intent.operatorName) (attempt \(done.id))"
+        }
+        if let live = previous.first(where: { $0.state == .inFlight }) {
+            return "another cancellation of \(what) is in flight right now (attempt \(live.id))"
+        }
+        if let latest = previous.first, latest.needsChecking, !retryUnknown {
+            return "an earlier attempt on \(what) (\(latest.id), \(latest.intent.at.display)) is \(latest.label): it may have gone through. "
+                + "Check with the gateway; if it did not, retry with --retry-unknown"
+        }
+        return nil
+    }
+
+    /// Cancels `key` through `gateway`. Throws (and sends nothing) when it must refuse or cannot write the intent.
+    public func cancel<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, reason: String?, retryUnknown: Bool = false,
+                                              gateway: CancelGateway) async throws -> Report {
+        let target = String(describing: key)
+        let storePath = dataDirectory + "/" + Kind.fileName
+        // One attempt per target at a time, across processes: the lock is held until the outcome is written.
+        guard let lock = try AttemptLock.take(directory: dataDirectory, gateway: Kind.gatewayName, target: target) else {
+            throw PaydeskError.failed("another paydesk is cancelling \(Kind.describe(key)) right now; nothing was sent")
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        // Checked under the lock, from the files as they are now: another process may have just acted.
+        let store = try StoreSnapshot<Kind>.load(path: storePath)
+        let attempts = try AttemptHistory.attempts(audit.entries().entries) { g, t in g == Kind.gatewayName && t == target ? false
+            : AttemptLock.isHeld(directory: dataDirectory, gateway: g, target: t) }
+        if let why = refusal(kind, key: key, store: store, attempts: attempts, retryUnknown: retryUnknown) {
+            throw PaydeskError.failed("refused: \(why); nothing was sent")
+        }
+        let retryOf = attempts.first { $0.gateway == Kind.gatewayName && $0.target == target && $0.needsChecking }?.id
+
+        let attemptId = UUID().uuidString.lowercased()
+        let intent = AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
+                                target: target, event: .intent, attemptId: attemptId, reason: reason, retryOf: retryOf)
+        do {
+            try audit.append(intent)
+        } catch {
+            throw PaydeskError.failed("cannot write the audit trail (\(error)); nothing was sent")
+        }
+
+        let outcome = await gateway.cancel(target: target)
+
+        var auditWriteError: String?
+        do {
+            try audit.append(AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
+                                        target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: outcome))
+        } catch {
+            auditWriteError = "\(error)"
+        }
+        var storeWriteError: String?
+        if outcome.result == .cancelled, let record = store.record(for: key) {
+            do {
+                try StoreAppender.append([cancelledLine(store.recordFields(of: record), Kind.self, attemptId: attemptId)], to: storePath)
+            } catch {
+                storeWriteError = "\(error)"
+            }
+        }
+        return Report(attemptId: attemptId, outcome: outcome, auditWriteError: auditWriteError, storeWriteError: storeWriteError)
+    }
+
+    /// The record's latest line with its state set to cancelled, and when and by whom.
+    private func cancelledLine<Kind: CancellableKind>(_ fields: RecordFields, _ kind: Kind.Type, attemptId: String) -> [UInt8] {
+        var members = fields.members.filter { !["cancelled_at", "cancelled_by", "cancel_attempt_id"].contains($0.0) }
+        if let index = members.firstIndex(where: { $0.0 == Kind.stateField }) {
+            members[index].1 = .string("cancelled")
+        } else {
+            members.append((Kind.stateField, .string("cancelled")))
+        }
+        members.append(("cancelled_at", .string(clock().rfc3339)))
+        members.append(("cancelled_by", .string(operatorName)))
+        members.append(("cancel_attempt_id", .string(attemptId)))
+        return Array(JSONValue.object(members).jsonText.utf8)
+    }
+}
