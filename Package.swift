@@ -14,9 +14,11 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
-        // System libraries: a missing one names the Debian package that provides it.
-        .systemLibrary(name: "CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
-        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        // System libraries: a missing one names the Debian package that provides it. SwiftPM prints that hint
+        // only after a pkg-config lookup fails, hence pkgConfig (ncursesw's -D flags it drops, with a warning:
+        // the shim defines what we need).
+        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(
             name: "PaydeskCore",

@@ -9,7 +9,7 @@ public actor SimulatorState {
         public var state: String
     }
 
-    private var sessions: [String: Session] = [:]
+    private var sessions: [SessionID: Session] = [:]
     private var payouts: [Int64: String] = [:]
     private var faults: [String: SimulatorFault] = [:]
     private var faultRates: [(SimulatorFault, Double)] = []
@@ -31,7 +31,7 @@ public actor SimulatorState {
     // MARK: Setting it up
 
     public func addSession(_ id: String, createdAt: Timestamp, state: String = "open") {
-        sessions[id] = Session(createdAt: createdAt, state: state)
+        sessions[SessionID(id)] = Session(createdAt: createdAt, state: state)
     }
 
     public func addPayout(_ traceId: Int64, status: String = "pending") {
@@ -60,7 +60,7 @@ public actor SimulatorState {
 
     public func session(_ id: String) -> Session? {
         reloadIfChanged()
-        return sessions[id]
+        return sessions[SessionID(id)]
     }
 
     public func payoutStatus(_ traceId: Int64) -> String? {
@@ -84,8 +84,9 @@ public actor SimulatorState {
 
     enum SessionCancel: Equatable { case cancelled, notFound, expired, alreadyCancelled, paid }
 
-    func cancelSession(_ id: String) -> SessionCancel {
+    func cancelSession(_ text: String) -> SessionCancel {
         reloadIfChanged()
+        let id = SessionID(text)
         guard let session = sessions[id] else { return .notFound }
         switch session.state {
         case "cancelled": return .alreadyCancelled

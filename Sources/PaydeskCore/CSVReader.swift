@@ -1,5 +1,5 @@
 /// RFC 4180 CSV: commas, double-quoted fields with `""` for a quote and line breaks inside quotes,
-/// CRLF or LF line ends, and a UTF-8 byte order mark (as spreadsheets write) ignored.
+/// CRLF or LF line ends. (The importer drops a byte order mark first.)
 public enum CSVReader {
     public struct Row: Equatable, Sendable {
         /// The line the row starts on, 1-based.
@@ -13,8 +13,7 @@ public enum CSVReader {
     }
 
     public static func rows(_ bytes: [UInt8]) throws -> [Row] {
-        var input = bytes[...]
-        if input.starts(with: [0xEF, 0xBB, 0xBF]) { input = input.dropFirst(3) }
+        let input = bytes[...]
         var rows: [Row] = []
         var fields: [String] = []
         var field: [UInt8] = []

@@ -9,20 +9,15 @@ import Darwin
 final class FileBytes: @unchecked Sendable {
     let base: UnsafeMutablePointer<UInt8>
     let count: Int
-    /// Device and inode of what was read, to tell a compaction (a new file) from an append.
-    let device: UInt64
-    let inode: UInt64
 
-    private init(base: UnsafeMutablePointer<UInt8>, count: Int, device: UInt64, inode: UInt64) {
+    private init(base: UnsafeMutablePointer<UInt8>, count: Int) {
         self.base = base
         self.count = count
-        self.device = device
-        self.inode = inode
     }
 
     deinit { base.deallocate() }
 
-    static let empty = FileBytes(base: .allocate(capacity: 1), count: 0, device: 0, inode: 0)
+    static let empty = FileBytes(base: .allocate(capacity: 1), count: 0)
 
     /// The whole file, or `empty` if it does not exist yet.
     static func read(path: String) throws -> FileBytes {
@@ -47,7 +42,7 @@ final class FileBytes: @unchecked Sendable {
             if n == 0 { break }   // shrank under us: keep what we have
             done += n
         }
-        return FileBytes(base: base, count: done, device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return FileBytes(base: base, count: done)
     }
 }
 

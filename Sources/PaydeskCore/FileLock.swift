@@ -25,7 +25,8 @@ final class LockedFile {
     static func open(_ path: String, create: Bool, wait: Wait) throws -> LockedFile {
         let deadline = Date().addingTimeInterval({ if case .upTo(let s) = wait { s } else { 0 } }())
         while true {
-            let fd = Foundation.open(path, (create ? O_RDWR | O_CREAT : O_RDWR) | O_CLOEXEC, 0o600)
+            // O_APPEND: even a writer that ignores the lock cannot have its bytes overwritten by ours.
+            let fd = Foundation.open(path, (create ? O_RDWR | O_CREAT : O_RDWR) | O_APPEND | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
                 let code = errno
                 if code == ENOENT, !create { throw PaydeskError.failed("\(path) does not exist") }
@@ -45,6 +46,9 @@ final class LockedFile {
         }
     }
 
+    /// Lets other writers in while keeping the file open.
+    func unlock() { flock(fd, LOCK_UN) }
+
     /// Whether `path` still names the file we hold.
     var isStillAtPath: Bool {
         var mine = stat(), current = stat()
@@ -63,7 +67,7 @@ final class LockedFile {
         var done = 0
         let failure: Int32? = bytes.withUnsafeBytes { raw in
             while done < raw.count {
-                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(before + done))
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return errno

@@ -12,6 +12,9 @@ public enum GatewayURL {
         if components.user != nil || components.password != nil {
             return "a URL must not carry a user or password; credentials go in their own keys"
         }
+        if components.query != nil || components.fragment != nil {
+            return "a gateway base URL has no ?query or #fragment (credentials go in their own keys)"
+        }
         switch scheme {
         case "https": return nil
         case "http": return isLoopback(host) ? nil : "http:// is allowed only for this machine (127.0.0.1, ::1, localhost); use https:// for \(host)"

@@ -71,9 +71,9 @@ public enum Importer {
             }
             var members: [(String, JSONValue)] = []
             for (name, cell) in zip(names, row.fields) where !cell.isEmpty {
-                // Numbers for the fields that are numbers; a cell that is not one stays text and fails validation by name.
-                let isInteger = integerFields.contains(name) && Int64(cell) != nil
-                members.append((name, isInteger ? .number(String(Int64(cell)!)) : .string(cell)))
+                // Numbers for the fields that are numbers, exactly as written (JSON's integer form: no +, no leading 0);
+                // a cell that is not one stays text and fails validation by name.
+                members.append((name, integerFields.contains(name) && isJSONInteger(cell) ? .number(cell) : .string(cell)))
             }
             let line = Array(JSONValue.object(members).jsonText.utf8)
             switch Kind.summarize(line: line) {
@@ -94,6 +94,12 @@ public enum Importer {
             return "the header must name \(missing.joined(separator: " and ")) (the first row names the store's fields, such as \(Kind.fields.map(\.name).joined(separator: ",")))"
         }
         return nil
+    }
+
+    private static func isJSONInteger(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : text[...]
+        guard let first = digits.first, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return first != "0" || digits.count == 1
     }
 
     private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {

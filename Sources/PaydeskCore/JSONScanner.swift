@@ -44,15 +44,6 @@ public struct JSONScanner {
         return i
     }
 
-    /// Walks a line that must hold exactly one JSON object, calling `body` for each top-level member.
-    func forEachMember(_ body: (Member) throws -> Void) throws {
-        var cursor = try openObject()
-        while let (member, next) = try nextMember(cursor) {
-            try body(member)
-            cursor = next
-        }
-    }
-
     /// Where iteration over the members of the line's object stands: before the next member, or done.
     struct Cursor {
         fileprivate var index: Int
@@ -342,8 +333,15 @@ public struct JSONScanner {
         return true
     }
 
-    /// The first eight bytes of `start..<end` (zero-padded) with the length in the top byte: two names
-    /// of up to eight bytes are equal exactly when their fingerprints are.
+    /// Whether two byte ranges of the line are equal.
+    @inline(__always) func equals(_ a: Int, _ aEnd: Int, _ b: Int, _ bEnd: Int) -> Bool {
+        guard aEnd - a == bEnd - b else { return false }
+        for k in 0..<(aEnd - a) where bytes[a + k] != bytes[b + k] { return false }
+        return true
+    }
+
+    /// The first seven bytes of `start..<end` (zero-padded) with the length in the top byte: two names
+    /// of up to seven bytes are equal exactly when their fingerprints are.
     @inline(__always) func fingerprint(_ start: Int, _ end: Int) -> UInt64 {
         let n = end - start
         var v: UInt64 = 0

@@ -141,5 +141,6 @@ public struct JSONObjectWriter {
     public mutating func add(_ key: String, _ value: Int64?) { if let value { members.append((key, .number(String(value)))) } }
     public mutating func add(_ key: String, _ value: Bool) { members.append((key, .bool(value))) }
     public mutating func add(_ key: String, _ value: JSONValue) { members.append((key, value)) }
-    public var text: String { JSONValue.object(members).jsonText }
+    public var value: JSONValue { .object(members) }
+    public var text: String { value.jsonText }
 }

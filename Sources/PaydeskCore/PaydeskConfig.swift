@@ -110,8 +110,18 @@ public struct PaydeskConfig: Sendable {
         func string(_ key: String) throws -> String? { try optionalString(t, key, at: at, fail: fail) }
         func secret(_ key: String) throws -> CredentialSource? {
             switch (try string(key + "_env"), try string(key + "_file")) {
-            case (let env?, nil): return .environment(env)
-            case (nil, let file?): return .file(expandingTilde(file, environment: environment))
+            case (let env?, nil):
+                // Not echoed when wrong: a secret pasted into the wrong key must not reach the screen.
+                guard env.first.map({ $0 == "_" || ($0.isASCII && $0.isLetter) }) == true,
+                      env.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) else {
+                    throw fail("\(at)\(key)_env must name an environment variable (letters, digits, _), not hold a value")
+                }
+                return .environment(env)
+            case (nil, let file?):
+                guard file.hasPrefix("/") || file.hasPrefix("~/") else {
+                    throw fail("\(at)\(key)_file must be an absolute path (or start with ~/)")
+                }
+                return .file(expandingTilde(file, environment: environment))
             case (nil, nil): return nil
             case (_?, _?): throw fail("\(at)\(key)_env and \(key)_file are both set: keep one")
             }

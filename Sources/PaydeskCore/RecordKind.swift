@@ -16,8 +16,6 @@ public protocol RecordKind: Sendable {
     static func key(_ scanner: JSONScanner, _ member: JSONScanner.Member) -> Result<Key, FieldError>
     /// The key as typed by a person on the command line.
     static func key(parsing text: String) -> Key?
-    /// The key as JSON, for writing a line.
-    static func keyJSON(_ key: Key) -> JSONValue
     /// The state (index into `states`) that counts at `now`, which may differ from the line's.
     static func effectiveState(_ state: UInt8, time: Timestamp, now: Timestamp) -> UInt8
     /// Reads a store file of this kind (see `StoreSnapshot.load`).
@@ -59,9 +57,20 @@ public struct FieldSpec: @unchecked Sendable {
     /// For a `choice` field: which of the choices the member spells, or nil.
     @inline(__always)
     func choiceIndex(_ s: JSONScanner, _ m: JSONScanner.Member) -> Int? {
-        guard m.kind == .string, !m.flag else { return nil }
+        guard m.kind == .string else { return nil }
+        if m.flag {   // written with escapes: rare, compare as text
+            let text = s.decodeString(m.valueStart + 1, m.valueEnd - 1, hasEscapes: true)
+            return choices.firstIndex(of: text)
+        }
         for k in 0..<choiceBytes.count where s.equals(m.valueStart + 1, m.valueEnd - 1, choiceBytes[k]) { return k }
         return nil
+    }
+
+    /// A timestamp member's value (escapes resolved), or nil if it is not RFC 3339.
+    static func timestamp(_ s: JSONScanner, _ m: JSONScanner.Member) -> Timestamp? {
+        guard m.kind == .string else { return nil }
+        if m.flag { return Timestamp.parseRFC3339(s.decodeString(m.valueStart + 1, m.valueEnd - 1, hasEscapes: true)) }
+        return Timestamp.parseRFC3339(UnsafeBufferPointer(start: s.bytes + m.valueStart + 1, count: m.valueEnd - m.valueStart - 2))
     }
 
     /// Why a value does not fit, in words, or nil when it fits. `null` counts as absent for optional fields.
@@ -78,8 +87,7 @@ public struct FieldSpec: @unchecked Sendable {
             return nil
         case .timestamp:
             guard m.kind == .string else { return "\(name) must be an RFC 3339 timestamp string, not \(m.kind.noun)" }
-            let text = UnsafeBufferPointer(start: s.bytes + m.valueStart + 1, count: m.valueEnd - m.valueStart - 2)
-            return Timestamp.parseRFC3339(text) == nil ? "\(name) is not an RFC 3339 timestamp such as 2026-11-21T09:30:00Z" : nil
+            return Self.timestamp(s, m) == nil ? "\(name) is not an RFC 3339 timestamp such as 2026-11-21T09:30:00Z" : nil
         case .currency:
             guard m.kind == .string else { return "\(name) must be a three-letter ISO 4217 code string, not \(m.kind.noun)" }
             let ok = m.valueEnd - m.valueStart == 5 && (1...3).allSatisfy { s.bytes[m.valueStart + $0] &- UInt8(ascii: "A") < 26 }
@@ -126,20 +134,18 @@ public enum SessionKind: RecordKind {
     /// The seed: a session not cancelled is invalidated 5 minutes after it was created.
     public static let lifetimeSeconds: Int64 = 300
 
-    public static func key(_ s: JSONScanner, _ m: JSONScanner.Member) -> Result<String, FieldError> {
+    public static func key(_ s: JSONScanner, _ m: JSONScanner.Member) -> Result<SessionID, FieldError> {
         guard m.kind == .string else { return .failure(FieldError(message: "session_id must be a string, not \(m.kind.noun)")) }
         let id = s.decodeString(m.valueStart + 1, m.valueEnd - 1, hasEscapes: m.flag)
         guard !id.isEmpty, !id.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             return .failure(FieldError(message: "session_id must be non-empty, without spaces"))
         }
-        return .success(id)
+        return .success(SessionID(id))
     }
 
-    public static func key(parsing text: String) -> String? {
-        text.isEmpty || text.contains(where: { $0.isWhitespace }) ? nil : text
+    public static func key(parsing text: String) -> SessionID? {
+        text.isEmpty || text.contains(where: { $0.isWhitespace }) ? nil : SessionID(text)
     }
-
-    public static func keyJSON(_ key: String) -> JSONValue { .string(key) }
 
     // Written per kind so the loader is specialized for it: generic, it runs several times slower.
     public static func loadStore(path: String) throws -> StoreSnapshot<SessionKind> { try StoreSnapshot(path: path) }
@@ -172,8 +178,6 @@ public enum PayoutKind: RecordKind {
         guard let id = Int64(text), id > 0 else { return nil }
         return id
     }
-
-    public static func keyJSON(_ key: Int64) -> JSONValue { .number(String(key)) }
 
     public static func loadStore(path: String) throws -> StoreSnapshot<PayoutKind> { try StoreSnapshot(path: path) }
 }

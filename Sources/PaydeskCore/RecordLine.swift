@@ -29,12 +29,11 @@ struct FieldMatcher {
     }
 
     @inline(__always)
-    func index(_ s: JSONScanner, _ m: JSONScanner.Member) -> Int? {
+    func index(_ s: JSONScanner, _ m: JSONScanner.Member, fingerprint fp: UInt64) -> Int? {
         if m.keyHasEscapes {
             let name = s.decodeString(m.keyStart, m.keyEnd, hasEscapes: true)
             return fields.firstIndex { $0.name == name }
         }
-        let fp = s.fingerprint(m.keyStart, m.keyEnd)
         for i in fingerprints.indices where fingerprints[i] == fp {
             if m.keyEnd - m.keyStart <= 7 || s.equals(m.keyStart, m.keyEnd, fields[i].nameBytes) { return i }
         }
@@ -42,10 +41,38 @@ struct FieldMatcher {
     }
 }
 
+/// The names seen so far on one line, to refuse a field given twice. Reused from line to line, so it
+/// allocates once per scan, not once per line.
+struct SeenNames {
+    private var names: [(fingerprint: UInt64, start: Int, end: Int, escaped: Bool)] = []
+
+    init() { names.reserveCapacity(32) }
+
+    mutating func reset() { names.removeAll(keepingCapacity: true) }
+
+    /// Records the member's name; false if the line already had it.
+    @inline(__always)
+    mutating func insert(_ s: JSONScanner, _ m: JSONScanner.Member, fingerprint: UInt64) -> Bool {
+        for n in names {
+            if n.escaped || m.keyHasEscapes {
+                // Rare: compare the names as text.
+                if s.decodeString(n.start, n.end, hasEscapes: n.escaped) == s.decodeString(m.keyStart, m.keyEnd, hasEscapes: m.keyHasEscapes) {
+                    return false
+                }
+            } else if n.fingerprint == fingerprint, m.keyEnd - m.keyStart <= 7 || s.equals(n.start, n.end, m.keyStart, m.keyEnd) {
+                return false
+            }
+        }
+        names.append((fingerprint, m.keyStart, m.keyEnd, m.keyHasEscapes))
+        return true
+    }
+}
+
 extension RecordKind {
     /// Checks one line (without its newline) against the kind's fields.
-    static func summarize(_ s: JSONScanner, _ matcher: FieldMatcher) -> Result<LineSummary<Key>, LineError> {
+    static func summarize(_ s: JSONScanner, _ matcher: FieldMatcher, _ seenNames: inout SeenNames) -> Result<LineSummary<Key>, LineError> {
         let fields = matcher.fields
+        seenNames.reset()
         var seen: UInt64 = 0
         var key: Result<Key, FieldError>?
         var time: Timestamp?
@@ -55,7 +82,12 @@ extension RecordKind {
             var cursor = try s.openObject()
             while let (m, next) = try s.nextMember(cursor) {
                 cursor = next
-                guard let index = matcher.index(s, m) else { continue }
+                let fingerprint = s.fingerprint(m.keyStart, m.keyEnd)
+                guard seenNames.insert(s, m, fingerprint: fingerprint) else {
+                    return .failure(LineError(column: m.keyStart, message:
+                        "the field \(printable(s.decodeString(m.keyStart, m.keyEnd, hasEscapes: m.keyHasEscapes))) appears twice"))
+                }
+                guard let index = matcher.index(s, m, fingerprint: fingerprint) else { continue }
                 let bit: UInt64 = 1 << UInt64(index)
                 if seen & bit != 0 {
                     problems.append("\(fields[index].name) appears twice")
@@ -67,7 +99,7 @@ extension RecordKind {
                     key = Self.key(s, m)
                 case 1:
                     if let problem = fields[1].problem(s, m) { problems.append(problem); continue }
-                    time = Timestamp.parseRFC3339(UnsafeBufferPointer(start: s.bytes + m.valueStart + 1, count: m.valueEnd - m.valueStart - 2))
+                    time = FieldSpec.timestamp(s, m)
                 case 2:
                     if m.kind == .null { continue }
                     guard let choice = fields[2].choiceIndex(s, m) else { problems.append(fields[2].problem(s, m) ?? "bad \(fields[2].name)"); continue }
@@ -99,7 +131,8 @@ extension RecordKind {
             guard let base = buffer.baseAddress, !buffer.isEmpty else {
                 return .failure(LineError(column: nil, message: "empty line"))
             }
-            return FieldMatcher.with(fields) { summarize(JSONScanner(base, count: buffer.count), $0) }
+            var seenNames = SeenNames()
+            return FieldMatcher.with(fields) { summarize(JSONScanner(base, count: buffer.count), $0, &seenNames) }
         }
     }
 }

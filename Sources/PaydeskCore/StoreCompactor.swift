@@ -11,21 +11,29 @@ public enum StoreCompactor {
         public let records: Int
         /// Bad lines not carried over (they stay in the old file).
         public let badLinesLeft: Int
-        /// Bytes an unlocked writer appended to the old file while we worked: they are only in the old file.
+        /// Whole lines that writers waiting on the old file's lock wrote there after the swap: carried over.
+        public let lateLinesMoved: Int
+        /// Bytes that reached the old file too late, or as a partial line: they are only in the old file.
         public let lateBytesInOldFile: Int
     }
 
     public static func compact<Kind: RecordKind>(_ kind: Kind.Type, path: String, now: Date = Date()) throws -> Report {
         guard FileManager.default.fileExists(atPath: path) else {
-            return Report(path: path, keptOldFile: nil, linesBefore: 0, records: 0, badLinesLeft: 0, lateBytesInOldFile: 0)
+            return Report(path: path, keptOldFile: nil, linesBefore: 0, records: 0, badLinesLeft: 0, lateLinesMoved: 0, lateBytesInOldFile: 0)
         }
         // Refuse, rather than wait, when someone else holds the lock: compaction can always be run again later.
-        let locked = try LockedFile.open(path, create: false, wait: .no)
+        return try compact(kind, path: path, holding: try LockedFile.open(path, create: false, wait: .no), now: now)
+    }
+
+    /// How long, after the swap, to watch the old file for writers that were already waiting on its lock.
+    static let lateWriterWatch = 0.3
+
+    static func compact<Kind: RecordKind>(_ kind: Kind.Type, path: String, holding locked: LockedFile, now: Date) throws -> Report {
         let store = try StoreSnapshot<Kind>.load(path: path)
         if store.lineCount == store.records.count, store.completeLength == store.bytes.count {
             // One line per record already: a rewrite would only add an old file.
             return Report(path: path, keptOldFile: nil, linesBefore: store.lineCount, records: store.records.count,
-                          badLinesLeft: 0, lateBytesInOldFile: 0)
+                          badLinesLeft: 0, lateLinesMoved: 0, lateBytesInOldFile: 0)
         }
 
         let directory = (path as NSString).deletingLastPathComponent
@@ -56,8 +64,28 @@ public enum StoreCompactor {
             throw PaydeskError.io("cannot rename the compacted file into place: \(systemMessage(code)); the store is unchanged")
         }
         syncDirectory(directory)
+        let (moved, left) = try rescueLateLines(from: locked, after: store.bytes.count, into: path)
         return Report(path: path, keptOldFile: kept, linesBefore: store.lineCount, records: store.records.count,
-                      badLinesLeft: store.problemCount, lateBytesInOldFile: max(0, locked.size - store.bytes.count))
+                      badLinesLeft: store.problemCount, lateLinesMoved: moved, lateBytesInOldFile: left)
+    }
+
+    /// A writer that opened the old file and waited for its lock writes into the old file once we let go.
+    /// Watch it for a moment and carry whole lines that arrive over to the new file, in order.
+    private static func rescueLateLines(from old: LockedFile, after readLength: Int, into path: String) throws -> (moved: Int, left: Int) {
+        old.unlock()
+        var size = old.size
+        let deadline = Date().addingTimeInterval(lateWriterWatch)
+        while Date() < deadline {
+            usleep(25_000)
+            size = old.size
+        }
+        guard size > readLength else { return (0, 0) }
+        var late = [UInt8](repeating: 0, count: size - readLength)
+        guard pread(old.fd, &late, late.count, off_t(readLength)) == late.count else { return (0, size - readLength) }
+        let complete = late.lastIndex(of: 0x0A).map { late[...$0] } ?? []
+        let lines = complete.split(separator: 0x0A).map(Array.init).filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
+        try StoreAppender.append(lines, to: path)
+        return (lines.count, late.count - complete.count)
     }
 
     private static func write(_ bytes: [UInt8], to path: String) throws {

@@ -26,6 +26,16 @@ public struct LineProblem: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         "\(path):\(line)\(column.map { ":\($0)" } ?? ""): \(message)"
     }
+
+    /// One JSON object, as `--json` prints problems.
+    public var json: String {
+        var o = JSONObjectWriter()
+        o.add("file", path)
+        o.add("line", line)
+        o.add("column", column)
+        o.add("error", message)
+        return o.text
+    }
 }
 
 /// One store file, read and indexed: the latest version of every record (a line is an upsert,
@@ -143,7 +153,9 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
         var chunk = Chunk()
         chunk.records.reserveCapacity((end - start) / 160)
         let base = data.baseAddress!
-        var lineStart = start
+        var seenNames = SeenNames()
+        // A byte order mark (from an editor) is not part of the first line.
+        var lineStart = start == 0 && end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : start
         while lineStart < end {
             let newline = UnsafeRawPointer(base + lineStart).withMemoryRebound(to: UInt8.self, capacity: 1) { p in
                 memchr(p, 0x0A, end - lineStart)
@@ -152,7 +164,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
             chunk.lineCount += 1
             let length = lineEnd - lineStart
             if !isBlank(base + lineStart, length) {
-                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher) {
+                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames) {
                 case .success(let s):
                     chunk.records.append(StoredRecord(key: s.key, time: s.time, state: s.state,
                                                       lineNumber: chunk.lineCount, offset: lineStart, length: length))

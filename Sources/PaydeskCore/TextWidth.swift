@@ -39,3 +39,29 @@ public func padded(_ text: String, toWidth width: Int, alignRight: Bool = false)
     let gap = String(repeating: " ", count: max(0, width - displayWidth(text)))
     return alignRight ? gap + text : text + gap
 }
+
+/// `text` with every character that could move the cursor, recolour the terminal or reorder text shown as
+/// an escape (`\n`, `\u{1B}`): a customer name must never forge a row or hide a word.
+public func printable(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isUnprintable) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+        if !isUnprintable(scalar) {
+            out.unicodeScalars.append(scalar)
+        } else {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+    }
+    return out
+}
+
+private func isUnprintable(_ s: Unicode.Scalar) -> Bool {
+    let v = s.value
+    return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029
+        || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
+}

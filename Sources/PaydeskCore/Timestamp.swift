@@ -93,6 +93,7 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     }
 
     private func pad(_ v: Int, _ width: Int) -> String {
+        if v < 0 { return "-" + pad(-v, width) }
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }

@@ -35,12 +35,7 @@ struct ImportCommand: ParsableCommand {
         guard prepared.problems.isEmpty else {
             for problem in prepared.problems {
                 if json {
-                    var o = JSONObjectWriter()
-                    o.add("file", problem.path)
-                    o.add("line", problem.line)
-                    o.add("column", problem.column)
-                    o.add("error", problem.message)
-                    Output.line(o.text)
+                    Output.line(problem.json)
                 } else {
                     Output.error(problem.description)
                 }

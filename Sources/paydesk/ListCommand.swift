@@ -34,10 +34,13 @@ struct ListCommand: ParsableCommand {
         let needle = filter.flatMap { $0.isEmpty ? nil : $0 }
         var shown = store.records.filter { all || store.isActionable($0, now: now) }
         if let needle {
-            let prefilter = Array(needle.lowercased().utf8)
+            // Most lines are rejected by a byte search; the few left are checked field by field. The byte search
+            // is exact only for plain ASCII text and lines without escapes; anything else goes field by field.
+            let prefilter = needle.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" } ? Array(needle.lowercased().utf8) : nil
             shown = shown.filter { record in
-                // Most lines are rejected by a byte search; the few left are checked field by field.
-                containsIgnoringASCIICase(store.lineBytes(of: record), prefilter) && store.recordFields(of: record).matches(needle)
+                let line = store.lineBytes(of: record)
+                if let prefilter, !line.contains(UInt8(ascii: "\\")), !containsIgnoringASCIICase(line, prefilter) { return false }
+                return store.recordFields(of: record).matches(needle)
             }
         }
         shown.sort { ($0.time, $0.key) < ($1.time, $1.key) }
@@ -83,15 +86,21 @@ extension SessionKind: ListedKind {
     static let headers = ["SESSION", "ORDER", "CUSTOMER", "AMOUNT", "CREATED", "AGE", "EXPIRES IN", "STATE", "OTHER FIELDS"]
     static let rightAligned: Set<Int> = [3, 5, 6]
 
-    static func row(_ f: RecordFields, _ r: StoredRecord<String>, effectiveState: String, now: Timestamp) -> [String] {
+    static func row(_ f: RecordFields, _ r: StoredRecord<SessionID>, effectiveState: String, now: Timestamp) -> [String] {
         let left = (r.time + lifetimeSeconds).milliseconds - now.milliseconds
-        return [r.key, f.text("order_id"), f.text("customer_id"), f.amountText, r.time.display,
+        return [r.key.text, f.text("order_id"), f.text("customer_id"), f.amountText, r.time.display,
                 compactDuration(milliseconds: now.milliseconds - r.time.milliseconds),
                 effectiveState == "open" ? compactDuration(milliseconds: left) : "-", effectiveState, others(f)]
     }
 
     /// The stored object with `"effective_state"` first: a session past its 5 minutes is expired whatever its line says.
     static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: String) {
+        // A line that already has the field (another system wrote it) is rewritten rather than given it twice.
+        if containsIgnoringASCIICase(line, Array("\"effective_state\"".utf8)),
+           case .object(let members)? = try? JSONValue.parse(line) {
+            Output.line(JSONValue.object([("effective_state", .string(effectiveState))] + members.filter { $0.0 != "effective_state" }).jsonText)
+            return
+        }
         guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else { return }
         let rest = UnsafeBufferPointer(rebasing: line[(brace + 1)...])
         let isEmptyObject = rest.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "}")

@@ -48,7 +48,8 @@ struct TextTable {
         self.rightAligned = rightAligned
     }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Cells come from other systems' data: control characters are shown escaped, never sent to the terminal.
+    mutating func add(_ row: [String]) { rows.append(row.map(printable)) }
 
     func printed() {
         var widths = headers.map(displayWidth)

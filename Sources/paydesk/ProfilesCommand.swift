@@ -28,7 +28,7 @@ struct ProfilesCommand: ParsableCommand {
                     c.add("present", status == .present)
                     c.add("source", source.description)
                     if status != .present { c.add("problem", status.description) }
-                    credentialsJSON.add(name, try JSONValue.parse(c.text))
+                    credentialsJSON.add(name, c.value)
                 }
                 var o = JSONObjectWriter()
                 o.add("name", profile.name)
@@ -39,7 +39,7 @@ struct ProfilesCommand: ParsableCommand {
                 o.add("praxis_url", profile.praxisURL)
                 o.add("praxis_version", profile.praxisVersion)
                 o.add("data", paths.dataDirectory(profile: profile.name))
-                o.add("credentials", try JSONValue.parse(credentialsJSON.text))
+                o.add("credentials", credentialsJSON.value)
                 Output.line(o.text)
                 continue
             }

@@ -28,6 +28,9 @@ struct StoreCommand: ParsableCommand {
         }
 
         private func compact<Kind: RecordKind>(_ kind: Kind.Type, _ context: Context) throws {
+            if context.profile.readOnly {
+                throw PaydeskError.failed("profile \(context.profile.name) is read-only: its store files are not rewritten")
+            }
             let report = try StoreCompactor.compact(kind, path: context.storePath(kind))
             if json {
                 var o = JSONObjectWriter()
@@ -36,6 +39,7 @@ struct StoreCommand: ParsableCommand {
                 o.add("records", report.records)
                 o.add("bad_lines_left_in_old_file", report.badLinesLeft)
                 o.add("old_file", report.keptOldFile)
+                o.add("late_lines_moved", report.lateLinesMoved)
                 o.add("late_bytes_in_old_file", report.lateBytesInOldFile)
                 Output.line(o.text)
                 return
@@ -48,9 +52,12 @@ struct StoreCommand: ParsableCommand {
             if report.badLinesLeft > 0 {
                 Output.line("  \(report.badLinesLeft) bad line\(report.badLinesLeft == 1 ? " was" : "s were") not carried over; they remain in \(kept)")
             }
+            if report.lateLinesMoved > 0 {
+                Output.line("  \(report.lateLinesMoved) line\(report.lateLinesMoved == 1 ? "" : "s") written to the old file just after the swap were carried over")
+            }
             if report.lateBytesInOldFile > 0 {
-                Output.error("warning: a writer that does not take the lock appended \(report.lateBytesInOldFile) bytes to the old file while it was compacted; "
-                    + "they are only in \(kept): import those lines again with `paydesk import`")
+                Output.error("warning: \(report.lateBytesInOldFile) bytes reached the old file too late or incomplete; they are only in \(kept): "
+                    + "check them and import whole lines with `paydesk import`")
             }
         }
     }
@@ -76,12 +83,7 @@ struct StoreCommand: ParsableCommand {
             let store = try StoreSnapshot<Kind>.load(path: context.storePath(kind))
             for problem in store.problems {
                 if json {
-                    var o = JSONObjectWriter()
-                    o.add("file", problem.path)
-                    o.add("line", problem.line)
-                    o.add("column", problem.column)
-                    o.add("error", problem.message)
-                    Output.line(o.text)
+                    Output.line(problem.json)
                 } else {
                     Output.line(problem.description)
                 }

@@ -201,4 +201,49 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("chmod 600 \(config)"))
     }
+
+    @Test func dataCannotForgeRowsOrRecolourTheTerminal() throws {
+        _ = try importPayouts([payoutLine(1, extra: #","note":"\u001b[31mRED\u001b[0m\nFAKE 999 pending""#)])
+        let table = try paydesk(["list", "payouts"])
+        #expect(!table.stdout.contains("\u{1B}"))
+        #expect(table.stdout.contains(#"\u{1B}[31mRED"#))
+        #expect(table.stdout.split(separator: "\n").count == 2, "a header and one row, no forged row")
+    }
+
+    @Test func filtersFindTextWrittenWithEscapesOrBeyondASCII() throws {
+        _ = try importPayouts([payoutLine(1, extra: #","note":"CAF\u00c9 crème""#), payoutLine(2, extra: #","note":"say \"hi\"""#), payoutLine(3)])
+        #expect(try paydesk(["list", "payouts", "--filter", "café", "--json"]).stdout.split(separator: "\n").count == 1)
+        #expect(try paydesk(["list", "payouts", "--filter", "CRÈME", "--json"]).stdout.split(separator: "\n").count == 1)
+        #expect(try paydesk(["list", "payouts", "--filter", #"say "hi"#, "--json"]).stdout.split(separator: "\n").count == 1)
+    }
+
+    @Test func aSessionLineWithItsOwnEffectiveStateGetsOnlyOurs() throws {
+        let now = Timestamp.now
+        let file = home.write("s.jsonl", sessionLine("s1", createdSecondsAgo: 900, now: now, extra: #","effective_state":"open""#))
+        #expect(try paydesk(["import", "sessions", file]).status == 0)
+        let line = try paydesk(["list", "sessions", "--all", "--json"]).stdout.trimmingCharacters(in: .newlines)
+        guard case .object(let members) = try JSONValue.parse(line) else { Issue.record("not an object"); return }
+        #expect(members.filter { $0.0 == "effective_state" }.map(\.1) == [.string("expired")])
+    }
+
+    @Test func aReadOnlyProfileRefusesImportAndCompaction() throws {
+        home.write("config.toml", "[profiles.TEST]\nread_only = true\n")
+        let file = home.write("p.jsonl", payoutLine(1))
+        let imported = try paydesk(["import", "payouts", file])
+        #expect(imported.status == 1)
+        #expect(imported.stderr.contains("read-only"))
+        home.write("data/TEST/payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
+        let compacted = try paydesk(["store", "compact", "payouts"])
+        #expect(compacted.status == 1)
+        #expect(home.read("data/TEST/payouts.jsonl").split(separator: "\n").count == 2)
+    }
+
+    @Test func csvNumbersMustBeWrittenAsNumbers() throws {
+        let file = home.write("p.csv", "trace_id,requested_at,amount\n+5,2026-11-21T09:00:00Z,1\n6,2026-11-21T09:00:00Z,007\n7,2026-11-21T09:00:00Z,99999999999999999999\n")
+        let result = try paydesk(["import", "payouts", file])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("p.csv:2: trace_id must be a positive whole number"))
+        #expect(result.stderr.contains("p.csv:3: amount must be a whole number"))
+        #expect(result.stderr.contains("p.csv:4: amount must be a whole number"))
+    }
 }

@@ -883,3 +883,16 @@ private let configSecretValue = "sk_live_TOPSECRET_9f8e7d"
         }
     }
 }
+
+@Suite struct ConfigSecretInTheWrongPlaceTests {
+    @Test(arguments: [
+        "[profiles.TEST]\nxpay_api_key_env = \"sk_live_PASTED-value\"\n",
+        "[profiles.TEST]\npraxis_secret_file = \"sk_live_PASTED-value\"\n",
+        "[profiles.TEST]\nxpay_url = \"https://xpay.example/api?key=sk_live_PASTED-value\"\n",
+        "[profiles.TEST]\npraxis_url = \"https://praxis.example/#sk_live_PASTED-value\"\n",
+    ])
+    func isRefusedWithoutRepeatingIt(_ text: String) throws {
+        let refused = try #require(configLoadError(text))
+        #expect(!refused.error.description.contains("sk_live_PASTED-value"), "\(refused.error)")
+    }
+}

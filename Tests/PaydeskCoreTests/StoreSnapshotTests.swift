@@ -95,12 +95,37 @@ import Testing
     @Test func readingNeverChangesTheFile() throws {
         let text = [payoutLine(1), "garbage", payoutLine(1, status: "approved"), "{\"trace_id\":"].joined(separator: "\n")
         let path = dir.write("payouts.jsonl", text)
-        let before = try FileManager.default.attributesOfItem(atPath: path)
         _ = try StoreSnapshot<PayoutKind>.load(path: path)
-        let after = try FileManager.default.attributesOfItem(atPath: path)
         #expect(dir.read("payouts.jsonl") == text)
-        #expect(before[.modificationDate] as? Date == after[.modificationDate] as? Date)
-        #expect(before[.systemFileNumber] as? Int == after[.systemFileNumber] as? Int)
+    }
+
+    @Test func sessionIdsAreComparedByteForByte() throws {
+        // "café" precomposed and decomposed are equal Swift Strings, but two different sessions.
+        let lines = [#"{"session_id":"caf\u00e9","created_at":"2026-11-21T09:59:00Z","order_id":"A"}"#,
+                     #"{"session_id":"cafe\u0301","created_at":"2026-11-21T09:59:30Z","order_id":"B"}"#]
+        let store = try StoreSnapshot<SessionKind>.load(path: dir.write("sessions.jsonl", lines.joined(separator: "\n") + "\n"))
+        #expect(store.records.count == 2)
+        #expect(store.record(for: SessionID("caf\u{E9}")).map { store.recordFields(of: $0).text("order_id") } == "A")
+        #expect(store.record(for: SessionID("cafe\u{301}")).map { store.recordFields(of: $0).text("order_id") } == "B")
+    }
+
+    @Test func aByteOrderMarkDoesNotHideTheFirstRecord() throws {
+        let store = try payouts(["\u{FEFF}" + payoutLine(1), payoutLine(2)])
+        #expect(store.records.map(\.key) == [1, 2])
+        #expect(store.problemCount == 0)
+    }
+
+    @Test func anyFieldGivenTwiceMakesTheLineBadAndIsReportedOnce() throws {
+        let store = try payouts([payoutLine(1, extra: #","note":"a","note":"b""#),
+                                 #"{"trace_id":2,"requested_at":"2026-11-21T09:00:00Z""# + String(repeating: #","x":1"#, count: 5000) + "}"])
+        #expect(store.records.isEmpty)
+        #expect(store.problems.map(\.message) == ["the field note appears twice", "the field x appears twice"])
+    }
+
+    @Test func valuesWrittenWithEscapesAreReadAsTheirText() throws {
+        let store = try payouts([#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00\u005A","status":"appro\u0076ed"}"#])
+        #expect(store.problemCount == 0, "\(store.problems)")
+        #expect(store.records.first.map { PayoutKind.states[Int($0.state)] } == "approved")
     }
 
     @Test func sessionsExpireFiveMinutesAfterCreationWhateverTheLineSays() throws {

@@ -54,13 +54,9 @@ import Testing
     @Test func aWriterThatHoldsTheLockMakesAppendsWaitNotInterleave() throws {
         let path = dir.write("payouts.jsonl", payoutLine(1) + "\n")
         let holder = try LockedFile.open(path, create: false, wait: .no)
-        #expect(throws: PaydeskError.self) { try StoreAppender.append(bytes([payoutLine(2)]), to: path, lockWait: 0.2) }
-        do {
-            try StoreAppender.append(bytes([payoutLine(2)]), to: path, lockWait: 0.2)
-        } catch {
-            #expect("\(error)".contains("locked by another process"))
-        }
-        _ = holder
+        let error = #expect(throws: PaydeskError.self) { try StoreAppender.append(bytes([payoutLine(2)]), to: path, lockWait: 0.2) }
+        #expect(error?.description.contains("locked by another process") == true)
+        withExtendedLifetime(holder) {}
         #expect(dir.read("payouts.jsonl") == payoutLine(1) + "\n", "nothing was written while the lock was held")
     }
 
@@ -88,22 +84,25 @@ import Testing
     }
 
     @Test func aFailedAppendLeavesNoHalfLine() throws {
-        // /dev/full fails every write with ENOSPC, like a full disk.
-        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
-        do {
-            try StoreAppender.append(bytes([payoutLine(1)]), to: "/dev/full")
-            Issue.record("an append to a full device reported success")
-        } catch let error as PaydeskError {
-            #expect(error.description.contains("nothing was added"))
-            #expect(error.exitCode == 1)
-        }
+        // A real short write on a regular file: the import runs with a 1 KiB file-size limit (SIGXFSZ ignored,
+        // so write fails with EFBIG part-way through the batch), and must cut the file back to what it was.
+        let home = TemporaryDirectory("paydesk-full")
+        let before = (1...5).map { payoutLine(Int64($0)) }.joined(separator: "\n") + "\n"
+        home.write("data/TEST/payouts.jsonl", before)
+        let batch = home.write("batch.jsonl", (100...120).map { payoutLine(Int64($0)) }.joined(separator: "\n"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 2; exec \"$0\" import payouts \"$1\" --home \"$2\"", paydeskBinary, batch, home.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1, "\(message)")
+        #expect(message.contains("nothing was added"))
+        #expect(home.read("data/TEST/payouts.jsonl") == before, "the partial write was cut back")
     }
-}
-
-/// How many of this process's descriptors are open on `path` (Linux's /proc).
-private func openDescriptors(to path: String) -> Int {
-    let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-    return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == path }.count
 }
 
 @Suite struct StoreCompactorTests {
@@ -240,5 +239,35 @@ private func openDescriptors(to path: String) -> Int {
         #expect(report.keptOldFile != nil)
         #expect(report.badLinesLeft == 1)
         #expect(dir.read("payouts.jsonl") == payoutLine(1) + "\n")
+    }
+}
+
+@Suite struct CompactionRaceTests {
+    let dir = TemporaryDirectory()
+
+    @Test func aWriterWaitingOnTheOldFilesLockLosesNothing() throws {
+        // Another system follows "open with O_APPEND, flock, write" but does not re-check the file after the lock.
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
+        let compactor = try LockedFile.open(path, create: false, wait: .no)
+        let written = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let fd = open(path, O_WRONLY | O_APPEND)
+            flock(fd, LOCK_EX)   // waits for the compaction
+            let line = Array((payoutLine(2) + "\n").utf8)
+            _ = write(fd, line, line.count)
+            close(fd)
+            written.signal()
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while openDescriptors(to: path) < 2, Date() < deadline { usleep(2_000) }
+        usleep(20_000)
+
+        let report = try StoreCompactor.compact(PayoutKind.self, path: path, holding: compactor, now: Date())
+
+        #expect(written.wait(timeout: .now() + 5) == .success)
+        #expect(report.lateLinesMoved == 1)
+        #expect(report.lateBytesInOldFile == 0)
+        let store = try StoreSnapshot<PayoutKind>.load(path: path)
+        #expect(store.records.map(\.key) == [1, 2], "the late line was carried into the new file")
     }
 }

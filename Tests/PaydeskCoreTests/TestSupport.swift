@@ -46,9 +46,7 @@ let paydeskBinary: String = {
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         dir = dir.deletingLastPathComponent()
     }
-    let fromSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/debug/paydesk").path
-    return fromSource
+    fatalError("the paydesk binary is not beside the test bundle (\(CommandLine.arguments[0])); run the tests with swift test")
 }()
 
 /// Runs `paydesk` with `arguments` and only the given environment (plus PATH), no terminal, empty stdin.
@@ -93,4 +91,11 @@ func sessionLine(_ id: String, createdSecondsAgo: Int64, now: Timestamp, state: 
     var s = #"{"session_id":"\#(id)","created_at":"\#(created.rfc3339)","amount":990,"currency":"EUR""#
     if let state { s += #","state":"\#(state)""# }
     return s + extra + "}"
+}
+
+/// How many of this process's descriptors are open on `path` (Linux's /proc): lets a test wait until another
+/// thread really has a file open, instead of sleeping and hoping.
+func openDescriptors(to path: String) -> Int {
+    let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == path }.count
 }
