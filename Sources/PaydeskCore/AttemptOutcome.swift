@@ -15,7 +15,7 @@ public enum AttemptResult: String, Sendable, CaseIterable, Equatable {
         case .cancelled: "cancelled by the gateway"
         case .rejected: "the gateway refused to cancel it"
         case .failed: "not cancelled: nothing happened at the gateway"
-        case .unknown: "UNKNOWN: it may or may not have been cancelled. Check with the gateway before retrying"
+        case .unknown: "it may or may not have been cancelled. Check with the gateway before retrying"
         }
     }
 }

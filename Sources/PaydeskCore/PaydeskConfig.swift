@@ -18,6 +18,7 @@ public struct PaydeskConfig: Sendable {
     static let profileKeys: Set = [
         "production", "read_only", "theme", "xpay_url", "xpay_api_key_env", "xpay_api_key_file",
         "praxis_url", "praxis_merchant_id", "praxis_application_key", "praxis_secret_env", "praxis_secret_file", "praxis_version",
+        "connect_timeout", "total_timeout",
     ]
     /// Keys that would put a secret in the file itself.
     static let inlineSecretKeys = ["xpay_api_key": "xpay_api_key", "praxis_secret": "praxis_secret",
@@ -126,6 +127,16 @@ public struct PaydeskConfig: Sendable {
             case (_?, _?): throw fail("\(at)\(key)_env and \(key)_file are both set: keep one")
             }
         }
+        func seconds(_ key: String, _ fallback: Double) throws -> Double {
+            guard let value = t[key] else { return fallback }
+            guard let n = value.double ?? value.int.map(Double.init), n > 0, n <= 600 else {
+                throw fail("\(at)\(key) must be a number of seconds between 0 and 600")
+            }
+            return n
+        }
+        let connectTimeout = try seconds("connect_timeout", 10)
+        let totalTimeout = try seconds("total_timeout", 30)
+        guard connectTimeout <= totalTimeout else { throw fail("\(at)connect_timeout must not be longer than total_timeout") }
         let production = try bool("production")
         let xpayURL = try string("xpay_url") ?? (production ? Profile.xpayProductionURL : Profile.xpaySandboxURL)
         let praxisURL = try string("praxis_url") ?? (production ? Profile.praxisProductionURL : Profile.praxisSandboxURL)
@@ -143,7 +154,8 @@ public struct PaydeskConfig: Sendable {
             xpayAPIKey: try secret("xpay_api_key"),
             praxisMerchantID: try string("praxis_merchant_id").map { .inline($0) },
             praxisApplicationKey: try string("praxis_application_key").map { .inline($0) },
-            praxisSecret: try secret("praxis_secret"))
+            praxisSecret: try secret("praxis_secret"),
+            connectTimeout: connectTimeout, totalTimeout: totalTimeout)
     }
 
     private static func checkKeys(_ t: TOMLTable, allowed: Set<String>, at: String, fail: (String) -> PaydeskError) throws {

@@ -12,6 +12,9 @@ public struct Profile: Sendable, Equatable {
     public let praxisMerchantID: CredentialSource
     public let praxisApplicationKey: CredentialSource
     public let praxisSecret: CredentialSource
+    /// Seconds to wait with no answer at all (connecting included), and for the whole call.
+    public let connectTimeout: Double
+    public let totalTimeout: Double
 
     /// The credentials in the order `paydesk profiles` shows them.
     public var credentials: [(name: String, source: CredentialSource)] {
@@ -22,7 +25,8 @@ public struct Profile: Sendable, Equatable {
     public init(name: String, production: Bool, readOnly: Bool = false, xpayURL: String, praxisURL: String,
                 praxisVersion: String = "1.2", theme: String? = nil,
                 xpayAPIKey: CredentialSource? = nil, praxisMerchantID: CredentialSource? = nil,
-                praxisApplicationKey: CredentialSource? = nil, praxisSecret: CredentialSource? = nil) {
+                praxisApplicationKey: CredentialSource? = nil, praxisSecret: CredentialSource? = nil,
+                connectTimeout: Double = 10, totalTimeout: Double = 30) {
         self.name = name
         self.production = production
         self.readOnly = readOnly
@@ -35,6 +39,8 @@ public struct Profile: Sendable, Equatable {
         self.praxisMerchantID = praxisMerchantID ?? .environment(prefix + "PRAXIS_MERCHANT_ID")
         self.praxisApplicationKey = praxisApplicationKey ?? .environment(prefix + "PRAXIS_APPLICATION_KEY")
         self.praxisSecret = praxisSecret ?? .environment(prefix + "PRAXIS_SECRET")
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
     }
 
     /// `PAYDESK_TEST_`, `PAYDESK_STAGING_EU_`: where a profile's credentials are looked for by default.

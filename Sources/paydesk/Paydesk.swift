@@ -11,7 +11,8 @@ struct Paydesk: AsyncParsableCommand {
             Exit status: 0 success, 1 the operation failed, 2 bad usage or configuration.
             Files: --home DIR (or PAYDESK_HOME=DIR) keeps config.toml, themes/ and data/<PROFILE>/ under DIR.
             """,
-        subcommands: [ListCommand.self, ImportCommand.self, ProfilesCommand.self, StoreCommand.self]
+        subcommands: [ListCommand.self, CancelCommand.self, HistoryCommand.self, AuditCommand.self, ImportCommand.self,
+                      ProfilesCommand.self, StoreCommand.self, SimCommand.self]
     )
 }
 

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import PaydeskCore
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Cancellation attempts of the profile, newest first, with in-doubt attempts marked.",
+        discussion: """
+            An attempt is "in doubt" when its intent was written but no outcome: the process died mid-call, and the
+            cancellation may have happened. Like "unknown", it must be checked with the gateway before a retry.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Only attempts on this session id or trace id.", valueName: "ID")) var target: String?
+    @Option(help: ArgumentHelp("Only attempts since this time (2026-11-21 or 2026-11-21T09:00:00Z).", valueName: "DATE")) var since: String?
+    @Option(help: ArgumentHelp("Only this result: cancelled, rejected, failed, unknown, in-doubt, in-flight.", valueName: "R")) var result: String?
+    @Option(help: "At most this many attempts.") var limit: Int?
+    @Flag(help: "One JSON object per line, for scripts.") var json = false
+    @OptionGroup var options: ProfileOptions
+
+    static let results = AttemptResult.allCases.map(\.rawValue) + ["in-doubt", "in-flight"]
+
+    func validate() throws {
+        if let result, !Self.results.contains(result) {
+            throw ValidationError("--result must be one of \(Self.results.joined(separator: ", "))")
+        }
+        if let since, Self.parseSince(since) == nil {
+            throw ValidationError("--since must be a date (2026-11-21) or an RFC 3339 time (2026-11-21T09:00:00Z)")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    static func parseSince(_ text: String) -> Timestamp? {
+        Timestamp.parseRFC3339(text) ?? Timestamp.parseRFC3339(text + "T00:00:00Z")
+    }
+
+    func run() throws {
+        let context = try options.context()
+        let (all, problems) = try AttemptHistory.load(directory: context.dataDirectory)
+        for problem in problems.prefix(5) { Output.error("warning: \(problem)") }
+        if !problems.isEmpty { Output.error("warning: \(problems.count) unreadable audit lines; run `paydesk audit verify`") }
+        let start = since.flatMap(Self.parseSince)
+        var shown = all.filter { attempt in
+            (target == nil || attempt.target == target)
+                && (start.map { attempt.intent.at >= $0 } ?? true)
+                && (result.map { $0 == attempt.label.replacingOccurrences(of: " ", with: "-") } ?? true)
+        }
+        if let limit { shown = Array(shown.prefix(limit)) }
+
+        if json {
+            for attempt in shown { Output.line(Self.json(attempt)) }
+            return
+        }
+        var table = TextTable(["TIME", "OPERATOR", "GATEWAY", "TARGET", "RESULT", "HTTP", "STATUS", "DESCRIPTION", "REASON"])
+        for attempt in shown {
+            let o = attempt.outcome?.outcome
+            let label = attempt.needsChecking ? attempt.label.uppercased() + " (check before retrying)" : attempt.label
+            table.add([attempt.intent.at.display, attempt.intent.operatorName, attempt.gateway, attempt.target, label,
+                       o?.httpStatus.map(String.init) ?? "", o?.gatewayStatus ?? "", o?.description ?? "", attempt.intent.reason ?? ""])
+        }
+        if !shown.isEmpty { table.printed() }
+        Output.flush()
+        let doubtful = shown.filter(\.needsChecking).count
+        Output.error("\(context.profileLabel): \(shown.count) attempt\(shown.count == 1 ? "" : "s")"
+            + (doubtful > 0 ? ", \(doubtful) to check with the gateway (in doubt or unknown)" : ""))
+    }
+
+    static func json(_ attempt: Attempt) -> String {
+        var o = JSONObjectWriter()
+        o.add("attempt_id", attempt.id)
+        o.add("at", attempt.intent.at.rfc3339)
+        o.add("operator", attempt.intent.operatorName)
+        o.add("profile", attempt.intent.profile)
+        o.add("gateway", attempt.gateway)
+        o.add("target", attempt.target)
+        o.add("reason", attempt.intent.reason)
+        o.add("retry_of", attempt.intent.retryOf)
+        o.add("result", attempt.label.replacingOccurrences(of: " ", with: "-"))
+        o.add("needs_checking", attempt.needsChecking)
+        if let entry = attempt.outcome, let outcome = entry.outcome {
+            o.add("outcome_at", entry.at.rfc3339)
+            o.add("http_status", outcome.httpStatus)
+            o.add("gateway_status", outcome.gatewayStatus)
+            o.add("description", outcome.description)
+            o.add("error_code", outcome.errorCode)
+            if let valid = outcome.signatureValid { o.add("signature_valid", valid) }
+            o.add("correlation_id", outcome.correlationId)
+            o.add("latency_ms", outcome.latencyMs)
+        }
+        return o.text
+    }
+}
