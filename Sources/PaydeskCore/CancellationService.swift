@@ -66,8 +66,16 @@ public struct CancellationService: Sendable {
 
         // Checked under the lock, from the files as they are now: another process may have just acted.
         let store = try StoreSnapshot<Kind>.load(path: storePath)
-        let attempts = try AttemptHistory.attempts(audit.entries().entries) { g, t in g == Kind.gatewayName && t == target ? false
-            : AttemptLock.isHeld(directory: dataDirectory, gateway: g, target: t) }
+        let entries: [AuditEntry]
+        do {
+            entries = try audit.entries().entries
+        } catch {
+            throw PaydeskError.failed("cannot read the audit trail (\(error)); nothing was sent")
+        }
+        // We hold this target's lock ourselves, so its earlier attempts are not in flight: any without outcome is in doubt.
+        let attempts = AttemptHistory.attempts(entries) { g, t in
+            g == Kind.gatewayName && t == target ? false : AttemptLock.isHeld(directory: dataDirectory, gateway: g, target: t)
+        }
         if let why = refusal(kind, key: key, store: store, attempts: attempts, retryUnknown: retryUnknown) {
             throw PaydeskError.failed("refused: \(why); nothing was sent")
         }

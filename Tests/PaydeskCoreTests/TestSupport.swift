@@ -50,7 +50,19 @@ let paydeskBinary: String = {
 }()
 
 /// Runs `paydesk` with `arguments` and only the given environment (plus PATH), no terminal, empty stdin.
-func runPaydesk(_ arguments: [String], environment: [String: String] = [:], stdin: String = "") throws -> CommandResult {
+/// It waits on a thread of its own: a blocked concurrency thread could starve a simulator another test runs.
+func runPaydesk(_ arguments: [String], environment: [String: String] = [:], stdin: String = "") async throws -> CommandResult {
+    try await offThePool { try runPaydeskBlocking(arguments, environment: environment, stdin: stdin) }
+}
+
+/// Runs blocking work on a new thread and waits for it without holding a concurrency thread.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+private func runPaydeskBlocking(_ arguments: [String], environment: [String: String] = [:], stdin: String = "") throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: paydeskBinary)
     process.arguments = arguments
