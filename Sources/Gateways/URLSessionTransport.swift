@@ -6,6 +6,9 @@ import PaydeskCore
 
 /// The production transport: FoundationNetworking's URLSession, with a total deadline of our own
 /// (on Linux `timeoutIntervalForResource` is ignored) and redirects refused.
+///
+/// It uses the completion-handler API and cancels through Dispatch, never from inside Swift task
+/// cancellation: corelibs' async `data(for:)` deadlocks when a task is cancelled while its timeout fires.
 public struct URLSessionTransport: HTTPTransport {
     public init() {}
 
@@ -20,31 +23,29 @@ public struct URLSessionTransport: HTTPTransport {
         configuration.timeoutIntervalForRequest = timeouts.connect
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
-        configuration.httpMaximumConnectionsPerHost = 1
         let session = URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
 
-        let call = Task { try await session.data(for: urlRequest) }
-        let deadline = Task {
-            try await Task.sleep(nanoseconds: UInt64(timeouts.total * 1e9))
-            call.cancel()
-        }
-        defer { deadline.cancel() }
-        do {
-            let (data, response) = try await withTaskCancellationHandler {
-                try await call.value
-            } onCancel: {
-                call.cancel()
+        let call = PendingCall()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let task = session.dataTask(with: urlRequest) { data, response, error in
+                    continuation.resume(returning: Self.result(data, response, error, call: call, total: timeouts.total))
+                }
+                call.start(task)
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeouts.total) { call.stop(deadlinePassed: true) }
             }
-            guard let http = response as? HTTPURLResponse else {
-                return .failure(.mayHaveBeenSent("the answer was not HTTP"))
-            }
-            return .success(GatewayResponse(status: http.statusCode, body: [UInt8](data)))
-        } catch let error as URLError {
-            return .failure(Self.classify(error, deadlinePassed: deadline.isCancelled == false && call.isCancelled, total: timeouts.total))
-        } catch {
-            return .failure(.mayHaveBeenSent("the call ended: \(error.localizedDescription)"))
+        } onCancel: {
+            DispatchQueue.global().async { call.stop(deadlinePassed: false) }
         }
+    }
+
+    private static func result(_ data: Data?, _ response: URLResponse?, _ error: Error?, call: PendingCall, total: Double)
+        -> Result<GatewayResponse, TransportFailure> {
+        if let error = error as? URLError { return .failure(classify(error, deadlinePassed: call.deadlinePassed, total: total)) }
+        if let error { return .failure(.mayHaveBeenSent("the call ended: \(error.localizedDescription)")) }
+        guard let http = response as? HTTPURLResponse else { return .failure(.mayHaveBeenSent("the answer was not HTTP")) }
+        return .success(GatewayResponse(status: http.statusCode, body: [UInt8](data ?? Data())))
     }
 
     /// Whether a URLSession error means the request cannot have left, or may have.
@@ -76,5 +77,34 @@ private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, @unchecke
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
         completionHandler(nil)
+    }
+}
+
+/// One call in flight: who may stop it (the deadline or an interrupt), and why it stopped.
+private final class PendingCall: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionDataTask?
+    private var stopped = false
+    private var deadline = false
+
+    var deadlinePassed: Bool { lock.withLock { deadline } }
+
+    func start(_ task: URLSessionDataTask) {
+        let alreadyStopped = lock.withLock {
+            self.task = task
+            return stopped
+        }
+        task.resume()
+        if alreadyStopped { task.cancel() }
+    }
+
+    func stop(deadlinePassed: Bool) {
+        let task: URLSessionDataTask? = lock.withLock {
+            guard !stopped else { return nil }
+            stopped = true
+            deadline = deadlinePassed
+            return self.task
+        }
+        task?.cancel()
     }
 }

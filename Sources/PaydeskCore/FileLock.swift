@@ -2,7 +2,7 @@ import Foundation
 
 /// An open store file holding its `flock`. Every writer of a store (paydesk and, we ask, the other systems)
 /// takes the exclusive lock for each append; compaction takes it to swap the file.
-final class LockedFile {
+final class LockedFile: @unchecked Sendable {
     let fd: Int32
     let path: String
 

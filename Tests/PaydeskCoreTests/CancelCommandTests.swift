@@ -64,13 +64,6 @@ struct SimulatedHome {
     }
 }
 
-extension Process {
-    func exited() async throws {
-        nonisolated(unsafe) let process = self
-        try await offThePool { process.waitUntilExit() }
-    }
-}
-
 /// Backgrounds simulators for the whole test, not inside a closure: the processes we start outlive an await.
 @Suite struct CancelCommandTests {
     @Test func cancelsAPayoutAndASessionAndExitsByResult() async throws {

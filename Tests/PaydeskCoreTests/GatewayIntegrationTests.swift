@@ -106,8 +106,8 @@ import Testing
         try await withSimulator { sim in
             await sim.state.addSession("s", createdAt: .now)
             await sim.state.setFault(fault, for: "s")
-            let outcome = await sim.xpayClient(timeouts: Timeouts(connect: 1, total: 1.5)).cancel(target: "s")
-            #expect(outcome.result == expected, "\(fault): \(outcome.description)")
+            let outcome = await sim.xpayClient(timeouts: Timeouts(connect: 2, total: 2.5)).cancel(target: "s")
+            #expect(outcome.result == expected, "\(fault): \(outcome.description) after \(outcome.latencyMs) ms")
             #expect(await sim.state.session("s")?.state == (happened ? "cancelled" : "open"))
             if expected == .unknown { #expect(outcome.description.contains("may have been cancelled")) }
         }
@@ -126,8 +126,8 @@ import Testing
         try await withSimulator { sim in
             await sim.state.addPayout(42)
             await sim.state.setFault(fault, for: "42")
-            let outcome = await sim.praxisClient(timeouts: Timeouts(connect: 1, total: 1.5)).cancel(target: "42")
-            #expect(outcome.result == expected, "\(fault): \(outcome.description)")
+            let outcome = await sim.praxisClient(timeouts: Timeouts(connect: 2, total: 2.5)).cancel(target: "42")
+            #expect(outcome.result == expected, "\(fault): \(outcome.description) after \(outcome.latencyMs) ms")
             #expect(await sim.state.payoutStatus(42) == (happened ? "cancelled" : "pending"))
             if fault == .badSignature || fault == .noSignature { #expect(outcome.signatureValid == false) }
         }

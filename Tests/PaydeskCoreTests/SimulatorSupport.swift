@@ -16,11 +16,11 @@ enum TestCredentials {
 }
 
 extension GatewaySimulator {
-    func xpayClient(timeouts: Timeouts = Timeouts(connect: 2, total: 3), key: String = TestCredentials.xpayKey) -> XPayClient {
+    func xpayClient(timeouts: Timeouts = Timeouts(connect: 4, total: 5), key: String = TestCredentials.xpayKey) -> XPayClient {
         XPayClient(baseURL: xpayURL, apiKey: Secret(key), timeouts: timeouts)
     }
 
-    func praxisClient(timeouts: Timeouts = Timeouts(connect: 2, total: 3), secret: String = TestCredentials.praxisSecret,
+    func praxisClient(timeouts: Timeouts = Timeouts(connect: 4, total: 5), secret: String = TestCredentials.praxisSecret,
                       clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) -> PraxisClient {
         PraxisClient(baseURL: praxisURL, merchantId: Secret(TestCredentials.merchant), applicationKey: Secret(TestCredentials.application),
                      secret: Secret(secret), timeouts: timeouts, clock: clock)

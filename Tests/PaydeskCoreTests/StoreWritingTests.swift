@@ -54,16 +54,19 @@ import Testing
         #expect(store.lineCount == writers * batches * perBatch)
     }
 
-    @Test func aWriterThatHoldsTheLockMakesAppendsWaitNotInterleave() throws {
+    @Test func aWriterThatHoldsTheLockMakesAppendsWaitNotInterleave() async throws {
         let path = dir.write("payouts.jsonl", payoutLine(1) + "\n")
         let holder = try LockedFile.open(path, create: false, wait: .no)
-        let error = #expect(throws: PaydeskError.self) { try StoreAppender.append(bytes([payoutLine(2)]), to: path, lockWait: 0.2) }
+        let line = bytes([payoutLine(2)])
+        let error = await #expect(throws: PaydeskError.self) {
+            try await offThePool { try StoreAppender.append(line, to: path, lockWait: 0.2) }
+        }
         #expect(error?.description.contains("locked by another process") == true)
         withExtendedLifetime(holder) {}
         #expect(dir.read("payouts.jsonl") == payoutLine(1) + "\n", "nothing was written while the lock was held")
     }
 
-    @Test func anAppendWaitingOnACompactedFileGoesToTheNewFile() throws {
+    @Test func anAppendWaitingOnACompactedFileGoesToTheNewFile() async throws {
         let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
         // Hold the lock as compaction does, swap the file, and release: the waiting append must follow the name.
         let holder = try LockedFile.open(path, create: false, wait: .no)
@@ -75,18 +78,18 @@ import Testing
         }
         // Swap the file only once the appender has it open and is waiting for the lock.
         let deadline = Date().addingTimeInterval(5)
-        while openDescriptors(to: path) < 2, Date() < deadline { usleep(2_000) }
+        while openDescriptors(to: path) < 2, Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
         #expect(openDescriptors(to: path) == 2)
         let replacement = dir.write("payouts.new", payoutLine(1, status: "approved") + "\n")
         #expect(rename(replacement, path) == 0)
         _ = consume holder   // releases the lock
-        #expect(appended.wait(timeout: .now() + 5) == .success)
+        #expect(try await offThePool { appended.wait(timeout: .now() + 5) } == .success)
         #expect(appendError == nil)
         let store = try StoreSnapshot<PayoutKind>.load(path: path)
         #expect(store.records.map(\.key) == [1, 2])
     }
 
-    @Test func aFailedAppendLeavesNoHalfLine() throws {
+    @Test func aFailedAppendLeavesNoHalfLine() async throws {
         // A real short write on a regular file: the import runs with a 1 KiB file-size limit (SIGXFSZ ignored,
         // so write fails with EFBIG part-way through the batch), and must cut the file back to what it was.
         let home = TemporaryDirectory("paydesk-full")
@@ -100,7 +103,7 @@ import Testing
         process.standardError = err
         process.standardOutput = Pipe()
         try process.run()
-        process.waitUntilExit()
+        try await process.exited()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 1, "\(message)")
         #expect(message.contains("nothing was added"))
@@ -111,13 +114,13 @@ import Testing
 @Suite struct StoreCompactorTests {
     let dir = TemporaryDirectory()
 
-    @Test func keepsTheLatestOfEveryRecordAndTheOldFileBesideIt() throws {
+    @Test func keepsTheLatestOfEveryRecordAndTheOldFileBesideIt() async throws {
         let original = [payoutLine(1), payoutLine(2), "a bad line", payoutLine(1, status: "approved"), payoutLine(3),
                         payoutLine(2, status: "cancelled", extra: #","note":"by phone""#)].joined(separator: "\n") + "\n"
         let path = dir.write("payouts.jsonl", original)
         let before = try StoreSnapshot<PayoutKind>.load(path: path)
 
-        let report = try StoreCompactor.compact(PayoutKind.self, path: path)
+        let report = try await offThePool { try StoreCompactor.compact(PayoutKind.self, path: path) }
 
         let after = try StoreSnapshot<PayoutKind>.load(path: path)
         #expect(after.problemCount == 0)
@@ -137,11 +140,11 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 2, "no temporary file is left behind")
     }
 
-    @Test func keepsEveryOldFileWhenRunTwice() throws {
+    @Test func keepsEveryOldFileWhenRunTwice() async throws {
         let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
-        let first = try StoreCompactor.compact(PayoutKind.self, path: path)
+        let first = try await offThePool { try StoreCompactor.compact(PayoutKind.self, path: path) }
         try StoreAppender.append([Array(payoutLine(2).utf8), Array(payoutLine(2, status: "cancelled").utf8)], to: path)
-        let second = try StoreCompactor.compact(PayoutKind.self, path: path)
+        let second = try await offThePool { try StoreCompactor.compact(PayoutKind.self, path: path) }
         let firstOld = try #require(first.keptOldFile), secondOld = try #require(second.keptOldFile)
         #expect(firstOld != secondOld)
         #expect(FileManager.default.fileExists(atPath: firstOld))
@@ -236,9 +239,9 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["payouts.jsonl"])
     }
 
-    @Test func stillCompactsAFileWhoseOnlyFaultIsATornLastLine() throws {
+    @Test func stillCompactsAFileWhoseOnlyFaultIsATornLastLine() async throws {
         let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + #"{"trace_id":2"#)
-        let report = try StoreCompactor.compact(PayoutKind.self, path: path)
+        let report = try await offThePool { try StoreCompactor.compact(PayoutKind.self, path: path) }
         #expect(report.keptOldFile != nil)
         #expect(report.badLinesLeft == 1)
         #expect(dir.read("payouts.jsonl") == payoutLine(1) + "\n")
@@ -248,7 +251,7 @@ import Testing
 @Suite struct CompactionRaceTests {
     let dir = TemporaryDirectory()
 
-    @Test func aWriterWaitingOnTheOldFilesLockLosesNothing() throws {
+    @Test func aWriterWaitingOnTheOldFilesLockLosesNothing() async throws {
         // Another system follows "open with O_APPEND, flock, write" but does not re-check the file after the lock.
         let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
         let compactor = try LockedFile.open(path, create: false, wait: .no)
@@ -262,12 +265,12 @@ import Testing
             written.signal()
         }
         let deadline = Date().addingTimeInterval(5)
-        while openDescriptors(to: path) < 2, Date() < deadline { usleep(2_000) }
-        usleep(20_000)
+        while openDescriptors(to: path) < 2, Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+        try await Task.sleep(nanoseconds: 20_000_000)
 
-        let report = try StoreCompactor.compact(PayoutKind.self, path: path, holding: compactor, now: Date())
+        let report = try await offThePool { try StoreCompactor.compact(PayoutKind.self, path: path, holding: compactor, now: Date()) }
 
-        #expect(written.wait(timeout: .now() + 5) == .success)
+        #expect(try await offThePool { written.wait(timeout: .now() + 5) } == .success)
         #expect(report.lateLinesMoved == 1)
         #expect(report.lateBytesInOldFile == 0)
         let store = try StoreSnapshot<PayoutKind>.load(path: path)

@@ -111,3 +111,11 @@ func openDescriptors(to path: String) -> Int {
     let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
     return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == path }.count
 }
+
+extension Process {
+    /// Waits for the process to end without holding a concurrency thread.
+    func exited() async throws {
+        nonisolated(unsafe) let process = self
+        try await offThePool { process.waitUntilExit() }
+    }
+}
