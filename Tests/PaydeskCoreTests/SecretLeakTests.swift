@@ -12,7 +12,7 @@ import Testing
             let faults = SimulatorFault.allCases
             let payouts = (0..<faults.count).map { Int64(100 + $0) } + [200]
             let sessions = faults.map { "s-\($0.rawValue)" } + ["s-ok"]
-            home.seed(payouts: payouts, sessions: sessions)
+            home.seed(payouts: payouts + [300], sessions: sessions + ["s-dry"])
             for (fault, (payout, session)) in zip(faults, zip(payouts, sessions)) {
                 await sim.state.setFault(fault, for: String(payout))
                 await sim.state.setFault(fault, for: session)
@@ -30,8 +30,10 @@ import Testing
                 try await run(["cancel", "session", session, "--yes"])
                 try await run(["cancel", "session", session, "--yes", "--json", "--retry-unknown"])
             }
-            try await run(["cancel", "payout", "200", "--dry-run"])
-            try await run(["cancel", "session", "s-ok", "--dry-run", "--json"])
+            try await run(["cancel", "payout", "300", "--dry-run"])
+            try await run(["cancel", "session", "s-dry", "--dry-run", "--json"])
+            try await run(["cancel", "session", "s-dry", "--dry-run"])
+            #expect(outputs.suffix(3).allSatisfy { $0.status == 0 && $0.stdout.contains("POST ") || $0.stdout.contains("\"method\":\"POST\"") })
             try await run(["cancel", "payout", "100", "--profile", "PROD", "--yes"])
             for arguments in [["profiles"], ["profiles", "--json"], ["list", "payouts", "--all"], ["list", "sessions", "--all", "--json"],
                               ["history"], ["history", "--json"], ["audit", "verify"], ["audit", "verify", "--json"],
