@@ -134,8 +134,8 @@ public struct PaydeskConfig: Sendable {
             }
             return n
         }
-        let connectTimeout = try seconds("connect_timeout", 10)
         let totalTimeout = try seconds("total_timeout", 30)
+        let connectTimeout = try seconds("connect_timeout", min(10, totalTimeout))
         guard connectTimeout <= totalTimeout else { throw fail("\(at)connect_timeout must not be longer than total_timeout") }
         let production = try bool("production")
         let xpayURL = try string("xpay_url") ?? (production ? Profile.xpayProductionURL : Profile.xpaySandboxURL)

@@ -45,7 +45,7 @@ enum Main {
             if !message.isEmpty { print(message) }
             return 0
         }
-        Output.error(message)
+        if !message.isEmpty { Output.error(message) }
         // ArgumentParser's usage errors exit 64; ours promise 2.
         return code == .validationFailure ? 2 : code.rawValue
     }
