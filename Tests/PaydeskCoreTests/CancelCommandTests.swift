@@ -231,3 +231,36 @@ struct SimulatedHome {
         }
     }
 }
+
+@Suite struct HistoryAndVerifyCommandTests {
+    @Test func historyFiltersAndAuditVerifyNamesATamperedLine() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim)
+            home.seed(payouts: [1, 2, 3])
+            await sim.state.addPayout(1)
+            await sim.state.addPayout(3, status: "approved")
+            _ = try await home.paydesk(["cancel", "payout", "1", "--yes", "--reason", "first"])
+            _ = try await home.paydesk(["cancel", "payout", "2", "--yes"])   // not known to the simulator: rejected
+            _ = try await home.paydesk(["cancel", "payout", "3", "--yes"])
+
+            let rejected = try await home.paydesk(["history", "--result", "rejected", "--json"])
+            #expect(rejected.stdout.split(separator: "\n").count == 2)
+            let one = try await home.paydesk(["history", "--target", "1", "--json"])
+            #expect(try JSONValue.parse(one.stdout.trimmingCharacters(in: .newlines))["reason"] == .string("first"))
+            #expect(try await home.paydesk(["history", "--limit", "1", "--json"]).stdout.split(separator: "\n").count == 1)
+            #expect(try await home.paydesk(["history", "--since", "2999-01-01", "--json"]).stdout.isEmpty)
+            #expect(try await home.paydesk(["history", "--since", "yesterday"]).status == 2)
+            #expect(try await home.paydesk(["history", "--result", "maybe"]).status == 2)
+
+            #expect(try await home.paydesk(["audit", "verify"]).stdout.contains("whole, 6 entries"))
+            let audit = home.dir.file("data/TEST/audit.jsonl")
+            let text = try String(contentsOfFile: audit, encoding: .utf8)
+            try text.replacingOccurrences(of: "\"reason\":\"first\"", with: "\"reason\":\"other\"").write(toFile: audit, atomically: false, encoding: .utf8)
+            let broken = try await home.paydesk(["audit", "verify"])
+            #expect(broken.status == 1)
+            #expect(broken.stdout.contains("audit.jsonl:2:"))
+            let json = try await home.paydesk(["audit", "verify", "--json"])
+            #expect(try JSONValue.parse(json.stdout.trimmingCharacters(in: .newlines))["broken_line"] == .number("2"))
+        }
+    }
+}
