@@ -98,8 +98,8 @@ extension RecordKind {
                 case 0:
                     key = Self.key(s, m)
                 case 1:
-                    if let problem = fields[1].problem(s, m) { problems.append(problem); continue }
                     time = FieldSpec.timestamp(s, m)
+                    if time == nil { problems.append(fields[1].problem(s, m) ?? "\(fields[1].name) is not a timestamp") }
                 case 2:
                     if m.kind == .null { continue }
                     guard let choice = fields[2].choiceIndex(s, m) else { problems.append(fields[2].problem(s, m) ?? "bad \(fields[2].name)"); continue }

@@ -47,7 +47,7 @@ struct ListCommand: ParsableCommand {
 
         if json {
             for record in shown {
-                Kind.writeJSON(store.lineBytes(of: record), effectiveState: store.effectiveState(of: record, now: now))
+                Kind.writeJSON(store.lineBytes(of: record), effectiveState: store.effectiveState(of: record, now: now))   // autoclosure: only sessions ask
             }
             return
         }
@@ -68,11 +68,11 @@ protocol ListedKind: RecordKind {
     static var headers: [String] { get }
     static var rightAligned: Set<Int> { get }
     static func row(_ fields: RecordFields, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp) -> [String]
-    static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: String)
+    static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: @autoclosure () -> String)
 }
 
 extension ListedKind {
-    static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: String) {
+    static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: @autoclosure () -> String) {
         Output.bytes(line)
         Output.line("")
     }
@@ -94,7 +94,8 @@ extension SessionKind: ListedKind {
     }
 
     /// The stored object with `"effective_state"` first: a session past its 5 minutes is expired whatever its line says.
-    static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: String) {
+    static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState stateOf: @autoclosure () -> String) {
+        let effectiveState = stateOf()
         // A line that already has the field (another system wrote it) is rewritten rather than given it twice.
         if containsIgnoringASCIICase(line, Array("\"effective_state\"".utf8)),
            case .object(let members)? = try? JSONValue.parse(line) {

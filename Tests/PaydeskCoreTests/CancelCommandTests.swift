@@ -10,7 +10,8 @@ struct SimulatedHome {
     /// The Praxis secret reaches paydesk through the environment; the XPay key through a file.
     let environment = ["PAYDESK_SECRET_FOR_TESTS": TestCredentials.praxisSecret, "USER": "m.rossi"]
 
-    init(_ sim: GatewaySimulator, totalTimeout: Double = 2) {
+    /// The default timeout is generous: a loaded CI machine must not turn a slow answer into "unknown".
+    init(_ sim: GatewaySimulator, totalTimeout: Double = 10) {
         let keyFile = dir.write("xpay.key", TestCredentials.xpayKey + "\n", mode: 0o600)
         var config = ""
         for (name, production) in [("TEST", false), ("PROD", true)] {
@@ -68,7 +69,7 @@ struct SimulatedHome {
 @Suite struct CancelCommandTests {
     @Test func cancelsAPayoutAndASessionAndExitsByResult() async throws {
         try await withSimulator { sim in
-            let home = SimulatedHome(sim)
+            let home = SimulatedHome(sim, totalTimeout: 3)
             home.seed(payouts: [752856, 752857, 752858], sessions: ["xs-1"])
             await sim.state.addPayout(752856)
             await sim.state.addPayout(752857, status: "approved")
