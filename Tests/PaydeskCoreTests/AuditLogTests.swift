@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PaydeskCore
 
+extension PaydeskTests {
 @Suite struct AuditLogTests {
     let dir = TemporaryDirectory()
     var log: AuditLog { AuditLog(directory: dir.path) }
@@ -140,4 +141,5 @@ import Testing
         _ = consume lock
         #expect(!AttemptLock.isHeld(directory: dir.path, gateway: "praxis", target: "9"))
     }
+}
 }

@@ -66,6 +66,7 @@ struct SimulatedHome {
 }
 
 /// Backgrounds simulators for the whole test, not inside a closure: the processes we start outlive an await.
+extension PaydeskTests {
 @Suite struct CancelCommandTests {
     @Test func cancelsAPayoutAndASessionAndExitsByResult() async throws {
         try await withSimulator { sim in
@@ -232,7 +233,9 @@ struct SimulatedHome {
         }
     }
 }
+}
 
+extension PaydeskTests {
 @Suite struct HistoryAndVerifyCommandTests {
     @Test func historyFiltersAndAuditVerifyNamesATamperedLine() async throws {
         try await withSimulator { sim in
@@ -264,4 +267,5 @@ struct SimulatedHome {
             #expect(try JSONValue.parse(json.stdout.trimmingCharacters(in: .newlines))["broken_line"] == .number("2"))
         }
     }
+}
 }

@@ -5,6 +5,7 @@ import Testing
 @testable import PaydeskCore
 
 /// The service with the real clients and the simulator: refusals, write-ahead, store updates.
+extension PaydeskTests {
 @Suite struct CancellationServiceTests {
     let dir = TemporaryDirectory()
 
@@ -171,4 +172,5 @@ import Testing
             #expect(await sim.state.requestCount(for: "1") == 1)
         }
     }
+}
 }

@@ -3,6 +3,7 @@ import Testing
 @testable import PaydeskCore
 
 /// The real `paydesk` binary, run as a user or a script would.
+extension PaydeskTests {
 @Suite struct CommandLineTests {
     let home = TemporaryDirectory("paydesk-home")
 
@@ -246,4 +247,5 @@ import Testing
         #expect(result.stderr.contains("p.csv:3: amount must be a whole number"))
         #expect(result.stderr.contains("p.csv:4: amount must be a whole number"))
     }
+}
 }

@@ -50,6 +50,7 @@ private let configSecretValue = "sk_live_TOPSECRET_9f8e7d"
 
 // MARK: - PaydeskPaths
 
+extension PaydeskTests {
 @Suite struct ConfigPathsTests {
     let fullEnvironment = [
         "HOME": "/home/u", "PAYDESK_HOME": "/env/paydesk",
@@ -151,9 +152,11 @@ private let configSecretValue = "sk_live_TOPSECRET_9f8e7d"
         #expect(paths.configDirectory == "/config-test-home/pd")
     }
 }
+}
 
 // MARK: - PaydeskConfig without a config file
 
+extension PaydeskTests {
 @Suite struct ConfigBuiltInTests {
     @Test func noConfigFileGivesBuiltInTestAndProd() throws {
         try configTemp { dir throws in
@@ -244,9 +247,11 @@ private let configSecretValue = "sk_live_TOPSECRET_9f8e7d"
         }
     }
 }
+}
 
 // MARK: - PaydeskConfig with a config file
 
+extension PaydeskTests {
 @Suite struct ConfigFileTests {
     /// The example, with the secret file placed in `dir`.
     func exampleConfig(secretFile: String) -> String {
@@ -695,9 +700,11 @@ private let configSecretValue = "sk_live_TOPSECRET_9f8e7d"
         }
     }
 }
+}
 
 // MARK: - Credentials and Secret
 
+extension PaydeskTests {
 @Suite struct ConfigCredentialsTests {
     @Test func environmentValueIsReadAndTrimmed() throws {
         let credentials = Credentials(environment: ["KEY": "  abc123\n", "OTHER": "x"])
@@ -869,7 +876,9 @@ private let configSecretValue = "sk_live_TOPSECRET_9f8e7d"
         #expect(Profile.environmentPrefix(profile) == prefix)
     }
 }
+}
 
+extension PaydeskTests {
 @Suite struct ConfigCollisionTests {
     @Test(arguments: [("test", "TEST"), ("STAGING-EU", "STAGING_EU")])
     func profilesThatWouldShareCredentialsOrDataAreRefused(_ a: String, _ b: String) throws {
@@ -883,7 +892,9 @@ private let configSecretValue = "sk_live_TOPSECRET_9f8e7d"
         }
     }
 }
+}
 
+extension PaydeskTests {
 @Suite struct ConfigSecretInTheWrongPlaceTests {
     @Test(arguments: [
         "[profiles.TEST]\nxpay_api_key_env = \"sk_live_PASTED-value\"\n",
@@ -895,4 +906,5 @@ private let configSecretValue = "sk_live_TOPSECRET_9f8e7d"
         let refused = try #require(configLoadError(text))
         #expect(!refused.error.description.contains("sk_live_PASTED-value"), "\(refused.error)")
     }
+}
 }

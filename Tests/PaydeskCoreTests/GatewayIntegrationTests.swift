@@ -5,6 +5,7 @@ import Testing
 @testable import PaydeskCore
 
 /// The real clients against the simulator over real HTTP on 127.0.0.1: every outcome, every fault.
+extension PaydeskTests {
 @Suite struct GatewayIntegrationTests {
     @Test func xpayCancelsAnOpenSessionOnceAndRefusesTheRest() async throws {
         try await withSimulator { sim in
@@ -168,4 +169,5 @@ import Testing
             #expect(await client.cancel(target: "10").result == .rejected, "its own cancellation wins over the store's older line")
         }
     }
+}
 }

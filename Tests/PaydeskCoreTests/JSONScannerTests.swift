@@ -1,6 +1,7 @@
 import Testing
 @testable import PaydeskCore
 
+extension PaydeskTests {
 @Suite struct JSONScannerTests {
     /// The error of checking `text` as a payout line, or nil if it is a valid line.
     private func lineError(_ text: String) -> LineError? {
@@ -88,4 +89,5 @@ import Testing
         #expect(lineError(#"{"trace\u005fid":7,"requested_at":"2026-11-21T09:00:00Z"}"#) == nil)
         #expect(lineError(#"{"trace\u005fid":7,"trace_id":8,"requested_at":"2026-11-21T09:00:00Z"}"#)?.message.contains("appears twice") == true)
     }
+}
 }

@@ -3,6 +3,7 @@ import Testing
 @testable import PaydeskCore
 
 /// Every row of the outcome table, from the answer alone (no network).
+extension PaydeskTests {
 @Suite struct OutcomeClassificationTests {
     private func xpay(_ status: Int, _ body: String = "") -> AttemptOutcome {
         XPayClient.classify(.success(GatewayResponse(status: status, body: Array(body.utf8))))
@@ -87,4 +88,5 @@ import Testing
         #expect(PraxisClient.classify(.failure(.notSent("refused")), secret: secret).result == .failed)
         #expect(PraxisClient.classify(.failure(.mayHaveBeenSent("reset")), secret: secret).result == .unknown)
     }
+}
 }

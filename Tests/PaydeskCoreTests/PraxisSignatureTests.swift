@@ -3,6 +3,7 @@ import Testing
 @testable import PaydeskCore
 
 /// The seed's three vectors (secret `MerchantSecretKey`), and what a response's signature proves.
+extension PaydeskTests {
 @Suite struct PraxisSignatureTests {
     let secret = Secret("MerchantSecretKey")
 
@@ -78,4 +79,5 @@ import Testing
         #expect(!Digest.constantTimeEquals("abc", "abd"))
         #expect(!Digest.constantTimeEquals("abc", "abcd"))
     }
+}
 }

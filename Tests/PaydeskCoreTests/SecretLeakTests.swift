@@ -5,6 +5,7 @@ import Testing
 
 /// Runs every command and every fault with real credentials configured, then looks for the secrets in
 /// everything paydesk printed and every file it wrote.
+extension PaydeskTests {
 @Suite struct SecretLeakTests {
     @Test func noSecretAppearsInOutputAuditOrStore() async throws {
         try await withSimulator { sim in
@@ -77,4 +78,5 @@ import Testing
             #expect(try await home.attempts().count >= payouts.count + sessions.count)
         }
     }
+}
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PaydeskCore
 
+extension PaydeskTests {
 @Suite struct StoreSnapshotTests {
     let dir = TemporaryDirectory()
     let now = Timestamp.parseRFC3339("2026-11-21T10:00:00Z")!
@@ -192,4 +193,5 @@ import Testing
         #expect(store.problemCount == limit + 5)
         #expect(store.problems.count == limit)
     }
+}
 }

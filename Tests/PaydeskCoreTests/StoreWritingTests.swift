@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PaydeskCore
 
+extension PaydeskTests {
 @Suite struct StoreAppenderTests {
     let dir = TemporaryDirectory()
 
@@ -110,7 +111,9 @@ import Testing
         #expect(home.read("data/TEST/payouts.jsonl") == before, "the partial write was cut back")
     }
 }
+}
 
+extension PaydeskTests {
 @Suite struct StoreCompactorTests {
     let dir = TemporaryDirectory()
 
@@ -168,7 +171,9 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.file("sessions.jsonl")))
     }
 }
+}
 
+extension PaydeskTests {
 @Suite struct ImporterTests {
     let dir = TemporaryDirectory()
 
@@ -227,7 +232,9 @@ import Testing
         #expect(Importer.Format.guess(path: "x") == .jsonl)
     }
 }
+}
 
+extension PaydeskTests {
 @Suite struct StoreCompactorNoOpTests {
     let dir = TemporaryDirectory()
 
@@ -247,7 +254,9 @@ import Testing
         #expect(dir.read("payouts.jsonl") == payoutLine(1) + "\n")
     }
 }
+}
 
+extension PaydeskTests {
 @Suite struct CompactionRaceTests {
     let dir = TemporaryDirectory()
 
@@ -276,4 +285,5 @@ import Testing
         let store = try StoreSnapshot<PayoutKind>.load(path: path)
         #expect(store.records.map(\.key) == [1, 2], "the late line was carried into the new file")
     }
+}
 }

@@ -115,7 +115,6 @@ func openDescriptors(to path: String) -> Int {
 extension Process {
     /// Waits for the process to end without holding a concurrency thread.
     func exited() async throws {
-        nonisolated(unsafe) let process = self
-        try await offThePool { process.waitUntilExit() }
+        try await offThePool { self.waitUntilExit() }
     }
 }

@@ -1,6 +1,7 @@
 import Testing
 @testable import PaydeskCore
 
+extension PaydeskTests {
 @Suite struct TimestampTests {
     @Test(arguments: [
         ("1970-01-01T00:00:00Z", Int64(0)),
@@ -61,4 +62,5 @@ import Testing
         #expect(truncated("abc", toWidth: 4) == "abc")
         #expect(padded("日", toWidth: 4) == "日  ")
     }
+}
 }
