@@ -48,6 +48,19 @@ public struct AttemptOutcome: Sendable, Equatable {
     }
 }
 
+extension AttemptOutcome {
+    /// The outcome's facts as JSON members, in the order the audit trail and `--json` outputs share.
+    public func addFacts(to o: inout JSONObjectWriter) {
+        o.add("http_status", httpStatus)
+        o.add("gateway_status", gatewayStatus)
+        o.add("description", description)
+        o.add("error_code", errorCode)
+        if let signatureValid { o.add("signature_valid", signatureValid) }
+        o.add("correlation_id", correlationId)
+        o.add("latency_ms", latencyMs)
+    }
+}
+
 /// A gateway that can cancel one target. The real clients and test doubles both fit here; the service
 /// only ever sees this.
 public protocol CancelGateway: Sendable {

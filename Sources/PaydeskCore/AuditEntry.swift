@@ -52,13 +52,7 @@ public struct AuditEntry: Sendable, Equatable {
         o.add("retry_of", retryOf)
         if let outcome {
             o.add("result", outcome.result.rawValue)
-            o.add("http_status", outcome.httpStatus)
-            o.add("gateway_status", outcome.gatewayStatus)
-            o.add("description", outcome.description)
-            o.add("error_code", outcome.errorCode)
-            if let valid = outcome.signatureValid { o.add("signature_valid", valid) }
-            o.add("correlation_id", outcome.correlationId)
-            o.add("latency_ms", outcome.latencyMs)
+            outcome.addFacts(to: &o)
         }
         o.add("prev", prev)
         return o.text

@@ -80,13 +80,7 @@ struct HistoryCommand: ParsableCommand {
         o.add("needs_checking", attempt.needsChecking)
         if let entry = attempt.outcome, let outcome = entry.outcome {
             o.add("outcome_at", entry.at.rfc3339)
-            o.add("http_status", outcome.httpStatus)
-            o.add("gateway_status", outcome.gatewayStatus)
-            o.add("description", outcome.description)
-            o.add("error_code", outcome.errorCode)
-            if let valid = outcome.signatureValid { o.add("signature_valid", valid) }
-            o.add("correlation_id", outcome.correlationId)
-            o.add("latency_ms", outcome.latencyMs)
+            outcome.addFacts(to: &o)
         }
         return o.text
     }
