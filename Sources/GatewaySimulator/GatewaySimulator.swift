@@ -49,8 +49,8 @@ public final class GatewaySimulator: Sendable {
     /// Starts listening on `host` (an IPv4 address on this machine) and `port` (0: any free one).
     public static func start(host: String = "127.0.0.1", port: UInt16 = 0, credentials: Credentials,
                              state: SimulatorState = SimulatorState()) async throws -> GatewaySimulator {
-        guard GatewayURL.isLoopback(host) else {
-            throw PaydeskError.usage("the simulator listens on this machine only (127.0.0.1); \(host) is not loopback")
+        guard GatewayURL.isLoopback(host), !host.contains(":") else {
+            throw PaydeskError.usage("the simulator listens on this machine only, over IPv4 (127.0.0.1); \(host) will not do")
         }
         // A timed-out call must hang longer than any client waits, so the server's own timeout is long.
         let server = HTTPServer(address: try .inet(ip4: host == "localhost" ? "127.0.0.1" : host, port: port),

@@ -1,7 +1,11 @@
 /// What the simulator can do wrong on purpose, per target or at a rate, so every outcome can be seen.
+/// The faults that spoil an answer (timeout, drop, malformed, the signature ones) cancel first, as a lost
+/// answer would: the operator then really must check with the gateway.
 public enum SimulatorFault: String, Sendable, CaseIterable, Equatable {
-    /// Answer HTTP 503 (XPay with an error body); nothing is cancelled.
+    /// Answer HTTP 500 (XPay with its `errors` body); nothing is cancelled.
     case serverError = "server-error"
+    /// Praxis: a signed answer with a negative status (an internal error at Praxis); nothing is cancelled.
+    case internalError = "internal-error"
     /// Cancel, then never answer: the client times out. Its outcome is unknown, and it did happen.
     case timeout
     /// Cancel, then cut the connection after the headers.
@@ -15,11 +19,4 @@ public enum SimulatorFault: String, Sendable, CaseIterable, Equatable {
     /// Answer HTTP 401, as to a wrong key.
     case unauthorized
 
-    /// Whether the cancellation takes effect before the fault spoils the answer.
-    var cancelsFirst: Bool {
-        switch self {
-        case .timeout, .drop, .malformed, .badSignature, .noSignature: true
-        case .serverError, .unauthorized: false
-        }
-    }
 }

@@ -19,6 +19,7 @@ struct SimulatorHandlers: Sendable {
     // MARK: XPay Build: POST /build/cancel
 
     func xpayCancel(_ request: HTTPRequest) async throws -> HTTPResponse {
+        await state.arrived()
         guard let key = request.headers[HTTPHeader("X-Api-Key")], Digest.constantTimeEquals(key, credentials.xpayAPIKey.reveal()) else {
             return HTTPResponse(statusCode: .unauthorized, headers: Self.closing)
         }
@@ -54,6 +55,7 @@ struct SimulatorHandlers: Sendable {
     // MARK: Praxis: POST /api/payout-cancel
 
     func praxisCancel(_ request: HTTPRequest) async throws -> HTTPResponse {
+        await state.arrived()
         let body = try await request.bodyData
         guard case .object(let fields)? = try? JSONValue.parse([UInt8](body)) else {
             return praxisAnswer(14, "Malformed request: the body is not a JSON object")
@@ -116,8 +118,11 @@ struct SimulatorHandlers: Sendable {
         guard let fault else { return try await answer(nil) }
         switch fault {
         case .serverError:
-            return isPraxis ? HTTPResponse(statusCode: .serviceUnavailable, headers: Self.closing)
-                : xpayError(.serviceUnavailable, "PS0000", "Generic API error")
+            return isPraxis ? HTTPResponse(statusCode: .internalServerError, headers: Self.closing)
+                : xpayError(.internalServerError, "PS0000", "Generic API error")
+        case .internalError:
+            return isPraxis ? praxisAnswer(-1, "Internal error, please try again later")
+                : xpayError(.internalServerError, "PS0000", "Generic API error")
         case .unauthorized:
             return HTTPResponse(statusCode: .unauthorized, headers: Self.closing)
         case .timeout:

@@ -47,8 +47,14 @@ public struct PraxisClient: CancelGateway {
             return AttemptOutcome(result: .failed, description: "trace_id \(target) is not a number; nothing was sent")
         }
         let started = DispatchTime.now()
-        let result = await transport.post(request(traceId: traceId, timestamp: clock()), timeouts: timeouts)
+        let sent = request(traceId: traceId, timestamp: clock())
+        let result = await transport.post(sent, timeouts: timeouts)
         var outcome = Self.classify(result, secret: secret)
+        // A live signature is a valid request for a minute: it must not be kept either.
+        let signature = (try? JSONValue.parse(sent.body))?["signature"]?.displayText ?? ""
+        for hidden in [secret.reveal(), signature] where hidden.count >= 4 {
+            outcome.description = outcome.description.replacingOccurrences(of: hidden, with: "********")
+        }
         outcome.latencyMs = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         return outcome
     }
@@ -66,7 +72,8 @@ public struct PraxisClient: CancelGateway {
             response = r
         }
         guard response.status == 200 else {
-            let result: AttemptResult = (200...299).contains(response.status) ? .unknown : .failed
+            // A 502 or 504 comes from a proxy in front of Praxis, which may have passed the request on.
+            let result: AttemptResult = (200...299).contains(response.status) || [502, 504].contains(response.status) ? .unknown : .failed
             return AttemptOutcome(result: result, httpStatus: response.status,
                                   description: "HTTP \(response.status) from the gateway" + XPayClient.bodyNote(response.body)
                                     + (result == .failed ? "; check praxis_url" : ": not the documented 200"))
@@ -81,8 +88,8 @@ public struct PraxisClient: CancelGateway {
         let check = PraxisSignature.check(members, secret: secret)
         guard check == .valid else {
             return AttemptOutcome(result: .unknown, httpStatus: 200, gatewayStatus: String(status),
-                                  description: "\(check == .missing ? "unsigned" : "forged or corrupted") answer (signature \(check.rawValue)); "
-                                    + "it says \"\(description)\" but may not come from Praxis",
+                                  description: "\(check == .missing ? "unsigned" : "forged or corrupted") answer (signature \(check.rawValue)"
+                                    + (check == .invalid ? ", or praxis_secret is wrong" : "") + "); it says \"\(description)\" but may not come from Praxis",
                                   signatureValid: false)
         }
         let result: AttemptResult = status == 0 ? .cancelled : status > 0 ? .rejected : .failed

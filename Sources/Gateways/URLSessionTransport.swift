@@ -27,12 +27,16 @@ public struct URLSessionTransport: HTTPTransport {
         defer { session.finishTasksAndInvalidate() }
 
         let call = PendingCall()
+        if Task.isCancelled { return .failure(.notSent("interrupted before the request left")) }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let task = session.dataTask(with: urlRequest) { data, response, error in
                     continuation.resume(returning: Self.result(data, response, error, call: call, total: timeouts.total))
                 }
-                call.start(task)
+                guard call.start(task) else {
+                    continuation.resume(returning: .failure(.notSent("interrupted before the request left")))
+                    return
+                }
                 DispatchQueue.global().asyncAfter(deadline: .now() + timeouts.total) { call.stop(deadlinePassed: true) }
             }
         } onCancel: {
@@ -89,13 +93,14 @@ private final class PendingCall: @unchecked Sendable {
 
     var deadlinePassed: Bool { lock.withLock { deadline } }
 
-    func start(_ task: URLSessionDataTask) {
+    /// Sends the request, unless the call was stopped before it could leave (then it returns false).
+    func start(_ task: URLSessionDataTask) -> Bool {
         let alreadyStopped = lock.withLock {
             self.task = task
             return stopped
         }
-        task.resume()
-        if alreadyStopped { task.cancel() }
+        if !alreadyStopped { task.resume() }
+        return !alreadyStopped
     }
 
     func stop(deadlinePassed: Bool) {

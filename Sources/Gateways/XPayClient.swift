@@ -30,6 +30,7 @@ public struct XPayClient: CancelGateway {
         let started = DispatchTime.now()
         let result = await transport.post(request(sessionId: sessionId, correlationId: correlationId), timeouts: timeouts)
         var outcome = Self.classify(result)
+        outcome.description = scrubbed(outcome.description, hiding: [apiKey.reveal()])
         outcome.correlationId = correlationId
         outcome.latencyMs = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         return outcome
@@ -55,7 +56,13 @@ public struct XPayClient: CancelGateway {
         }
         switch response.status {
         case 200:
-            // The body is not documented: keep a short, printable trace of it.
+            // The body is not documented: kept as a short trace, never relied on. But a body that is not even a
+            // JSON object (an HTML page from a proxy or a wrong URL answering 200 to anything) proves nothing.
+            let body = response.body.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+            guard body.isEmpty || (try? JSONValue.parse(response.body)).map({ if case .object = $0 { true } else { false } }) == true else {
+                return AttemptOutcome(result: .unknown, httpStatus: 200,
+                                      description: "HTTP 200 with a body that is not the gateway's JSON: it proves nothing, the session may have been cancelled" + bodyNote(response.body))
+            }
             return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled" + bodyNote(response.body))
         case 400:
             return outcome(.rejected, "invalid request (HTTP 400)" + bodyNote(response.body))
@@ -85,6 +92,11 @@ public struct XPayClient: CancelGateway {
             if case .string(let d)? = item["description"] { return GatewayError(code: code, description: d) }
             return GatewayError(code: code, description: "")
         }
+    }
+
+    /// An answer's body may echo the request (a proxy's error page): never keep a secret from it.
+    func scrubbed(_ text: String, hiding secrets: [String]) -> String {
+        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "********") }
     }
 
     static func bodyNote(_ body: [UInt8]) -> String {

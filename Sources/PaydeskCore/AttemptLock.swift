@@ -13,12 +13,13 @@ public final class AttemptLock: @unchecked Sendable {
         "\(directory)/locks/\(gateway)-\(Digest.sha256Hex(Array(target.utf8)).prefix(32)).lock"
     }
 
-    /// Takes the lock at once, or nil if another process holds it.
-    static func take(directory: String, gateway: String, target: String) throws -> AttemptLock? {
+    /// Takes the lock, or nil if another process holds it. The short wait rides out a `history` that is
+    /// only looking (`isHeld` takes the lock for an instant).
+    static func take(directory: String, gateway: String, target: String, wait: Double = 0.3) throws -> AttemptLock? {
         let path = path(directory: directory, gateway: gateway, target: target)
         try makePrivateDirectory((path as NSString).deletingLastPathComponent)
         do {
-            return AttemptLock(file: try LockedFile.open(path, create: true, wait: .no))
+            return AttemptLock(file: try LockedFile.open(path, create: true, wait: .upTo(wait)))
         } catch PaydeskError.failed {
             return nil
         }
@@ -28,6 +29,6 @@ public final class AttemptLock: @unchecked Sendable {
     public static func isHeld(directory: String, gateway: String, target: String) -> Bool {
         let path = path(directory: directory, gateway: gateway, target: target)
         guard FileManager.default.fileExists(atPath: path) else { return false }
-        return (try? take(directory: directory, gateway: gateway, target: target)) == nil
+        return (try? take(directory: directory, gateway: gateway, target: target, wait: 0)) == nil
     }
 }

@@ -5,9 +5,12 @@ import Foundation
 /// changing or cutting the end of the file is caught as well.
 public struct AuditLog: Sendable {
     public let path: String
-    public var headPath: String { path.replacingOccurrences(of: ".jsonl", with: "") + ".head" }
+    public let headPath: String
 
-    public init(directory: String) { path = directory + "/audit.jsonl" }
+    public init(directory: String) {
+        path = directory + "/audit.jsonl"
+        headPath = directory + "/audit.head"
+    }
 
     /// Appends `entry` with the next seq and the chain hash, synced to disk before it returns.
     /// If it throws, the caller must not act: nothing was recorded.
@@ -20,7 +23,7 @@ public struct AuditLog: Sendable {
         let last = try lastLine(of: file)
         var next = entry
         // The last line gives the seq; if a crash tore it, the highest seq in the file does.
-        let lastSeq = try last.flatMap { AuditEntry.parse($0).map(\.seq).successValue } ?? entries().entries.map(\.seq).max()
+        let lastSeq = try last.flatMap { AuditEntry.parse($0).map(\.seq).successValue } ?? unlockedEntries().entries.map(\.seq).max()
         next.seq = (lastSeq ?? 0) + 1
         next.prev = last.map { Digest.sha256Hex($0) } ?? AuditEntry.firstPrev
         var bytes: [UInt8] = []
@@ -30,7 +33,9 @@ public struct AuditLog: Sendable {
         bytes.append(0x0A)
         try file.appendAndSync(bytes)
         if !existed { syncDirectory(directory) }
-        try writeHead(seq: next.seq, hash: Digest.sha256Hex(line))
+        // The line is on disk: that is the record. A head that could not be updated is flagged by verify,
+        // and must not make the caller believe the entry was not written.
+        try? writeHead(seq: next.seq, hash: Digest.sha256Hex(line))
         return next
     }
 
@@ -70,8 +75,21 @@ public struct AuditLog: Sendable {
         guard ok, rename(temporary, headPath) == 0 else { throw PaydeskError.io("cannot write \(headPath): \(systemMessage())") }
     }
 
-    /// Every readable entry, in file order, and the lines that are not entries.
+    /// Every readable entry, in file order, and the lines that are not entries. Read under the lock, so a
+    /// line being appended is never seen half written.
     public func entries() throws -> (entries: [AuditEntry], problems: [LineProblem]) {
+        try underLock { try unlockedEntries() }
+    }
+
+    /// Holds the trail's lock while `body` reads (appenders hold it while they write).
+    private func underLock<T>(_ body: () throws -> T) throws -> T {
+        guard FileManager.default.fileExists(atPath: path) else { return try body() }
+        let lock = try LockedFile.open(path, create: false, wait: .upTo(10))
+        defer { withExtendedLifetime(lock) {} }
+        return try body()
+    }
+
+    private func unlockedEntries() throws -> (entries: [AuditEntry], problems: [LineProblem]) {
         var entries: [AuditEntry] = []
         var problems: [LineProblem] = []
         for (number, line, complete) in try lines() {
@@ -116,12 +134,17 @@ public struct AuditLog: Sendable {
     /// Walks the chain from the first line: each seq one more than the last, each `prev` the hash of the line
     /// before, and the last line the one `audit.head` recorded.
     public func verify() throws -> Verification {
+        try underLock { try unlockedVerify() }
+    }
+
+    private func unlockedVerify() throws -> Verification {
         var expectedPrev = AuditEntry.firstPrev
         var count = 0
         var lastHash: String?
         func broken(_ line: Int, _ message: String) -> Verification {
             Verification(count: count, broken: LineProblem(path: path, line: line, column: nil, message: message))
         }
+        var previousHash: String?
         for (number, line, complete) in try lines() {
             guard complete else { return broken(number, "incomplete line (a write cut short, or the file was cut)") }
             guard case .success(let entry) = AuditEntry.parse(line) else {
@@ -135,6 +158,7 @@ public struct AuditLog: Sendable {
                     ? "prev should be 64 zeros on the first line: lines before it were deleted"
                     : "prev does not match line \(number - 1): that line was edited, or lines were deleted or reordered")
             }
+            previousHash = lastHash
             expectedPrev = Digest.sha256Hex(line)
             lastHash = expectedPrev
             count += 1
@@ -142,6 +166,10 @@ public struct AuditLog: Sendable {
         guard let head = readHead() else {
             return count == 0 ? Verification(count: 0, broken: nil)
                 : broken(count, "\((headPath as NSString).lastPathComponent) is missing: the end of the trail cannot be checked")
+        }
+        if head.seq == count - 1, head.hash == previousHash {
+            return broken(count, "\((headPath as NSString).lastPathComponent) is one entry behind: a crash after the last line was written, "
+                + "or the last line was added by hand")
         }
         if head.seq != count || head.hash != lastHash {
             return broken(count, head.seq > count

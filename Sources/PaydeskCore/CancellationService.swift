@@ -72,15 +72,15 @@ public struct CancellationService: Sendable {
         } catch {
             throw PaydeskError.failed("cannot read the audit trail (\(error)); nothing was sent")
         }
-        // We hold this target's lock ourselves, so its earlier attempts are not in flight: any without outcome is in doubt.
-        let attempts = AttemptHistory.attempts(entries) { g, t in
-            g == Kind.gatewayName && t == target ? false : AttemptLock.isHeld(directory: dataDirectory, gateway: g, target: t)
-        }
+        // Only this target matters, and we hold its lock ourselves: any earlier attempt without outcome is in doubt.
+        let attempts = AttemptHistory.attempts(entries.filter { $0.gateway == Kind.gatewayName && $0.target == target }) { _, _ in false }
         if let why = refusal(kind, key: key, store: store, attempts: attempts, retryUnknown: retryUnknown) {
             throw PaydeskError.failed("refused: \(why); nothing was sent")
         }
         let retryOf = attempts.first { $0.gateway == Kind.gatewayName && $0.target == target && $0.needsChecking }?.id
 
+        // Interrupted (Ctrl-C) before anything was written: nothing happens, and nothing is recorded.
+        if Task.isCancelled { throw PaydeskError.failed("interrupted: nothing was sent") }
         let attemptId = UUID().uuidString.lowercased()
         let intent = AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
                                 target: target, event: .intent, attemptId: attemptId, reason: reason, retryOf: retryOf)

@@ -97,12 +97,36 @@ extension PaydeskTests {
     }
 
     @Test func aRecomputedChainStillFailsAgainstTheHead() throws {
-        // Someone rewrites line 5 and fixes its seq and prev so the chain alone looks whole: the head still knows.
+        // Someone edits line 3 and recomputes every prev after it, so the chain alone looks whole: the head knows.
         try writeFive()
         var l = lines
-        l[4] = l[4].replacingOccurrences(of: "\"target\":\"5\"", with: "\"target\":\"6\"")
+        l[2] = l[2].replacingOccurrences(of: "customer called", with: "nobody called")
+        for k in 3..<5 {
+            let oldPrev = try #require(l[k].range(of: #""prev":""#)).upperBound
+            let end = l[k].index(oldPrev, offsetBy: 64)
+            l[k].replaceSubrange(oldPrev..<end, with: Digest.sha256Hex(Array(l[k - 1].utf8)))
+        }
         rewrite(l)
-        #expect(try log.verify().broken != nil)
+        let broken = try #require(try log.verify().broken)
+        #expect(broken.line == 5)
+        #expect(broken.message.contains("does not match audit.head"))
+    }
+
+    @Test func aHeadOneEntryBehindSaysSo() throws {
+        try writeFive()
+        let head = dir.read("audit.head")
+        try log.append(entry("6", attempt: "a6"))
+        dir.write("audit.head", head)
+        let broken = try #require(try log.verify().broken)
+        #expect(broken.message.contains("one entry behind"))
+    }
+
+    @Test func theHeadLivesBesideTheTrailWhateverTheFolderIsCalled() throws {
+        let odd = TemporaryDirectory("weird.jsonl")
+        let log = AuditLog(directory: odd.path)
+        try log.append(entry("1"))
+        #expect(FileManager.default.fileExists(atPath: odd.file("audit.head")))
+        #expect(try log.verify().broken == nil)
     }
 
     @Test func aTornLineIsNamedAndTheNextAppendKeepsCounting() throws {

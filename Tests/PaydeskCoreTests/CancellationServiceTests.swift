@@ -161,6 +161,36 @@ extension PaydeskTests {
         }
     }
 
+    @Test func aHeldAttemptLockRefusesASecondCaller() async throws {
+        seed()
+        let held = try #require(try AttemptLock.take(directory: dir.path, gateway: "praxis", target: "1"))
+        try await withSimulator(dataDirectory: dir.path) { sim in
+            let error = await #expect(throws: PaydeskError.self) {
+                try await service().cancel(PayoutKind.self, key: 1, reason: nil, gateway: sim.praxisClient())
+            }
+            #expect(error?.description.contains("another paydesk is cancelling") == true)
+            #expect(await sim.state.totalRequests == 0)
+        }
+        withExtendedLifetime(held) {}
+    }
+
+    @Test func aCallInterruptedBeforeItStartsSendsAndRecordsNothing() async throws {
+        seed()
+        try await withSimulator(dataDirectory: dir.path) { sim in
+            let client = sim.praxisClient()
+            let service = service()
+            let call = Task {
+                while !Task.isCancelled { await Task.yield() }
+                return try await service.cancel(PayoutKind.self, key: 1, reason: nil, gateway: client)
+            }
+            call.cancel()
+            let error = await #expect(throws: PaydeskError.self) { try await call.value }
+            #expect(error?.description.contains("interrupted: nothing was sent") == true)
+            #expect(await sim.state.totalRequests == 0)
+            #expect(!FileManager.default.fileExists(atPath: dir.file("audit.jsonl")))
+        }
+    }
+
     @Test func twoCallsOnOneTargetInOneProcessGoOutOnce() async throws {
         seed()
         try await withSimulator(dataDirectory: dir.path) { sim in

@@ -96,10 +96,11 @@ extension PaydeskTests {
 
     @Test(arguments: [
         (SimulatorFault.serverError, AttemptResult.failed, false),
+        (.internalError, .failed, false),
         (.unauthorized, .failed, false),
         (.timeout, .unknown, true),
         (.drop, .unknown, true),
-        (.malformed, .cancelled, true),      // XPay's 200 is the documented proof; its body is undocumented and only kept
+        (.malformed, .unknown, true),
         (.badSignature, .cancelled, true),   // XPay has no signature: the fault does not apply
         (.noSignature, .cancelled, true),
     ])
@@ -116,6 +117,7 @@ extension PaydeskTests {
 
     @Test(arguments: [
         (SimulatorFault.serverError, AttemptResult.failed, false),
+        (.internalError, .failed, false),    // a signed negative status
         (.unauthorized, .failed, false),
         (.timeout, .unknown, true),
         (.drop, .unknown, true),
@@ -131,6 +133,10 @@ extension PaydeskTests {
             #expect(outcome.result == expected, "\(fault): \(outcome.description) after \(outcome.latencyMs) ms")
             #expect(await sim.state.payoutStatus(42) == (happened ? "cancelled" : "pending"))
             if fault == .badSignature || fault == .noSignature { #expect(outcome.signatureValid == false) }
+            if fault == .internalError {
+                #expect(outcome.gatewayStatus == "-1")
+                #expect(outcome.signatureValid == true)
+            }
         }
     }
 

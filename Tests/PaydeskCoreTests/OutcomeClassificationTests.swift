@@ -12,6 +12,10 @@ extension PaydeskTests {
     @Test func xpayAnswers() {
         #expect(xpay(200, "{}").result == .cancelled)
         #expect(xpay(200).result == .cancelled)
+        #expect(xpay(200, #"{"sessionId":"x"}"#).result == .cancelled)
+        let portal = xpay(200, "<html>Welcome to the hotel Wi-Fi</html>")
+        #expect(portal.result == .unknown, "a 200 whose body is not the gateway's JSON proves nothing")
+        #expect(xpay(200, "[1,2]").result == .unknown)
         let rejected = xpay(400, #"{"errors":[{"code":"PS0026","description":"session not found"},{"code":"PS0001","description":"x"}]}"#)
         #expect(rejected.result == .rejected)
         #expect(rejected.httpStatus == 400)
@@ -83,10 +87,42 @@ extension PaydeskTests {
 
     @Test func praxisHTTPErrorsAndTransport() {
         #expect(PraxisClient.classify(.success(GatewayResponse(status: 503, body: [])), secret: secret).result == .failed)
+        #expect(PraxisClient.classify(.success(GatewayResponse(status: 500, body: [])), secret: secret).result == .failed)
+        // A proxy's 502 or 504 may have passed the request on.
+        #expect(PraxisClient.classify(.success(GatewayResponse(status: 502, body: [])), secret: secret).result == .unknown)
+        #expect(PraxisClient.classify(.success(GatewayResponse(status: 504, body: [])), secret: secret).result == .unknown)
         #expect(PraxisClient.classify(.success(GatewayResponse(status: 404, body: [])), secret: secret).result == .failed)
         #expect(PraxisClient.classify(.success(GatewayResponse(status: 204, body: [])), secret: secret).result == .unknown)
         #expect(PraxisClient.classify(.failure(.notSent("refused")), secret: secret).result == .failed)
         #expect(PraxisClient.classify(.failure(.mayHaveBeenSent("reset")), secret: secret).result == .unknown)
+    }
+}
+}
+
+extension PaydeskTests {
+@Suite struct AnswerScrubbingTests {
+    /// A transport that answers with a fixed body, as a proxy's error page echoing the request would.
+    struct EchoingTransport: HTTPTransport {
+        let status: Int
+        func post(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure> {
+            let echoed = request.headers.map { "\($0.0): \($0.1)" }.joined(separator: " ") + " " + String(decoding: request.body, as: UTF8.self)
+            return .success(GatewayResponse(status: status, body: Array(echoed.utf8)))
+        }
+    }
+
+    @Test func anEchoedRequestDoesNotBringTheSecretsIntoTheOutcome() async {
+        let xpay = XPayClient(baseURL: "http://127.0.0.1:1", apiKey: Secret("xpay-key-ECHOED-1234"), transport: EchoingTransport(status: 400))
+        let x = await xpay.cancel(target: "s")
+        #expect(x.description.contains("body:"))
+        #expect(!x.description.contains("xpay-key-ECHOED-1234"))
+        let praxis = PraxisClient(baseURL: "http://127.0.0.1:1", merchantId: Secret("M"), applicationKey: Secret("A"),
+                                  secret: Secret("praxis-secret-ECHOED"), transport: EchoingTransport(status: 500))
+        let p = await praxis.cancel(target: "7")
+        #expect(p.description.contains("body:"))
+        #expect(!p.description.contains("praxis-secret-ECHOED"))
+        let signature = PraxisSignature.sign([("merchant_id", .string("M"))], secret: Secret("praxis-secret-ECHOED"))
+        #expect(!p.description.contains(signature.prefix(20)), "no live signature either")
+        #expect(p.description.contains("\"signature\":\"********\""))
     }
 }
 }

@@ -34,7 +34,7 @@ extension PaydeskTests {
             try await run(["cancel", "payout", "300", "--dry-run"])
             try await run(["cancel", "session", "s-dry", "--dry-run", "--json"])
             try await run(["cancel", "session", "s-dry", "--dry-run"])
-            #expect(outputs.suffix(3).allSatisfy { $0.status == 0 && $0.stdout.contains("POST ") || $0.stdout.contains("\"method\":\"POST\"") })
+            #expect(outputs.suffix(3).allSatisfy { $0.status == 0 && ($0.stdout.contains("POST ") || $0.stdout.contains("\"method\":\"POST\"")) })
             try await run(["cancel", "payout", "100", "--profile", "PROD", "--yes"])
             for arguments in [["profiles"], ["profiles", "--json"], ["list", "payouts", "--all"], ["list", "sessions", "--all", "--json"],
                               ["history"], ["history", "--json"], ["audit", "verify"], ["audit", "verify", "--json"],
