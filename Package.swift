@@ -32,6 +32,10 @@ let package = Package(
             name: "GatewaySimulator",
             dependencies: ["Gateways", "PaydeskCore", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
+        .target(
+            name: "Console",
+            dependencies: ["PaydeskCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "paydesk",
             dependencies: [
@@ -48,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PaydeskCoreTests",
-            dependencies: ["PaydeskCore", "Gateways", "GatewaySimulator", "paydesk"]
+            dependencies: ["PaydeskCore", "Gateways", "GatewaySimulator", "Console", "paydesk"]
         ),
     ],
     swiftLanguageModes: [.v6]
