@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every field of one record, in its line's order, with the lookups the screens and tables need.
 public struct RecordFields: Sendable {
     public let members: [(String, JSONValue)]
@@ -38,5 +40,3 @@ public struct RecordFields: Sendable {
 extension StoreSnapshot {
     public func recordFields(of record: StoredRecord<Kind.Key>) -> RecordFields { RecordFields(fields(of: record)) }
 }
-
-import Foundation

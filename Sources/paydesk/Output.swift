@@ -1,3 +1,4 @@
+import PaydeskCore
 import Foundation
 
 /// Standard output through one large buffer (a million JSON lines in a few writes), and stderr for people.
@@ -68,5 +69,3 @@ struct TextTable {
         }
     }
 }
-
-import PaydeskCore
