@@ -45,6 +45,16 @@ public struct Timeouts: Sendable, Equatable {
     }
 }
 
+extension TransportFailure {
+    /// The outcome when no answer came: failed if nothing left, unknown if it may have (`what`: "session").
+    func outcome(_ what: String) -> AttemptOutcome {
+        switch self {
+        case .notSent(let why): AttemptOutcome(result: .failed, description: "not sent: \(why)")
+        case .mayHaveBeenSent(let why): AttemptOutcome(result: .unknown, description: "\(why); the \(what) may have been cancelled")
+        }
+    }
+}
+
 public protocol HTTPTransport: Sendable {
     /// POSTs the request. Never follows redirects.
     func post(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure>

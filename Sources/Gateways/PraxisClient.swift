@@ -64,10 +64,8 @@ public struct PraxisClient: CancelGateway {
     public static func classify(_ result: Result<GatewayResponse, TransportFailure>, secret: Secret) -> AttemptOutcome {
         let response: GatewayResponse
         switch result {
-        case .failure(.notSent(let why)):
-            return AttemptOutcome(result: .failed, description: "not sent: \(why)")
-        case .failure(.mayHaveBeenSent(let why)):
-            return AttemptOutcome(result: .unknown, description: "\(why); the payout may have been cancelled")
+        case .failure(let failure):
+            return failure.outcome("payout")
         case .success(let r):
             response = r
         }

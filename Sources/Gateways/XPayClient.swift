@@ -40,10 +40,8 @@ public struct XPayClient: CancelGateway {
     public static func classify(_ result: Result<GatewayResponse, TransportFailure>) -> AttemptOutcome {
         let response: GatewayResponse
         switch result {
-        case .failure(.notSent(let why)):
-            return AttemptOutcome(result: .failed, description: "not sent: \(why)")
-        case .failure(.mayHaveBeenSent(let why)):
-            return AttemptOutcome(result: .unknown, description: "\(why); the session may have been cancelled")
+        case .failure(let failure):
+            return failure.outcome("session")
         case .success(let r):
             response = r
         }

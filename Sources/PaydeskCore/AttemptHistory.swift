@@ -25,6 +25,9 @@ public struct Attempt: Sendable, Equatable {
         }
     }
 
+    /// The label as a single word for filters and JSON: `in-doubt`, `in-flight`, `cancelled`, ...
+    public var resultName: String { label.replacingOccurrences(of: " ", with: "-") }
+
     /// `cancelled`, `rejected`, `failed`, `unknown`, `in doubt` or `in flight`.
     public var label: String {
         switch state {

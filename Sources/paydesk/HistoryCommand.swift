@@ -44,7 +44,7 @@ struct HistoryCommand: ParsableCommand {
         var shown = all.filter { attempt in
             (target == nil || attempt.target == target)
                 && (start.map { attempt.intent.at >= $0 } ?? true)
-                && (result.map { $0 == attempt.label.replacingOccurrences(of: " ", with: "-") } ?? true)
+                && (result.map { $0 == attempt.resultName } ?? true)
         }
         if let limit { shown = Array(shown.prefix(limit)) }
 
@@ -76,7 +76,7 @@ struct HistoryCommand: ParsableCommand {
         o.add("target", attempt.target)
         o.add("reason", attempt.intent.reason)
         o.add("retry_of", attempt.intent.retryOf)
-        o.add("result", attempt.label.replacingOccurrences(of: " ", with: "-"))
+        o.add("result", attempt.resultName)
         o.add("needs_checking", attempt.needsChecking)
         if let entry = attempt.outcome, let outcome = entry.outcome {
             o.add("outcome_at", entry.at.rfc3339)

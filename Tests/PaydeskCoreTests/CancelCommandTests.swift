@@ -51,6 +51,15 @@ struct SimulatedHome {
         try await paydesk(["history", "--json", "--profile", profile]).stdout.split(separator: "\n").map { try JSONValue.parse(String($0)) }
     }
 
+    /// Starts `paydesk cancel payout TRACE` and returns once its request is at the gateway (so its intent is
+    /// written): the moment to kill or interrupt it.
+    func cancelReachingTheGateway(_ trace: Int64, _ sim: GatewaySimulator) async throws -> Process {
+        let process = try start(["cancel", "payout", String(trace), "--yes"])
+        let deadline = Date().addingTimeInterval(10)
+        while await sim.state.requestCount(for: String(trace)) == 0, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+        return process
+    }
+
     /// Starts `paydesk` in the background, for tests that kill it or race it.
     func start(_ arguments: [String]) throws -> Process {
         let process = Process()
@@ -180,10 +189,7 @@ extension PaydeskTests {
             home.seed(payouts: [9])
             await sim.state.addPayout(9)
             await sim.state.setLatency(10_000, for: "9")
-            let victim = try home.start(["cancel", "payout", "9", "--yes"])
-            // Wait until the request is at the gateway (the intent is written before it leaves), then kill -9.
-            let deadline = Date().addingTimeInterval(10)
-            while await sim.state.requestCount(for: "9") == 0, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+            let victim = try await home.cancelReachingTheGateway(9, sim)
             kill(victim.processIdentifier, SIGKILL)
             try await victim.exited()
 
@@ -210,9 +216,7 @@ extension PaydeskTests {
             home.seed(payouts: [11])
             await sim.state.addPayout(11)
             await sim.state.setLatency(10_000, for: "11")
-            let process = try home.start(["cancel", "payout", "11", "--yes"])
-            let deadline = Date().addingTimeInterval(10)
-            while await sim.state.requestCount(for: "11") == 0, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+            let process = try await home.cancelReachingTheGateway(11, sim)
             kill(process.processIdentifier, SIGINT)
             try await process.exited()
             #expect(process.terminationStatus == 3)
