@@ -36,7 +36,8 @@ public struct Grid: Equatable, Sendable {
         let limit = min(width, x + (maxWidth ?? width))
         var column = x
         for character in printable(text) {
-            let w = character.unicodeScalars.reduce(0) { $0 + cellWidth($1) }
+            // A grapheme of several scalars (a skin tone, a family joined by ZWJ) still takes at most two cells.
+            let w = min(2, character.unicodeScalars.reduce(0) { $0 + cellWidth($1) })
             guard w > 0 else { continue }
             guard column + w <= limit else { break }
             if column >= 0 {

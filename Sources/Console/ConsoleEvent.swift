@@ -1,0 +1,39 @@
+import PaydeskCore
+
+/// Everything that can happen to the console: keys, time, the terminal's size, and the results of effects.
+public enum ConsoleEvent: Sendable {
+    case key(Key)
+    /// The clock moved on (about once a second).
+    case tick(Timestamp)
+    case resize(width: Int, height: Int)
+    /// The profile's store and audit trail, freshly read.
+    case loaded(ConsoleData)
+    /// One cancellation ended: with an outcome, or refused before anything was sent.
+    case callFinished(TargetID, CallResult)
+    /// The runner now works on `profile`, whose data and theme are these.
+    case profileSwitched(Profile, ConsoleData, themeName: String)
+    case themeChanged(String)
+    /// Something the operator must read (a theme that would not load, a store that cannot be read).
+    case notice(String, isError: Bool)
+    /// Ctrl-C: a request to quit, asked like `q`.
+    case interrupt
+}
+
+/// How one cancellation ended, as the console reports it.
+public enum CallResult: Sendable, Equatable {
+    /// The gateway answered (or did not: `unknown`). Warnings say what could not be written.
+    case outcome(AttemptOutcome, attemptId: String, warnings: [String])
+    /// Nothing was sent, and why.
+    case refused(String)
+}
+
+/// I/O the console asks for; the runner does it and answers with events.
+public enum ConsoleEffect: Equatable, Sendable {
+    /// Read the profile's store and audit trail again.
+    case reload
+    /// Cancel these targets (bounded concurrency), each outcome coming back as `callFinished`.
+    case cancel([TargetID], reason: String)
+    case switchProfile(String)
+    case useTheme(String)
+    case quit
+}

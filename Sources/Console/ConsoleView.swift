@@ -1,0 +1,166 @@
+import PaydeskCore
+
+/// What the terminal shows: the grid, and where the typing cursor is (nil: hidden).
+public struct Frame: Equatable, Sendable {
+    public var grid: Grid
+    public var cursor: Cursor?
+
+    public struct Cursor: Equatable, Sendable {
+        public let x: Int
+        public let y: Int
+    }
+}
+
+/// Draws the whole console into a grid, every frame, from the state alone (as ratatui widgets render into a
+/// buffer). The terminal backend copies the grid out; tests compare it with text snapshots.
+public enum ConsoleView {
+    public static func render(_ state: ConsoleState) -> Frame {
+        let layout = state.layout
+        var frame = Frame(grid: Grid(width: layout.width, height: layout.height), cursor: nil)
+        if layout.isTooSmall {
+            drawTooSmall(state, into: &frame.grid)
+            return frame
+        }
+        TitleBar(profile: state.profile.name, production: state.profile.production, readOnly: state.profile.readOnly,
+                 operatorName: state.operatorName, now: state.now).draw(into: &frame.grid, row: layout.titleRow)
+        drawTabs(state, into: &frame.grid)
+        switch state.tab {
+        case .sessions: drawList(state, Columns.sessions, state.visibleTargets(.sessions), into: &frame.grid)
+        case .payouts: drawList(state, Columns.payouts, state.visibleTargets(.payouts), into: &frame.grid)
+        case .history: drawHistory(state, into: &frame.grid)
+        }
+        AuditPane.draw(state, into: &frame.grid)
+        drawNotice(state, into: &frame)
+        KeyBar.draw(KeyBar.hints(for: state), into: &frame.grid, row: layout.keyBarRow)
+        if state.dialog != nil { DialogView.draw(state, into: &frame) }
+        return frame
+    }
+
+    public static func tabTitle(_ tab: ConsoleTab) -> String {
+        switch tab {
+        case .sessions: "XPay sessions"
+        case .payouts: "Praxis payouts"
+        case .history: "History"
+        }
+    }
+
+    private static func drawTooSmall(_ state: ConsoleState, into grid: inout Grid) {
+        let layout = state.layout
+        // Which profile, and PRODUCTION, stay on screen whatever the size.
+        TitleBar(profile: state.profile.name, production: state.profile.production, readOnly: state.profile.readOnly,
+                 operatorName: state.operatorName, now: state.now).draw(into: &grid, row: 0)
+        let lines = [
+            "The terminal is \(layout.width)x\(layout.height);",
+            "paydesk needs at least \(ConsoleLayout.minWidth)x\(ConsoleLayout.minHeight).",
+            "Enlarge the window: nothing is lost,",
+            "the screen comes back as it was.",
+            state.ownCalls.isEmpty ? "" : "\(state.ownCalls.count) cancellation(s) in flight.",
+        ]
+        let top = max(1, (layout.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() {
+            grid.put(line, x: max(0, (layout.width - displayWidth(line)) / 2), y: top + i, role: i == 4 ? .inFlight : .warning)
+        }
+    }
+
+    private static func drawTabs(_ state: ConsoleState, into grid: inout Grid) {
+        let y = state.layout.tabRow
+        grid.fill(row: y, role: .tab)
+        var x = 0
+        for tab in ConsoleTab.allCases {
+            let count = tab == .history ? "" : " (\(state.count(tab)))"
+            let label = " \(tab.rawValue + 1) \(tabTitle(tab))\(count) "
+            x = grid.put(label, x: x, y: y, role: tab == state.tab ? .tabActive : .tab) + 1
+        }
+        let list = state.list
+        if !list.filter.isEmpty || list.editingFilter {
+            let text = " filter: \(list.filter) "
+            grid.put(text, x: max(x, grid.width - displayWidth(text)), y: y, role: .warning)
+        }
+    }
+
+    /// Sessions or payouts: a mark column, then the kind's columns.
+    private static func drawList(_ state: ConsoleState, _ columns: [ListColumn<TargetRow>], _ rows: [TargetRow], into grid: inout Grid) {
+        let layout = state.layout
+        let list = state.list
+        let widths = ListColumn.widths(columns, in: grid.width - 3)
+        drawHeader(columns, widths, list, x: 3, into: &grid, row: layout.headerRow)
+        let context = RowContext(now: state.now, statuses: state.statuses)
+        if rows.isEmpty {
+            let noun = state.tab == .sessions ? "open sessions" : "pending payouts"
+            let text = list.filter.isEmpty ? "No \(noun)." : "No \(noun) match \"\(list.filter)\" (Esc clears the filter)."
+            grid.put(text, x: 3, y: layout.listTop, role: .dim)
+            return
+        }
+        for (i, row) in rows.dropFirst(list.top).prefix(layout.listHeight).enumerated() {
+            let y = layout.listTop + i
+            let isCursor = list.top + i == list.cursor
+            let isMarked = list.marked.contains(row.id.key)
+            let status = state.statuses[row.id]
+            let base: ThemeRole = isCursor ? .selected : isMarked ? .marked : status == .inDoubt ? .inDoubt : .row
+            grid.fill(row: y, role: base)
+            // The cursor and the marks are said in characters too, not only in colour.
+            grid.put((isCursor ? ">" : " ") + (isMarked ? "*" : " "), x: 0, y: y, role: base)
+            drawCells(columns, widths, row, context, base: base, x: 3, y: y, into: &grid)
+        }
+    }
+
+    private static func drawHistory(_ state: ConsoleState, into grid: inout Grid) {
+        let layout = state.layout
+        let list = state.list
+        let columns = Columns.history
+        let widths = ListColumn.widths(columns, in: grid.width - 2)
+        drawHeader(columns, widths, list, x: 2, into: &grid, row: layout.headerRow)
+        let rows = state.visibleAttempts()
+        if rows.isEmpty {
+            grid.put(list.filter.isEmpty ? "No cancellation attempts on \(state.profile.name) yet." : "No attempts match \"\(list.filter)\".",
+                     x: 2, y: layout.listTop, role: .dim)
+            return
+        }
+        let context = RowContext(now: state.now, statuses: state.statuses)
+        for (i, attempt) in rows.dropFirst(list.top).prefix(layout.listHeight).enumerated() {
+            let y = layout.listTop + i
+            let isCursor = list.top + i == list.cursor
+            let base: ThemeRole = isCursor ? .selected : attempt.needsChecking ? .inDoubt : .row
+            grid.fill(row: y, role: base)
+            if isCursor { grid.put(">", x: 0, y: y, role: base) }
+            drawCells(columns, widths, attempt, context, base: base, x: 2, y: y, into: &grid)
+        }
+    }
+
+    private static func drawHeader<Row>(_ columns: [ListColumn<Row>], _ widths: [Int], _ list: ListState, x start: Int,
+                                        into grid: inout Grid, row y: Int) {
+        grid.fill(row: y, role: .header)
+        var x = start
+        for (i, column) in columns.enumerated() {
+            let arrow = i == list.sortColumn ? (list.descending ? "▼" : "▲") : ""
+            let title = column.title + arrow
+            grid.put(padded(truncated(title, toWidth: widths[i]), toWidth: widths[i], alignRight: column.alignRight), x: x, y: y, role: .header)
+            x += widths[i] + 1
+        }
+    }
+
+    private static func drawCells<Row>(_ columns: [ListColumn<Row>], _ widths: [Int], _ row: Row, _ context: RowContext,
+                                       base: ThemeRole, x start: Int, y: Int, into grid: inout Grid) {
+        var x = start
+        for (i, column) in columns.enumerated() {
+            let text = truncated(printable(column.text(row, context)), toWidth: widths[i])
+            let role = base == .row ? (column.role?(row, context) ?? base) : base
+            grid.put(padded(text, toWidth: widths[i], alignRight: column.alignRight), x: x, y: y, role: role)
+            x += widths[i] + 1
+        }
+    }
+
+    private static func drawNotice(_ state: ConsoleState, into frame: inout Frame) {
+        let y = state.layout.messageRow
+        frame.grid.fill(row: y, role: .row)
+        if state.list.editingFilter && state.dialog == nil {
+            let end = frame.grid.put("Filter: \(state.list.filter)", x: 1, y: y, role: .input)
+            frame.grid.put("  (Enter keeps it, Esc clears it)", x: end, y: y, role: .dim)
+            frame.cursor = Frame.Cursor(x: min(end, frame.grid.width - 1), y: y)
+        } else if let notice = state.notice {
+            frame.grid.put(truncated(printable(notice.text), toWidth: frame.grid.width - 2), x: 1, y: y, role: notice.role)
+        } else if let problem = state.data.problems.first {
+            frame.grid.put(truncated(printable(problem), toWidth: frame.grid.width - 2), x: 1, y: y, role: .warning)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import PaydeskCore
+
+/// A read-only page of text over the list: a row's fields and attempts, one attempt in full, or the help.
+public struct DetailsDialog: Equatable, Sendable {
+    public struct Line: Equatable, Sendable {
+        public let text: String
+        public let role: ThemeRole
+        public init(_ text: String, _ role: ThemeRole = .dialog) {
+            self.text = text
+            self.role = role
+        }
+    }
+
+    public let title: String
+    public let lines: [Line]
+    public private(set) var scroll = 0
+
+    public init(title: String, lines: [Line]) {
+        self.title = title
+        self.lines = lines
+    }
+
+    /// Returns false when the key closes the page.
+    public mutating func handle(_ key: Key, visibleLines: Int) -> Bool {
+        let last = max(0, lines.count - visibleLines)
+        switch key {
+        case .escape, .enter, .character("q"), .character("?"): return false
+        case .up, .character("k"): scroll = max(0, scroll - 1)
+        case .down, .character("j"): scroll = min(last, scroll + 1)
+        case .pageUp: scroll = max(0, scroll - visibleLines)
+        case .pageDown, .character(" "): scroll = min(last, scroll + visibleLines)
+        case .home: scroll = 0
+        case .end: scroll = last
+        default: break
+        }
+        return true
+    }
+
+    /// A row's every field (unknown ones marked) and the attempts on it, newest first.
+    static func target(_ row: TargetRow, noun: String, status: TargetStatus?, attempts: [Attempt]) -> DetailsDialog {
+        var lines: [Line] = []
+        let known = Set(row.fields.members.map(\.0)).subtracting(row.unknownFields.map(\.0))
+        let width = row.fields.members.map { displayWidth($0.0) }.max() ?? 0
+        for (name, value) in row.fields.members {
+            let unknown = !known.contains(name)
+            lines.append(Line(padded(name, toWidth: width) + "  " + value.displayText + (unknown ? "   (not a field paydesk knows; kept as is)" : ""),
+                              unknown ? .dim : .dialog))
+        }
+        lines.append(Line(""))
+        if let label = status?.label { lines.append(Line("Now: \(label)", status?.role ?? .dialog)) }
+        lines.append(Line(attempts.isEmpty ? "No cancellation attempts." : "Attempts, newest first:", .header))
+        for attempt in attempts {
+            lines.append(Line("  " + summary(attempt), Columns.resultRole(attempt)))
+            if let description = attempt.outcome?.outcome?.description { lines.append(Line("    " + description)) }
+            if attempt.needsChecking { lines.append(Line("    " + (AttemptResult.unknown.meaning), .inDoubt)) }
+        }
+        return DetailsDialog(title: "\(noun) \(row.id.key)", lines: lines)
+    }
+
+    /// One attempt in full: every fact the audit trail holds about it.
+    static func attempt(_ a: Attempt) -> DetailsDialog {
+        var lines: [Line] = []
+        func add(_ name: String, _ value: String?, _ role: ThemeRole = .dialog) {
+            guard let value, !value.isEmpty else { return }
+            lines.append(Line(padded(name, toWidth: 15) + value, role))
+        }
+        let o = a.outcome?.outcome
+        add("result", a.label.uppercased() + (o.map { " (\($0.result.meaning))" } ?? ""), Columns.resultRole(a))
+        if a.needsChecking, o == nil { add("", AttemptResult.unknown.meaning, .inDoubt) }
+        add("attempt", a.id)
+        add("gateway", a.gateway)
+        add("target", a.target)
+        add("operator", a.intent.operatorName)
+        add("profile", a.intent.profile)
+        add("reason", a.intent.reason)
+        add("retry of", a.intent.retryOf)
+        add("sent at", a.intent.at.display)
+        add("answered at", a.outcome?.at.display)
+        add("HTTP status", o?.httpStatus.map(String.init))
+        add("gateway status", o?.gatewayStatus)
+        add("error code", o?.errorCode)
+        add("signature", o?.signatureValid.map { $0 ? "valid" : "NOT valid" })
+        add("Correlation-Id", o?.correlationId)
+        add("latency", o.map { "\($0.latencyMs) ms" })
+        add("description", o?.description)
+        return DetailsDialog(title: "Attempt on \(a.gateway) \(a.target)", lines: lines)
+    }
+
+    static func summary(_ a: Attempt) -> String {
+        let o = a.outcome?.outcome
+        return [Columns.shortTime(a.intent.at), a.intent.operatorName, a.needsChecking ? a.label.uppercased() : a.label,
+                o?.httpStatus.map { "HTTP \($0)" }, o?.gatewayStatus.map { "status \($0)" }]
+            .compactMap { $0 }.joined(separator: "  ")
+    }
+}

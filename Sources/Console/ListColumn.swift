@@ -1,0 +1,127 @@
+import PaydeskCore
+
+/// What a cell needs beyond its row: the time, and where the row's target stands.
+struct RowContext {
+    let now: Timestamp
+    let statuses: [TargetID: TargetStatus]
+}
+
+/// One column of a list: its title, how wide it may be, how a row reads in it, and (if sortable) its order.
+struct ListColumn<Row>: Sendable {
+    let title: String
+    let minWidth: Int
+    let idealWidth: Int
+    var alignRight = false
+    /// Takes the space nobody else wants.
+    var flexible = false
+    let text: @Sendable (Row, RowContext) -> String
+    /// The cell's own role (a status, a countdown running out), or nil for the row's.
+    var role: (@Sendable (Row, RowContext) -> ThemeRole?)? = nil
+    /// Ascending order, or nil when the column cannot be sorted.
+    var ascending: (@Sendable (Row, Row) -> Bool)? = nil
+
+    /// Widths for `columns` in `width` cells, one blank between columns: minimums first, then a cell at a
+    /// time to each column still short of its ideal width, then what is left to the flexible column.
+    static func widths(_ columns: [ListColumn], in width: Int) -> [Int] {
+        var widths = columns.map(\.minWidth)
+        var left = width - widths.reduce(0, +) - max(0, columns.count - 1)
+        while left > 0 {
+            let short = columns.indices.filter { widths[$0] < columns[$0].idealWidth }
+            if short.isEmpty { break }
+            for i in short where left > 0 {
+                widths[i] += 1
+                left -= 1
+            }
+        }
+        if left > 0, let flex = columns.firstIndex(where: \.flexible) { widths[flex] += left }
+        return widths
+    }
+}
+
+/// `2:05` for seconds, `1h02` past an hour, `3d` past a day.
+func clockDuration(seconds: Int64) -> String {
+    let s = max(0, seconds)
+    if s >= 86_400 { return "\(s / 86_400)d" }
+    if s >= 3600 { return "\(s / 3600)h" + (s % 3600 / 60 < 10 ? "0" : "") + "\(s % 3600 / 60)" }
+    return "\(s / 60):" + (s % 60 < 10 ? "0" : "") + "\(s % 60)"
+}
+
+enum Columns {
+    static func status(_ row: TargetRow, _ c: RowContext, stored: String) -> String {
+        c.statuses[row.id]?.label ?? stored
+    }
+
+    static let sessions: [ListColumn<TargetRow>] = [
+        ListColumn(title: "SESSION", minWidth: 14, idealWidth: 30, flexible: true, text: { r, _ in r.id.key },
+                   ascending: { $0.id.key < $1.id.key }),
+        ListColumn(title: "ORDER", minWidth: 10, idealWidth: 16, text: { r, _ in r.fields.text("order_id") },
+                   ascending: { $0.fields.text("order_id") < $1.fields.text("order_id") }),
+        ListColumn(title: "AMOUNT", minWidth: 13, idealWidth: 16, alignRight: true, text: { r, _ in r.fields.amountText },
+                   ascending: { ($0.fields.text("currency"), $0.minorUnits) < ($1.fields.text("currency"), $1.minorUnits) }),
+        ListColumn(title: "AGE", minWidth: 5, idealWidth: 6, alignRight: true,
+                   text: { r, c in clockDuration(seconds: (c.now.milliseconds - r.time.milliseconds) / 1000) },
+                   ascending: { $0.time > $1.time }),
+        ListColumn(title: "LEFT", minWidth: 5, idealWidth: 6, alignRight: true,
+                   text: { r, c in clockDuration(seconds: secondsLeft(r, c.now)) },
+                   role: { r, c in secondsLeft(r, c.now) < 60 ? .warning : nil },
+                   ascending: { $0.time < $1.time }),
+        ListColumn(title: "STATUS", minWidth: 9, idealWidth: 10, text: { r, c in status(r, c, stored: "open") },
+                   role: { r, c in c.statuses[r.id]?.role }),
+    ]
+
+    static let payouts: [ListColumn<TargetRow>] = [
+        ListColumn(title: "TRACE", minWidth: 7, idealWidth: 10, alignRight: true, text: { r, _ in r.id.key },
+                   ascending: { (Int64($0.id.key) ?? 0) < (Int64($1.id.key) ?? 0) }),
+        ListColumn(title: "ORDER", minWidth: 10, idealWidth: 16, text: { r, _ in r.fields.text("order_id") },
+                   ascending: { $0.fields.text("order_id") < $1.fields.text("order_id") }),
+        ListColumn(title: "CUSTOMER", minWidth: 10, idealWidth: 18, flexible: true, text: { r, _ in r.fields.text("customer_id") },
+                   ascending: { $0.fields.text("customer_id") < $1.fields.text("customer_id") }),
+        ListColumn(title: "AMOUNT", minWidth: 13, idealWidth: 16, alignRight: true, text: { r, _ in r.fields.amountText },
+                   ascending: { ($0.fields.text("currency"), $0.minorUnits) < ($1.fields.text("currency"), $1.minorUnits) }),
+        ListColumn(title: "METHOD", minWidth: 6, idealWidth: 12, text: { r, _ in r.fields.text("payment_method") },
+                   ascending: { $0.fields.text("payment_method") < $1.fields.text("payment_method") }),
+        ListColumn(title: "REQUESTED", minWidth: 14, idealWidth: 14, text: { r, _ in shortTime(r.time) },
+                   ascending: { $0.time < $1.time }),
+        ListColumn(title: "STATUS", minWidth: 9, idealWidth: 10, text: { r, c in status(r, c, stored: "pending") },
+                   role: { r, c in c.statuses[r.id]?.role }),
+    ]
+
+    static let history: [ListColumn<Attempt>] = [
+        ListColumn(title: "TIME", minWidth: 14, idealWidth: 14, text: { a, _ in shortTime(a.intent.at) },
+                   ascending: { $0.intent.at < $1.intent.at }),
+        ListColumn(title: "OPERATOR", minWidth: 8, idealWidth: 10, text: { a, _ in a.intent.operatorName },
+                   ascending: { $0.intent.operatorName < $1.intent.operatorName }),
+        ListColumn(title: "GATEWAY", minWidth: 7, idealWidth: 7, text: { a, _ in a.gateway },
+                   ascending: { $0.gateway < $1.gateway }),
+        ListColumn(title: "TARGET", minWidth: 8, idealWidth: 18, text: { a, _ in a.target },
+                   ascending: { $0.target < $1.target }),
+        ListColumn(title: "REASON", minWidth: 6, idealWidth: 16, text: { a, _ in a.intent.reason ?? "" }),
+        ListColumn(title: "RESULT", minWidth: 9, idealWidth: 10, text: { a, _ in a.needsChecking ? a.label.uppercased() : a.label },
+                   role: { a, _ in resultRole(a) },
+                   ascending: { $0.label < $1.label }),
+        ListColumn(title: "HTTP", minWidth: 4, idealWidth: 4, alignRight: true, text: { a, _ in a.outcome?.outcome?.httpStatus.map(String.init) ?? "" }),
+        ListColumn(title: "STATUS", minWidth: 6, idealWidth: 8, text: { a, _ in a.outcome?.outcome?.gatewayStatus ?? "" }),
+        ListColumn(title: "DESCRIPTION", minWidth: 8, idealWidth: 60, flexible: true, text: { a, _ in a.outcome?.outcome?.description ?? "" }),
+    ]
+
+    static func secondsLeft(_ row: TargetRow, _ now: Timestamp) -> Int64 {
+        (row.time.milliseconds + SessionKind.lifetimeSeconds * 1000 - now.milliseconds + 999) / 1000
+    }
+
+    /// `11-21 09:30:12`: the year is noise on a console that lists what is open now.
+    static func shortTime(_ t: Timestamp) -> String { String(t.display.dropFirst(5).dropLast()) }
+
+    static func resultRole(_ a: Attempt) -> ThemeRole {
+        switch a.state {
+        case .inFlight: .inFlight
+        case .inDoubt: .inDoubt
+        case .finished(let o):
+            switch o.result {
+            case .cancelled: .ok
+            case .rejected: .warning
+            case .failed: .error
+            case .unknown: .inDoubt
+            }
+        }
+    }
+}

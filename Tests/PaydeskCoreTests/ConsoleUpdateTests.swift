@@ -1,0 +1,488 @@
+import Testing
+@testable import Console
+@testable import PaydeskCore
+
+extension PaydeskTests {
+/// The console's logic, key by key, without a terminal.
+@Suite struct ConsoleUpdateTests {
+    typealias F = ConsoleFixtures
+
+    private func keys(_ s: ConsoleState) -> [String] { s.visibleKeys(s.tab) }
+
+    // MARK: Tabs and movement
+
+    @Test func tabsSwitchWithTabShiftTabAndDigits() {
+        var s = F.state()
+        #expect(s.tab == .sessions)
+        s.press(.tab); #expect(s.tab == .payouts)
+        s.press(.tab); #expect(s.tab == .history)
+        s.press(.tab); #expect(s.tab == .sessions)
+        s.press(.backTab); #expect(s.tab == .history)
+        s.press(.character("2")); #expect(s.tab == .payouts)
+        s.press(.character("1")); #expect(s.tab == .sessions)
+        s.press(.character("3")); #expect(s.tab == .history)
+    }
+
+    @Test func theCursorMovesAndStopsAtTheEnds() {
+        var s = F.state()
+        // Sorted by time left: the next to expire first. ps_d4 expired and is not listed.
+        #expect(keys(s) == ["ps_a1", "ps_b2", "ps_c3"])
+        #expect(s.list.selectedKey == "ps_a1")
+        s.press(.down); #expect(s.list.selectedKey == "ps_b2")
+        s.press(.character("j")); #expect(s.list.selectedKey == "ps_c3")
+        s.press(.down); #expect(s.list.selectedKey == "ps_c3")
+        s.press(.up); #expect(s.list.selectedKey == "ps_b2")
+        s.press(.character("k")); #expect(s.list.selectedKey == "ps_a1")
+        s.press(.up); #expect(s.list.selectedKey == "ps_a1")
+        s.press(.end); #expect(s.list.selectedKey == "ps_c3")
+        s.press(.home); #expect(s.list.selectedKey == "ps_a1")
+        s.press(.pageDown); #expect(s.list.selectedKey == "ps_c3")
+        s.press(.pageUp); #expect(s.list.selectedKey == "ps_a1")
+    }
+
+    @Test func pagingMovesAScreenAndScrolls() {
+        let many = (0..<40).map { F.payout(Int64(1000 + $0), ageSeconds: Int64(4000 - $0), order: "WD-\($0)", customer: "c", amount: 100) }
+        var s = F.state(data: ConsoleData(payouts: many))
+        s.press(.character("2"))
+        let page = s.layout.listHeight
+        s.press(.pageDown)
+        #expect(s.list.cursor == page)
+        #expect(s.list.top == 1, "the cursor's row is the last one on screen")
+        s.press(.end)
+        #expect(s.list.selectedKey == "1039")
+        #expect(s.list.top == 40 - page)
+        #expect(s.screen[s.layout.listTop + page - 1].contains("1039"))
+    }
+
+    @Test func theCursorStaysOnItsRowWhenRowsArrive() {
+        var s = F.state()
+        s.press(.down)
+        #expect(s.list.selectedKey == "ps_b2")
+        var data = F.data
+        data.sessions.insert(F.session("ps_new", ageSeconds: 280, order: "ORD-2000", amount: 1), at: 0)   // sorts first
+        _ = s.update(.loaded(data))
+        #expect(keys(s).first == "ps_new")
+        #expect(s.list.selectedKey == "ps_b2")
+    }
+
+    @Test func anExpiredSessionLeavesTheListAsTheClockMoves() {
+        var s = F.state()
+        #expect(s.count(.sessions) == 3)
+        _ = s.update(.tick(F.now + 51))   // ps_a1 was 250 s old: 300 s is its end
+        #expect(keys(s) == ["ps_b2", "ps_c3"])
+        #expect(s.count(.sessions) == 2)
+        #expect(s.screen[1].contains("XPay sessions (2)"))
+    }
+
+    // MARK: Filter and sort
+
+    @Test func theFilterNarrowsAsYouTypeEnterKeepsItEscClearsIt() {
+        var s = F.state()
+        s.press(.character("/"))
+        #expect(s.list.editingFilter)
+        s.type("jpy")
+        #expect(keys(s) == ["ps_c3"])
+        s.press(.backspace)
+        #expect(s.list.filter == "jp")
+        s.press(.character("y"), .enter)
+        #expect(!s.list.editingFilter)
+        #expect(s.list.filter == "jpy")
+        #expect(keys(s) == ["ps_c3"])
+        s.press(.character("q"))   // after Enter, keys act again: q is quit
+        #expect(s.list.filter == "jpy")
+        s.press(.character("/"))
+        s.press(.escape)
+        #expect(s.list.filter.isEmpty && !s.list.editingFilter)
+        #expect(keys(s).count == 3)
+    }
+
+    @Test func whileTypingAFilterLettersAreText() {
+        var s = F.state()
+        s.press(.character("/"))
+        let effects = s.type("cq")
+        #expect(effects.isEmpty, "c and q are letters of the filter, not cancel and quit")
+        #expect(s.dialog == nil)
+        #expect(s.list.filter == "cq")
+    }
+
+    @Test func escClearsAKeptFilter() {
+        var s = F.state()
+        s.press(.character("/")); s.type("1003"); s.press(.enter)
+        #expect(keys(s) == ["ps_c3"])
+        s.press(.escape)
+        #expect(s.list.filter.isEmpty)
+    }
+
+    @Test func historyFiltersOnEveryColumn() {
+        var s = F.state()
+        s.press(.character("3"), .character("/"))
+        s.type("approved")
+        #expect(s.visibleAttempts().map(\.target) == ["752800"])
+        s.press(.escape, .character("/"))
+        s.type("PRAXIS")
+        #expect(s.visibleAttempts().map(\.target) == ["752857", "752800"])
+    }
+
+    @Test func sCyclesTheSortColumnAndSReverses() {
+        var s = F.state()
+        #expect(s.list.sortColumn == 4)
+        s.press(.character("s"))
+        #expect(s.list.sortColumn == 0, "wraps to the first sortable column: SESSION")
+        #expect(keys(s) == ["ps_a1", "ps_b2", "ps_c3"])
+        s.press(.character("S"))
+        #expect(keys(s) == ["ps_c3", "ps_b2", "ps_a1"])
+        s.press(.character("s"))
+        #expect(s.list.sortColumn == 1)
+        s.press(.character("s"))
+        #expect(s.list.sortColumn == 2)
+        #expect(keys(s) == ["ps_b2", "ps_a1", "ps_c3"], "AMOUNT: by currency, then minor units")
+        #expect(s.screen[2].contains("AMOUNT▲"))
+    }
+
+    @Test func payoutsSortByTraceIdAsNumbers() {
+        var data = F.data
+        data.payouts.append(F.payout(99, ageSeconds: 10, order: "WD-0", customer: "c", amount: 1))
+        var s = F.state(data: data)
+        s.press(.character("2"), .character("s"))
+        #expect(s.list.sortColumn == 0)
+        #expect(keys(s) == ["99", "752856", "752857", "752858"])
+    }
+
+    // MARK: Marking and cancelling
+
+    @Test func spaceMarksMovesDownAndUnmarks() {
+        var s = F.state()
+        s.press(.character(" "))
+        #expect(s.list.marked == ["ps_a1"])
+        #expect(s.list.selectedKey == "ps_b2")
+        s.press(.up, .character(" "))
+        #expect(s.list.marked.isEmpty)
+        #expect(s.screen[3].hasPrefix("   ps_a1"))
+        s.press(.up, .character(" "))
+        #expect(s.screen[3].hasPrefix(" * ps_a1"))
+        #expect(s.screen[4].hasPrefix(">  ps_b2"), "the cursor moved on")
+    }
+
+    @Test func cEnterEnterNeverCancels() {
+        var s = F.state()
+        let effects = s.press(.character("c"), .enter, .enter)
+        #expect(effects.isEmpty)
+        #expect(s.dialog == nil)
+        #expect(s.ownCalls.isEmpty)
+    }
+
+    @Test func onTestYConfirmsWithTheReason() {
+        var s = F.state()
+        s.press(.character("c"))
+        guard case .cancel(let form, "xpay")? = s.dialog else { Issue.record("no cancel dialog"); return }
+        #expect(form.targets == ["ps_a1"])
+        s.type("customer asked")
+        s.press(.enter)
+        let effects = s.press(.character("y"))
+        #expect(effects == [.cancel([TargetID(gateway: "xpay", key: "ps_a1")], reason: "customer asked")])
+        #expect(s.dialog == nil)
+        #expect(s.ownCalls == [TargetID(gateway: "xpay", key: "ps_a1")])
+        #expect(s.screen[3].contains("in flight"))
+    }
+
+    @Test func onTestTabThenEnterPressesYesAndNClosesEscCloses() {
+        var s = F.state()
+        #expect(s.press(.character("c"), .enter, .tab, .enter) == [.cancel([TargetID(gateway: "xpay", key: "ps_a1")], reason: "")])
+        var t = F.state()
+        #expect(t.press(.character("c"), .enter, .right, .left, .enter).isEmpty, "back on No")
+        #expect(t.press(.character("c"), .enter, .character("n")).isEmpty)
+        #expect(t.dialog == nil)
+        #expect(t.press(.character("c"), .escape).isEmpty)
+        #expect(t.dialog == nil)
+        #expect(t.ownCalls.isEmpty)
+    }
+
+    @Test func onProductionTheReasonIsRequiredAndTheIdMustBeTyped() {
+        var s = F.state(F.prod)
+        s.press(.character("c"), .enter)
+        guard case .cancel(let form, _)? = s.dialog else { Issue.record("the dialog closed"); return }
+        #expect(form.stage == .reason)
+        #expect(s.screenText.contains("A reason is required"))
+        s.type("fraud")
+        s.press(.enter)
+        #expect(s.press(.character("y"), .enter).isEmpty, "y is just a letter here")
+        #expect(s.screenText.contains("does not match"))
+        s.press(.backspace)
+        s.type("ps_a")
+        #expect(s.press(.enter).isEmpty)
+        s.type("1")
+        #expect(s.press(.enter) == [.cancel([TargetID(gateway: "xpay", key: "ps_a1")], reason: "fraud")])
+    }
+
+    @Test func severalMarkedRowsOnProductionAskForTheirNumberAndCountWhatTheFilterHides() {
+        var s = F.state(F.prod)
+        s.press(.character("2"), .character(" "), .character(" "))   // 752856, 752857... 752857 is in doubt
+        s.press(.home)
+        #expect(s.list.marked == ["752856", "752857"])
+        s.press(.character("c"))
+        #expect(s.dialog == nil, "a row in doubt is refused before any dialog")
+        #expect(s.notice?.text.contains("IN DOUBT") == true)
+        s.press(.down, .character(" "), .character(" "))   // unmark 752857, mark 752858
+        #expect(s.list.marked == ["752856", "752858"])
+        s.press(.character("/")); s.type("skrill"); s.press(.enter)
+        s.press(.character("c"))
+        guard case .cancel(let form, "praxis")? = s.dialog else { Issue.record("no dialog"); return }
+        #expect(form.targets == ["752856", "752858"])
+        #expect(form.hiddenByFilter == 1)
+        #expect(s.screenText.contains("Cancel 2 marked Praxis payouts? (1 of them hidden by the filter)"))
+        s.type("batch"); s.press(.enter)
+        s.type("2")
+        #expect(s.press(.enter) == [.cancel([TargetID(gateway: "praxis", key: "752856"), TargetID(gateway: "praxis", key: "752858")], reason: "batch")])
+        #expect(s.list.marked.isEmpty)
+    }
+
+    @Test func readOnlyHasNoCancelAnywhere() {
+        var s = F.state(F.audit)
+        #expect(!s.actions.contains { $0.name == .cancel })
+        #expect(!s.screen[23].contains("cancel"))
+        s.press(.character("?"))
+        guard case .help(let page)? = s.dialog else { Issue.record("no help"); return }
+        #expect(!page.lines.contains { $0.text.contains("Cancel the selected row") })
+        #expect(page.lines.contains { $0.text.contains("read-only") })
+        s.press(.escape)
+        #expect(s.press(.character("c")).isEmpty)
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.contains("read-only") == true)
+        // With cancelling on, the same screens do offer it: the test above can fail.
+        let t = F.state()
+        #expect(t.screen[23].contains("c cancel"))
+    }
+
+    // MARK: In flight and in doubt
+
+    @Test func anOutcomeEndsTheCallAsksForAReloadAndIsSaid() {
+        var s = F.state()
+        s.press(.character("c"), .enter, .character("y"))
+        let id = TargetID(gateway: "xpay", key: "ps_a1")
+        #expect(s.press(.character("c")).isEmpty, "the same row again")
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.contains("already in flight") == true)
+        let effects = s.update(.callFinished(id, .outcome(AttemptOutcome(result: .cancelled, httpStatus: 200, description: "ok"),
+                                                         attemptId: "a1", warnings: [])))
+        #expect(effects == [.reload])
+        #expect(s.ownCalls.isEmpty)
+        #expect(s.notice?.text == "ps_a1: CANCELLED, cancelled by the gateway.")
+    }
+
+    @Test func anUnknownOutcomeSaysToCheckWithTheGateway() {
+        var s = F.state()
+        s.press(.character("c"), .enter, .character("y"))
+        _ = s.update(.callFinished(TargetID(gateway: "xpay", key: "ps_a1"), .outcome(AttemptOutcome(result: .unknown, description: "timed out"),
+                                                                                     attemptId: "a1", warnings: [])))
+        #expect(s.notice?.text.contains("Check with the gateway before retrying") == true)
+        #expect(s.notice?.role == .inDoubt)
+    }
+
+    @Test func aRowInDoubtIsMarkedAndCannotBeCancelledFromHere() {
+        var s = F.state()
+        s.press(.character("2"), .down)
+        #expect(s.list.selectedKey == "752857")
+        #expect(s.statuses[TargetID(gateway: "praxis", key: "752857")] == .inDoubt)
+        #expect(s.screen[4].contains("IN DOUBT"))
+        s.press(.down)
+        #expect(ConsoleView.render(s).grid[10, 4].role == .inDoubt, "off the cursor, the whole row stands out")
+        s.press(.up)
+        #expect(s.press(.character("c")).isEmpty)
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.contains("check with the gateway") == true)
+    }
+
+    @Test func anotherPaydesksCallInFlightShowsAndBlocks() {
+        var data = F.data
+        data.attempts.insert(F.attempt("xpay", "ps_b2", secondsAgo: 2, outcome: nil, inFlight: true), at: 0)
+        var s = F.state(data: data)
+        #expect(s.screen[4].contains("in flight"))
+        s.press(.down, .character("c"))
+        #expect(s.dialog == nil)
+    }
+
+    @Test func refusalsAreSaidAsErrors() {
+        var s = F.state()
+        s.press(.character("c"), .enter, .character("y"))
+        _ = s.update(.callFinished(TargetID(gateway: "xpay", key: "ps_a1"), .refused("refused: session ps_a1 is expired")))
+        #expect(s.notice == ConsoleState.Notice(text: "ps_a1: refused: session ps_a1 is expired", role: .error))
+        #expect(s.ownCalls.isEmpty)
+    }
+
+    // MARK: Dialogs pause the background
+
+    @Test func underADialogTheClockAndRowsWaitButAnswersArrive() {
+        var s = F.state()
+        s.press(.character("c"))
+        _ = s.update(.tick(F.now + 100))
+        #expect(s.now == F.now)
+        var fresh = F.data
+        fresh.sessions.removeFirst()
+        fresh.attempts.insert(F.attempt("xpay", "ps_c3", secondsAgo: 1, outcome: AttemptOutcome(result: .failed, description: "down")), at: 0)
+        _ = s.update(.loaded(fresh))
+        #expect(s.data.sessions.count == 4, "the rows under the dialog stay")
+        #expect(s.data.attempts.count == 4, "the audit pane moves on")
+        s.press(.escape)
+        #expect(s.data.sessions.count == 3)
+        _ = s.update(.tick(F.now + 100))
+        #expect(s.now == F.now + 100)
+    }
+
+    // MARK: Details and help
+
+    @Test func enterShowsEveryFieldUnknownOnesIncludedAndEscCloses() {
+        var s = F.state()
+        s.press(.down, .enter)
+        guard case .details(let page)? = s.dialog else { Issue.record("no details"); return }
+        #expect(page.title == "Session ps_b2")
+        #expect(page.lines.contains { $0.text.contains("merchant_note") && $0.text.contains("not a field paydesk knows") })
+        #expect(page.lines.contains { $0.text.contains("order_id") && $0.text.contains("ORD-1002") })
+        s.press(.escape)
+        #expect(s.dialog == nil)
+    }
+
+    @Test func aPayoutsDetailsListItsAttempts() {
+        var s = F.state()
+        s.press(.character("2"), .down, .enter)
+        guard case .details(let page)? = s.dialog else { Issue.record("no details"); return }
+        #expect(page.lines.contains { $0.text.contains("UNKNOWN") && $0.text.contains("HTTP 200") })
+        #expect(page.lines.contains { $0.text.contains("Check with the gateway") })
+    }
+
+    @Test func historyEnterShowsTheAttemptWithItsCorrelationId() {
+        var s = F.state()
+        s.press(.character("3"), .down, .enter)
+        guard case .details(let page)? = s.dialog else { Issue.record("no details"); return }
+        #expect(page.title == "Attempt on xpay ps_zz")
+        #expect(page.lines.contains { $0.text.hasPrefix("Correlation-Id") && $0.text.hasSuffix("c-2") })
+        #expect(page.lines.contains { $0.text.hasPrefix("latency") && $0.text.contains("412 ms") })
+        s.press(.enter)
+        #expect(s.dialog == nil)
+    }
+
+    @Test func helpListsEveryActionOfTheScreenAndScrolls() {
+        var s = F.state(width: 80, height: 24)
+        s.press(.character("?"))
+        guard case .help(let page)? = s.dialog else { Issue.record("no help"); return }
+        for action in s.actions { #expect(page.lines.contains { $0.text.contains(action.help) }, "\(action.label)") }
+        s.press(.down)
+        guard case .help(let scrolled)? = s.dialog else { Issue.record("closed"); return }
+        #expect(scrolled.scroll == 1)
+        s.press(.escape)
+        #expect(s.dialog == nil)
+    }
+
+    // MARK: Profiles, themes, reload, quit
+
+    @Test func switchingToATestProfileIsOneEnter() {
+        var s = F.state(F.prod)
+        s.press(.character("p"))
+        guard case .profiles(let switcher)? = s.dialog else { Issue.record("no switcher"); return }
+        #expect(switcher.cursor == 1, "starts on the current profile")
+        #expect(s.screenText.contains("PRODUCTION") && s.screenText.contains("READ-ONLY"))
+        #expect(s.press(.up, .enter) == [.switchProfile("TEST")])
+    }
+
+    @Test func switchingToProductionAsksForItsName() {
+        var s = F.state()
+        s.press(.character("p"), .down, .enter)
+        guard case .profiles(let switcher)? = s.dialog else { Issue.record("closed"); return }
+        #expect(switcher.confirming == "PROD")
+        #expect(s.type("prod").isEmpty)
+        #expect(s.press(.enter).isEmpty)
+        #expect(s.screenText.contains("is not PROD"))
+        s.press(.backspace, .backspace, .backspace, .backspace)
+        s.type("PROD")
+        #expect(s.press(.enter) == [.switchProfile("PROD")])
+        #expect(s.dialog == nil)
+    }
+
+    @Test func escFromTheNameGoesBackAndEscAgainCloses() {
+        var s = F.state()
+        s.press(.character("p"), .down, .enter, .escape)
+        guard case .profiles(let switcher)? = s.dialog else { Issue.record("closed"); return }
+        #expect(switcher.confirming == nil)
+        s.press(.escape)
+        #expect(s.dialog == nil)
+        #expect(s.press(.character("p"), .enter).isEmpty, "Enter on the current profile just closes")
+        #expect(s.dialog == nil)
+    }
+
+    @Test func noSwitchingWhileCallsAreInFlight() {
+        var s = F.state()
+        s.press(.character("c"), .enter, .character("y"), .character("p"))
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.contains("in flight") == true)
+    }
+
+    @Test func aSwitchedProfileShowsOnlyItsOwnData() {
+        var s = F.state()
+        s.press(.character("/")); s.type("x"); s.press(.enter, .character("2"))
+        _ = s.update(.profileSwitched(F.prod, ConsoleData(), themeName: "high-contrast"))
+        #expect(s.profile == F.prod)
+        #expect(s.tab == .sessions)
+        #expect(s.list.filter.isEmpty)
+        #expect(s.count(.sessions) == 0 && s.count(.history) == 0)
+        #expect(s.themeName == "high-contrast")
+        #expect(s.screen[0].contains("PROD · PRODUCTION"))
+    }
+
+    @Test func tAsksForTheNextThemeAndRReloads() {
+        var s = F.state()
+        #expect(s.press(.character("t")) == [.useTheme("light")])
+        _ = s.update(.themeChanged("light"))
+        #expect(s.press(.character("t")) == [.useTheme("high-contrast")])
+        #expect(s.press(.character("r")) == [.reload])
+    }
+
+    @Test func qQuitsAtOnceWhenNothingIsInFlight() {
+        var s = F.state()
+        #expect(s.press(.character("q")) == [.quit])
+        var t = F.state()
+        #expect(t.update(.interrupt) == [.quit], "Ctrl-C is q")
+    }
+
+    @Test func qWithACallInFlightAsksAndQuitsWhenTheAnswerIsIn() {
+        var s = F.state()
+        s.press(.character("c"), .enter, .character("y"))
+        #expect(s.press(.character("q")).isEmpty)
+        #expect(s.dialog == .quit(yesFocused: false))
+        #expect(s.press(.enter).isEmpty, "Enter on No stays")
+        #expect(s.dialog == nil)
+        s.press(.character("q"), .character("y"))
+        #expect(s.quitting)
+        #expect(s.press(.character("c")).isEmpty)
+        #expect(s.dialog == nil, "no new cancellations while quitting")
+        let effects = s.update(.callFinished(TargetID(gateway: "xpay", key: "ps_a1"), .outcome(AttemptOutcome(result: .cancelled, description: "ok"),
+                                                                                              attemptId: "a", warnings: [])))
+        #expect(effects == [.reload, .quit])
+    }
+
+    @Test func escClosesEveryDialog() {
+        for opening in [[Key.character("c")], [.character("c"), .enter], [.enter], [.character("?")], [.character("p")]] {
+            var s = F.state()
+            for key in opening { s.press(key) }
+            #expect(s.dialog != nil)
+            s.press(.escape)
+            #expect(s.dialog == nil, "\(opening)")
+        }
+        var q = F.state()
+        q.press(.character("c"), .enter, .character("y"), .character("q"))
+        #expect(q.dialog != nil)
+        q.press(.escape)
+        #expect(q.dialog == nil && !q.quitting)
+    }
+
+    // MARK: Size
+
+    @Test func aTooSmallTerminalSaysSoAndResizingBringsTheScreenBack() {
+        var s = F.state(F.prod)
+        _ = s.update(.resize(width: 60, height: 20))
+        #expect(s.screenText.contains("paydesk needs at least 80x24"))
+        #expect(s.screen[0].contains("PRODUCTION"))
+        _ = s.update(.resize(width: 100, height: 30))
+        #expect(s.screen[1].contains("XPay sessions (3)"))
+        #expect(s.layout.listHeight == 30 - 6 - 7)
+    }
+}
+}
