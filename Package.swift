@@ -36,10 +36,14 @@ let package = Package(
             name: "Console",
             dependencies: ["PaydeskCore", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        .target(
+            name: "TerminalCurses",
+            dependencies: ["Console", "CNCursesW", "PaydeskCore"]
+        ),
         .executableTarget(
             name: "paydesk",
             dependencies: [
-                "PaydeskCore", "Gateways", "GatewaySimulator",
+                "PaydeskCore", "Gateways", "GatewaySimulator", "Console", "TerminalCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

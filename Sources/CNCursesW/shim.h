@@ -4,8 +4,23 @@
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <locale.h>
+#include <stdio.h>
 #include <wchar.h>
 #include <ncursesw/ncurses.h>
 // glibc hides wcwidth without _XOPEN_SOURCE; we measure text in cells with it.
 extern int wcwidth(wchar_t);
+
+// Swift 6 rejects C globals (shared mutable state) and cannot import function-like macros,
+// so the backend reads them through these.
+static inline WINDOW *paydesk_stdscr(void) { return stdscr; }
+static inline FILE *paydesk_stdin(void) { return stdin; }
+static inline FILE *paydesk_stdout(void) { return stdout; }
+static inline int paydesk_colors(void) { return COLORS; }
+static inline int paydesk_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t paydesk_a_bold(void) { return A_BOLD; }
+static inline attr_t paydesk_a_dim(void) { return A_DIM; }
+static inline attr_t paydesk_a_italic(void) { return A_ITALIC; }
+static inline attr_t paydesk_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t paydesk_a_reverse(void) { return A_REVERSE; }
+static inline attr_t paydesk_a_blink(void) { return A_BLINK; }
 #endif

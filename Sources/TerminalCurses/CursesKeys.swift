@@ -1,0 +1,92 @@
+import CNCursesW
+import Console
+
+/// What one wget_wch call returned: a character, or a function key (arrows, KEY_RESIZE, ...).
+enum CursesCode: Equatable {
+    case character(UInt32)
+    case function(Int32)
+}
+
+extension CursesTerminal {
+    /// Waits up to `timeoutMilliseconds` for a key or a resize; nil on timeout and for keys the console
+    /// has no use for (other control characters, unknown function keys, Alt combinations).
+    public func read(timeoutMilliseconds: Int) -> TerminalInput? {
+        guard screen != nil, let window = paydesk_stdscr() else { return nil }
+        wtimeout(window, Int32(clamping: max(timeoutMilliseconds, 0)))
+        guard let code = Self.readCode(window) else { return nil }
+        if code == .function(KEY_RESIZE) { return resized }
+        if code == .character(27) { return afterEscape(window) }
+        return Self.key(for: code).map(TerminalInput.key)
+    }
+
+    private var resized: TerminalInput {
+        let size = size
+        return .resize(width: size.width, height: size.height)
+    }
+
+    static func readCode(_ window: UnsafeMutablePointer<WINDOW>) -> CursesCode? {
+        var value: wint_t = 0
+        switch wget_wch(window, &value) {
+        case OK: return .character(UInt32(truncatingIfNeeded: value))
+        case KEY_CODE_YES: return .function(Int32(truncatingIfNeeded: value))
+        default: return nil
+        }
+    }
+
+    /// ncurses has already waited ESCDELAY for a known escape sequence. If more input is waiting now, this
+    /// was Alt with a key or a sequence ncurses does not know: drop it rather than act on its pieces.
+    private func afterEscape(_ window: UnsafeMutablePointer<WINDOW>) -> TerminalInput? {
+        wtimeout(window, 0)
+        guard let next = Self.readCode(window) else { return .key(.escape) }
+        switch next {
+        case .character(27):
+            // Escape pressed twice: keep the second for the next read.
+            unget_wch(27)
+            return .key(.escape)
+        case .function(KEY_RESIZE):
+            return resized
+        case .character(0x5B):  // "[": a CSI sequence ends with a byte in 0x40...0x7E.
+            for _ in 0..<32 {
+                guard let code = Self.readCode(window) else { break }
+                if code == .function(KEY_RESIZE) { return resized }
+                if case .character(let c) = code, (0x40...0x7E).contains(c) { break }
+            }
+        case .character(0x4F):  // "O": an SS3 sequence has one more byte.
+            if Self.readCode(window) == .function(KEY_RESIZE) { return resized }
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// The console's key for a code, if it has one. Escape and resize are handled by `read`.
+    static func key(for code: CursesCode) -> Key? {
+        switch code {
+        case .character(let c):
+            switch c {
+            case 10, 13: return .enter
+            case 127, 8: return .backspace
+            case 9: return .tab
+            case 27: return .escape
+            case ..<0x20, 0x7F..<0xA0: return nil
+            default: return Unicode.Scalar(c).map { .character(Character($0)) }
+            }
+        case .function(let f):
+            switch f {
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            case KEY_BTAB: return .backTab
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_PPAGE, KEY_A3: return .pageUp
+            case KEY_NPAGE, KEY_C3: return .pageDown
+            // Keypad corners, and Find/Select where vt220-style terminals put Home and End.
+            case KEY_HOME, KEY_A1, KEY_FIND: return .home
+            case KEY_END, KEY_C1, KEY_SELECT: return .end
+            default: return nil
+            }
+        }
+    }
+}

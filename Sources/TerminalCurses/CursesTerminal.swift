@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CNCursesW
+import Console
+import PaydeskCore
+
+/// The console on a real terminal, through ncurses: draws grids, reads keys and resizes.
+/// Use it from one thread only, and call `end()` on every way out (it is also called when released).
+public final class CursesTerminal {
+    /// nil once ended: every call after that does nothing.
+    var screen: OpaquePointer?
+    var colorDepth = ColorDepth.none
+    /// Whether colour -1 (the terminal's own foreground or background) is allowed.
+    var hasDefaultColors = false
+    var styles: [ThemeRole: CursesStyle] = [:]
+    /// Last value given to curs_set, so a frame does not resend it.
+    var cursorVisibility: Int32 = 0
+
+    public init() throws {
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw PaydeskError.usage("the console needs a terminal, but standard input is not one (a pipe or a file?): "
+                + "run paydesk in a terminal, or use a non-interactive command")
+        }
+        guard isatty(STDOUT_FILENO) == 1 else {
+            throw PaydeskError.usage("the console needs a terminal, but standard output is not one (redirected to a pipe or a file?): "
+                + "run paydesk in a terminal without redirecting its output, or use a non-interactive command")
+        }
+        Self.useUTF8Locale()
+        // newterm, not initscr: initscr ends the process itself when TERM is unknown.
+        guard let screen = newterm(nil, paydesk_stdout(), paydesk_stdin()) else {
+            let term = getenv("TERM").map { String(cString: $0) } ?? ""
+            if term.isEmpty {
+                throw PaydeskError.usage("TERM is not set, so ncurses cannot drive this terminal: set it to the terminal's type, "
+                    + "for example TERM=xterm-256color")
+            }
+            throw PaydeskError.usage("the terminal type \"\(term)\" is unknown to ncurses: set TERM to a type "
+                + "this machine knows, for example TERM=xterm-256color, or install its description (Debian: the ncurses-term package)")
+        }
+        self.screen = screen
+        // newterm accepts TERM=dumb and the like, which cannot put anything where the console needs it.
+        if !Self.canMoveCursor() {
+            end()
+            let term = getenv("TERM").map { String(cString: $0) } ?? ""
+            throw PaydeskError.usage("the terminal type \"\(term)\" cannot move the cursor, which the console needs: "
+                + "run paydesk in a full terminal (TERM=xterm-256color, for example), or use a non-interactive command")
+        }
+        let window = paydesk_stdscr()
+        cbreak()
+        noecho()
+        nonl()
+        keypad(window, true)
+        set_escdelay(25)
+        curs_set(0)
+        if has_colors() {
+            start_color()
+            hasDefaultColors = use_default_colors() == OK
+            colorDepth = ColorDepth(colors: Int(paydesk_colors()))
+        }
+    }
+
+    deinit { end() }
+
+    /// The screen in cells; (0, 0) once ended.
+    public var size: (width: Int, height: Int) {
+        guard screen != nil, let window = paydesk_stdscr() else { return (0, 0) }
+        return (max(Int(getmaxx(window)), 0), max(Int(getmaxy(window)), 0))
+    }
+
+    /// Gives the terminal back as it was. Safe to call more than once.
+    public func end() {
+        guard let screen else { return }
+        self.screen = nil
+        endwin()
+        delscreen(screen)
+    }
+
+    /// ncurses needs a UTF-8 locale for anything beyond ASCII: without one, accents vanish and lines turn
+    /// into letters. Numbers stay in the C locale so nothing in the process starts writing decimal commas.
+    static func useUTF8Locale() {
+        setlocale(LC_ALL, "")
+        if !localeIsUTF8(), setlocale(LC_ALL, "C.UTF-8") == nil {
+            setlocale(LC_ALL, "en_US.UTF-8")
+        }
+        setlocale(LC_NUMERIC, "C")
+    }
+
+    /// Whether the terminal has cursor addressing (terminfo `cup`): tigetstr gives nil when it is absent.
+    static func canMoveCursor() -> Bool {
+        guard let cup = tigetstr("cup") else { return false }
+        return Int(bitPattern: cup) != -1
+    }
+
+    static func localeIsUTF8() -> Bool {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        return String(cString: codeset).uppercased().filter { $0 != "-" } == "UTF8"
+    }
+}
