@@ -83,3 +83,12 @@ public enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension Profile {
+    /// The same profile with cancelling off (`--read-only`).
+    public func makingReadOnly() -> Profile {
+        Profile(name: name, production: production, readOnly: true, xpayURL: xpayURL, praxisURL: praxisURL, praxisVersion: praxisVersion,
+                theme: theme, xpayAPIKey: xpayAPIKey, praxisMerchantID: praxisMerchantID, praxisApplicationKey: praxisApplicationKey,
+                praxisSecret: praxisSecret, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+    }
+}
