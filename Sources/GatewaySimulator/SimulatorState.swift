@@ -3,6 +3,8 @@ import PaydeskCore
 
 /// What the simulated gateways know: which sessions and payouts exist, in what state, and what faults to
 /// inject. Records come from a profile's store files (re-read when they change) or are added directly.
+/// A record added directly is the gateway's own state, set on purpose: the store's lines never overwrite it
+/// (see `setExplicitly`).
 public actor SimulatorState {
     public struct Session: Sendable, Equatable {
         public var createdAt: Timestamp
@@ -16,6 +18,11 @@ public actor SimulatorState {
     private var latencies: [String: Int] = [:]
     private var defaultLatencyMs = 0
     private var requests: [String: Int] = [:]
+    /// Targets whose gateway-side state was set by `addSession`/`addPayout`. The store reload leaves them alone:
+    /// the gateway and the store may disagree on purpose (a payout already approved at Praxis while the store
+    /// still says pending is how a rejection is staged), and the next line appended to the store, about any
+    /// record, must not quietly reset that.
+    private var setExplicitly: (sessions: Set<SessionID>, payouts: Set<Int64>) = ([], [])
     private var generator = SystemRandomNumberGenerator()
     private let dataDirectory: String?
     private var loadedSizes: [String: Int] = [:]
@@ -30,12 +37,16 @@ public actor SimulatorState {
 
     // MARK: Setting it up
 
+    /// Sets what the gateway knows of session `id`, whatever the store says of it (the store no longer updates it).
     public func addSession(_ id: String, createdAt: Timestamp, state: String = "open") {
         sessions[SessionID(id)] = Session(createdAt: createdAt, state: state)
+        setExplicitly.sessions.insert(SessionID(id))
     }
 
+    /// Sets what the gateway knows of payout `traceId`, whatever the store says of it (the store no longer updates it).
     public func addPayout(_ traceId: Int64, status: String = "pending") {
         payouts[traceId] = status
+        setExplicitly.payouts.insert(traceId)
     }
 
     /// Inject `fault` on every call about `target` (a session id or a trace id); nil clears it.
@@ -113,16 +124,18 @@ public actor SimulatorState {
     }
 
     /// Picks up records other systems appended to the profile's store. The simulator's own cancellations
-    /// win over the store's lines, as the real gateways' state would.
+    /// win over the store's lines, as the real gateways' state would, and so does a state set explicitly
+    /// (`addSession`, `addPayout`): the store is re-read whole whenever it grows, so without that rule any
+    /// new line would reset every staged disagreement between gateway and store.
     private func reloadIfChanged() {
         guard let dataDirectory else { return }
         if let store = changedStore(SessionKind.self, dataDirectory) {
-            for record in store.records where sessions[record.key]?.state != "cancelled" {
+            for record in store.records where sessions[record.key]?.state != "cancelled" && !setExplicitly.sessions.contains(record.key) {
                 sessions[record.key] = Session(createdAt: record.time, state: SessionKind.states[Int(record.state)])
             }
         }
         if let store = changedStore(PayoutKind.self, dataDirectory) {
-            for record in store.records where payouts[record.key] != "cancelled" {
+            for record in store.records where payouts[record.key] != "cancelled" && !setExplicitly.payouts.contains(record.key) {
                 payouts[record.key] = PayoutKind.states[Int(record.state)]
             }
         }
