@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "paydesk-bench",
             dependencies: [
-                "PaydeskCore",
+                "PaydeskCore", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -48,7 +48,9 @@ extension ConsoleState {
             }
         }
         statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls)
-        for tab in ConsoleTab.allCases { lists[tab]!.settle(keys: visibleKeys(tab), pageHeight: layout.listHeight) }
+        // A key changes only the tab on screen (switching tabs included); anything else may move every tab's rows.
+        let touched: [ConsoleTab] = if case .key = event { [tab] } else { ConsoleTab.allCases }
+        for tab in touched { lists[tab]!.settle(keys: visibleKeys(tab), pageHeight: layout.listHeight) }
         return effects
     }
 
