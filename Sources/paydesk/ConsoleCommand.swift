@@ -27,9 +27,7 @@ struct ConsoleCommand: AsyncParsableCommand {
 
 /// Runs the console on a thread of its own (its reads block) and ends the command with its status.
 func runConsole(config: PaydeskConfig, profile: Profile, credentials: Credentials, theme: String?, readOnly: Bool) async throws {
-    guard isatty(0) == 1, isatty(1) == 1 else {
-        throw PaydeskError.usage("the console needs a terminal; for scripts use paydesk list, cancel and history")
-    }
+    try requireTerminal()
     let runner = ConsoleRunner(config: config, profile: profile, credentials: credentials,
                                environment: ProcessInfo.processInfo.environment, theme: theme, readOnly: readOnly)
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
@@ -40,4 +38,11 @@ func runConsole(config: PaydeskConfig, profile: Profile, credentials: Credential
         thread.start()
     }
     if status != 0 { throw ExitCode(status) }
+}
+
+/// Said before anything is set up: the console cannot run on a pipe.
+func requireTerminal() throws {
+    guard isatty(0) == 1, isatty(1) == 1 else {
+        throw PaydeskError.usage("the console needs a terminal; for scripts use paydesk list, cancel and history")
+    }
 }

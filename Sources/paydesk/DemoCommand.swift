@@ -21,6 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between arriving sessions (0: none).", valueName: "S")) var arrivals: Double = 20
 
     func run() async throws {
+        try requireTerminal()
         let environment = ProcessInfo.processInfo.environment
         let operatorName = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "demo"
         let homePath = try home.map { try PaydeskPaths.resolve(home: $0, environment: environment).configDirectory }

@@ -109,6 +109,10 @@ extension PaydeskTests {
         let result = try await runPaydesk(["--home", home.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("the console needs a terminal"))
+        let demo = try await runPaydesk(["demo", "--home", home.path + "/demo"])
+        #expect(demo.status == 2)
+        #expect(demo.stderr.contains("the console needs a terminal"))
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/demo"), "nothing was set up")
     }
 }
 }
