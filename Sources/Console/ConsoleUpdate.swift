@@ -42,10 +42,10 @@ extension ConsoleState {
         case .notice(let text, let isError):
             notice = Notice(text: text, role: isError ? .error : .warning)
         case .interrupt:
-            if dialog == nil || { if case .quit = dialog { false } else { true } }() {
-                dialog = nil
-                effects = quit()
-            }
+            // Closes whatever dialog is open (nothing is sent) and asks as q does; a second Ctrl-C on that question does nothing.
+            if case .quit? = dialog { break }
+            closeDialog()
+            effects = quit()
         }
         statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls)
         // A key changes only the tab on screen (switching tabs included); anything else may move every tab's rows.

@@ -440,6 +440,10 @@ extension PaydeskTests {
         #expect(s.press(.character("q")) == [.quit])
         var t = F.state()
         #expect(t.update(.interrupt) == [.quit], "Ctrl-C is q")
+        var u = F.state()
+        u.press(.character("c"))
+        #expect(u.update(.interrupt) == [.quit], "from inside a dialog too, sending nothing")
+        #expect(u.dialog == nil && u.ownCalls.isEmpty)
     }
 
     @Test func qWithACallInFlightAsksAndQuitsWhenTheAnswerIsIn() {
