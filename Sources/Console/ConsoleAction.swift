@@ -77,13 +77,3 @@ public enum ConsoleActions {
         return readOnly ? all.filter { !$0.dangerous } : all
     }
 }
-
-/// A key bar entry of a dialog: shown only, the dialog's own logic handles the key.
-public struct KeyHint: Sendable, Equatable {
-    public let label: String
-    public let summary: String
-    public init(_ label: String, _ summary: String) {
-        self.label = label
-        self.summary = summary
-    }
-}

@@ -87,15 +87,14 @@ extension ConsoleState {
     }
 
     private mutating func perform(_ name: ConsoleAction.Name) -> [ConsoleEffect] {
-        let keys = visibleKeys(tab)
         let page = layout.listHeight
         switch name {
-        case .up: lists[tab]!.move(by: -1, keys: keys, pageHeight: page)
-        case .down: lists[tab]!.move(by: 1, keys: keys, pageHeight: page)
-        case .pageUp: lists[tab]!.move(by: -page, keys: keys, pageHeight: page)
-        case .pageDown: lists[tab]!.move(by: page, keys: keys, pageHeight: page)
-        case .home: lists[tab]!.move(by: -keys.count, keys: keys, pageHeight: page)
-        case .end: lists[tab]!.move(by: keys.count, keys: keys, pageHeight: page)
+        case .up: move(by: -1)
+        case .down: move(by: 1)
+        case .pageUp: move(by: -page)
+        case .pageDown: move(by: page)
+        case .home: move(by: -Int.max / 2)
+        case .end: move(by: Int.max / 2)
         case .nextTab: tab = tab.next
         case .previousTab: tab = tab.previous
         case .tab(let chosen): tab = chosen
@@ -110,7 +109,7 @@ extension ConsoleState {
         case .mark:
             guard let key = list.selectedKey, tab != .history else { break }
             if lists[tab]!.marked.remove(key) == nil { lists[tab]!.marked.insert(key) }
-            lists[tab]!.move(by: 1, keys: keys, pageHeight: page)
+            move(by: 1)
         case .details: openDetails()
         case .cancel: openCancel()
         case .profiles:
@@ -128,6 +127,10 @@ extension ConsoleState {
         case .quit: return quit()
         }
         return []
+    }
+
+    private mutating func move(by delta: Int) {
+        lists[tab]!.move(by: delta, keys: visibleKeys(tab), pageHeight: layout.listHeight)
     }
 
     private var sortableColumns: [Int] {
@@ -280,12 +283,7 @@ extension ConsoleState {
         case .refused(let why):
             return Notice(text: "\(id.key): \(why)", role: .error)
         case .outcome(let outcome, _, let warnings):
-            let role: ThemeRole = switch outcome.result {
-            case .cancelled: .ok
-            case .rejected: .warning
-            case .failed: .error
-            case .unknown: .inDoubt
-            }
+            let role = TargetStatus(outcome.result).role ?? .row
             var text = "\(id.key): \(outcome.result.rawValue.uppercased()), \(outcome.result.meaning)."
             if let warning = warnings.first { text += " WARNING: \(warning)" }
             return Notice(text: text, role: warnings.isEmpty ? role : .error)

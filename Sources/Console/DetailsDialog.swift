@@ -39,10 +39,10 @@ public struct DetailsDialog: Equatable, Sendable {
     /// A row's every field (unknown ones marked) and the attempts on it, newest first.
     static func target(_ row: TargetRow, noun: String, status: TargetStatus?, attempts: [Attempt]) -> DetailsDialog {
         var lines: [Line] = []
-        let known = Set(row.fields.members.map(\.0)).subtracting(row.unknownFields.map(\.0))
+        let unknownNames = Set(row.unknownFields.map(\.0))
         let width = row.fields.members.map { displayWidth($0.0) }.max() ?? 0
         for (name, value) in row.fields.members {
-            let unknown = !known.contains(name)
+            let unknown = unknownNames.contains(name)
             lines.append(Line(padded(name, toWidth: width) + "  " + value.displayText + (unknown ? "   (not a field paydesk knows; kept as is)" : ""),
                               unknown ? .dim : .dialog))
         }

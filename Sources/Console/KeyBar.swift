@@ -40,3 +40,13 @@ enum KeyBar {
         }
     }
 }
+
+/// One entry of the key bar: a key and what it does here (for dialogs shown only: their own logic handles the key).
+public struct KeyHint: Sendable, Equatable {
+    public let label: String
+    public let summary: String
+    public init(_ label: String, _ summary: String) {
+        self.label = label
+        self.summary = summary
+    }
+}

@@ -111,17 +111,5 @@ enum Columns {
     /// `11-21 09:30:12`: the year is noise on a console that lists what is open now.
     static func shortTime(_ t: Timestamp) -> String { String(t.display.dropFirst(5).dropLast()) }
 
-    static func resultRole(_ a: Attempt) -> ThemeRole {
-        switch a.state {
-        case .inFlight: .inFlight
-        case .inDoubt: .inDoubt
-        case .finished(let o):
-            switch o.result {
-            case .cancelled: .ok
-            case .rejected: .warning
-            case .failed: .error
-            case .unknown: .inDoubt
-            }
-        }
-    }
+    static func resultRole(_ a: Attempt) -> ThemeRole { TargetStatus.of(a).role ?? .row }
 }

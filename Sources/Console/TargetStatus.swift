@@ -36,18 +36,22 @@ public enum TargetStatus: Equatable, Sendable {
         }
     }
 
+    /// What an answer leaves: an unknown one leaves the target in doubt.
+    init(_ result: AttemptResult) {
+        switch result {
+        case .cancelled: self = .cancelled
+        case .rejected: self = .rejected
+        case .failed: self = .failed
+        case .unknown: self = .inDoubt
+        }
+    }
+
     /// From the latest attempt on a target (attempts come newest first).
     static func of(_ attempt: Attempt) -> TargetStatus {
         switch attempt.state {
-        case .inFlight: return .inFlight
-        case .inDoubt: return .inDoubt
-        case .finished(let outcome):
-            switch outcome.result {
-            case .cancelled: return .cancelled
-            case .rejected: return .rejected
-            case .failed: return .failed
-            case .unknown: return .inDoubt
-            }
+        case .inFlight: .inFlight
+        case .inDoubt: .inDoubt
+        case .finished(let outcome): TargetStatus(outcome.result)
         }
     }
 

@@ -19,20 +19,8 @@ struct ConsoleDataLoader {
     mutating func load() -> ConsoleData {
         lastSeen = watched.map(FileStamp.init(path:))
         var data = ConsoleData()
-        do {
-            let sessions = try StoreSnapshot<SessionKind>.load(path: dataDirectory + "/" + SessionKind.fileName)
-            data.sessions = rows(sessions)
-            data.problems += problems(sessions)
-        } catch {
-            data.problems.append("Cannot read the sessions store: \(error)")
-        }
-        do {
-            let payouts = try StoreSnapshot<PayoutKind>.load(path: dataDirectory + "/" + PayoutKind.fileName)
-            data.payouts = rows(payouts)
-            data.problems += problems(payouts)
-        } catch {
-            data.problems.append("Cannot read the payouts store: \(error)")
-        }
+        data.sessions = rows(SessionKind.self, problems: &data.problems)
+        data.payouts = rows(PayoutKind.self, problems: &data.problems)
         do {
             let (attempts, problems) = try AttemptHistory.load(directory: dataDirectory)
             data.attempts = attempts
@@ -46,8 +34,17 @@ struct ConsoleDataLoader {
     }
 
     /// Records whose line says open (sessions) or pending (payouts): the screen drops sessions as they expire.
-    private func rows<Kind: CancellableKind>(_ store: StoreSnapshot<Kind>) -> [TargetRow] {
-        store.records.filter { $0.state == 0 }.map { record in
+    /// A store that cannot be read, or its bad lines, are added to `problems`.
+    private func rows<Kind: CancellableKind>(_ kind: Kind.Type, problems: inout [String]) -> [TargetRow] {
+        let store: StoreSnapshot<Kind>
+        do {
+            store = try StoreSnapshot<Kind>.load(path: dataDirectory + "/" + Kind.fileName)
+        } catch {
+            problems.append("Cannot read the \(Kind.noun)s store: \(error)")
+            return []
+        }
+        problems += self.problems(store)
+        return store.records.filter { $0.state == 0 }.map { record in
             let fields = store.recordFields(of: record)
             return TargetRow(id: TargetID(gateway: Kind.gatewayName, key: String(describing: record.key)), time: record.time,
                              fields: fields, unknownFields: fields.unknown(Kind.self))

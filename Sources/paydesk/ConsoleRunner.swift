@@ -28,9 +28,14 @@ final class ConsoleRunner: @unchecked Sendable {
                              operatorName: config.operatorName, themeNames: Self.themeNames(config.paths),
                              themeName: theme ?? chosen.theme ?? config.theme, now: .now, width: 80, height: 24)
         loader = ConsoleDataLoader(dataDirectory: config.paths.dataDirectory(profile: chosen.name))
-        dispatcher = CallDispatcher(service: CancellationService(profile: chosen, dataDirectory: loader.dataDirectory,
-                                                                 operatorName: config.operatorName),
-                                    credentials: credentials, report: { [inbox] in inbox.post(.callFinished($0, $1)) })
+        dispatcher = Self.dispatcher(for: chosen, loader, config, credentials, inbox)
+    }
+
+    /// Calls for `profile` go through its own data folder's service; each answer is posted to `inbox`.
+    private static func dispatcher(for profile: Profile, _ loader: ConsoleDataLoader, _ config: PaydeskConfig,
+                                   _ credentials: Credentials, _ inbox: EventInbox) -> CallDispatcher {
+        CallDispatcher(service: CancellationService(profile: profile, dataDirectory: loader.dataDirectory, operatorName: config.operatorName),
+                       credentials: credentials, report: { inbox.post(.callFinished($0, $1)) })
     }
 
     /// Built-in themes, then the user's own from the config home's themes/ folder.
@@ -110,9 +115,7 @@ final class ConsoleRunner: @unchecked Sendable {
         }
         let profile = forceReadOnly ? found.makingReadOnly() : found
         loader = ConsoleDataLoader(dataDirectory: config.paths.dataDirectory(profile: profile.name))
-        dispatcher = CallDispatcher(service: CancellationService(profile: profile, dataDirectory: loader.dataDirectory,
-                                                                 operatorName: config.operatorName),
-                                    credentials: credentials, report: { [inbox] in inbox.post(.callFinished($0, $1)) })
+        dispatcher = Self.dispatcher(for: profile, loader, config, credentials, inbox)
         let themeName = forcedTheme ?? profile.theme ?? config.theme
         var notices: [ConsoleEffect] = []
         do {
@@ -144,15 +147,11 @@ final class SignalWatch: @unchecked Sendable {
 
     private let lock = NSLock()
     private var pending: Request?
-    private var sources: [DispatchSourceSignal] = []
+    private var forwarding: InterruptForwarding?
 
     init() {
-        for (number, request) in [(SIGINT, Request.interrupt), (SIGTERM, .terminate), (SIGHUP, .terminate)] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.raise(request) }
-            source.resume()
-            sources.append(source)
+        forwarding = InterruptForwarding(signals: [SIGINT, SIGTERM, SIGHUP]) { [weak self] number in
+            self?.raise(number == SIGINT ? .interrupt : .terminate)
         }
     }
 
@@ -161,9 +160,4 @@ final class SignalWatch: @unchecked Sendable {
     }
 
     func take() -> Request? { lock.withLock { defer { pending = nil }; return pending } }
-
-    deinit {
-        for source in sources { source.cancel() }
-        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
-    }
 }

@@ -24,8 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
         try requireTerminal()
         let environment = ProcessInfo.processInfo.environment
         let operatorName = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "demo"
-        let homePath = try home.map { try PaydeskPaths.resolve(home: $0, environment: environment).configDirectory }
-        let world = try await DemoWorld.start(home: homePath, operatorName: operatorName, arrivalInterval: arrivals > 0 ? arrivals : nil)
+        let world = try await DemoWorld.start(home: home, operatorName: operatorName, arrivalInterval: arrivals > 0 ? arrivals : nil)
         do {
             // The demo's own config, whatever PAYDESK_HOME or XDG say: it never touches a real home.
             let config = try PaydeskConfig.load(paths: world.paths, environment: environment.filter { !$0.key.hasPrefix("PAYDESK_") })
