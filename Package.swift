@@ -19,6 +19,7 @@ let package = Package(
         // the shim defines what we need).
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(
             name: "PaydeskCore",
@@ -26,7 +27,7 @@ let package = Package(
         ),
         .target(
             name: "Gateways",
-            dependencies: ["PaydeskCore"]
+            dependencies: ["PaydeskCore", "CCurl"]
         ),
         .target(
             name: "GatewaySimulator",

@@ -3,11 +3,15 @@ import PaydeskCore
 
 /// One HTTP exchange. The clients build requests and read responses; a transport only moves bytes.
 public struct GatewayRequest: Sendable {
+    public enum Method: String, Sendable { case get = "GET", post = "POST" }
+
+    public var method: Method
     public var url: URL
     public var headers: [(String, String)]
     public var body: [UInt8]
 
-    public init(url: URL, headers: [(String, String)], body: [UInt8]) {
+    public init(method: Method = .post, url: URL, headers: [(String, String)], body: [UInt8]) {
+        self.method = method
         self.url = url
         self.headers = headers
         self.body = body
@@ -17,24 +21,35 @@ public struct GatewayRequest: Sendable {
 public struct GatewayResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
+    /// The answer's header fields, as received.
+    public var headers: [(String, String)]
 
-    public init(status: Int, body: [UInt8]) {
+    public init(status: Int, body: [UInt8], headers: [(String, String)] = []) {
         self.status = status
         self.body = body
+        self.headers = headers
     }
+
+    /// The last value of header `name` (compared without case).
+    public func header(_ name: String) -> String? {
+        headers.last { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+    }
+
+    /// The gateway's clock, from its `Date` header.
+    public var date: Timestamp? { header("Date").flatMap(HTTPDate.parse) }
 }
 
 /// Why no response came: and, what matters most, whether the request may have reached the gateway.
 public enum TransportFailure: Error, Sendable, Equatable {
-    /// Nothing left this machine (connection refused, no such host): safe to call a plain failure.
+    /// Nothing left this machine (connection refused, no such host, a TLS handshake that failed): a plain failure.
     case notSent(String)
-    /// It may have arrived (timeout, reset, cut off): the cancellation may have happened.
+    /// It may have arrived (timeout, reset, cut off, an answer too large to read): it may have happened.
     case mayHaveBeenSent(String)
 }
 
 /// Connect and total timeouts, in seconds.
 public struct Timeouts: Sendable, Equatable {
-    /// How long to wait with no answer at all, connecting included (URLSession's idle timeout).
+    /// How long to wait for the connection (TLS handshake included), and for any byte at all once connected.
     public var connect: Double
     /// The whole call, whatever happens.
     public var total: Double
@@ -56,6 +71,6 @@ extension TransportFailure {
 }
 
 public protocol HTTPTransport: Sendable {
-    /// POSTs the request. Never follows redirects.
-    func post(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure>
+    /// Sends the request and reads at most `AnswerLimits.maxAnswerBytes` of the answer. Never follows redirects.
+    func send(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure>
 }

@@ -14,7 +14,7 @@ public struct PraxisClient: CancelGateway {
     let clock: @Sendable () -> Int64
 
     public init(baseURL: String, merchantId: Secret, applicationKey: Secret, secret: Secret, version: String = "1.2",
-                transport: HTTPTransport = URLSessionTransport(), timeouts: Timeouts = Timeouts(),
+                transport: HTTPTransport = CurlTransport(), timeouts: Timeouts = Timeouts(),
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.baseURL = baseURL
         self.merchantId = merchantId
@@ -48,7 +48,7 @@ public struct PraxisClient: CancelGateway {
         }
         let started = DispatchTime.now()
         let sent = request(traceId: traceId, timestamp: clock())
-        let result = await transport.post(sent, timeouts: timeouts)
+        let result = await transport.send(sent, timeouts: timeouts)
         var outcome = Self.classify(result, secret: secret)
         // A live signature is a valid request for a minute: it must not be kept either.
         let signature = (try? JSONValue.parse(sent.body))?["signature"]?.displayText ?? ""

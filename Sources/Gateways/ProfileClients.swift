@@ -6,14 +6,14 @@ extension Timeouts {
 
 extension XPayClient {
     /// The client for a profile; a config error naming what to set if a credential is missing or refused.
-    public init(profile: Profile, credentials: Credentials, transport: HTTPTransport = URLSessionTransport()) throws {
+    public init(profile: Profile, credentials: Credentials, transport: HTTPTransport = CurlTransport()) throws {
         self.init(baseURL: profile.xpayURL, apiKey: try credentials.value(of: profile.xpayAPIKey, named: "xpay_api_key"),
                   transport: transport, timeouts: Timeouts(profile: profile))
     }
 }
 
 extension PraxisClient {
-    public init(profile: Profile, credentials: Credentials, transport: HTTPTransport = URLSessionTransport()) throws {
+    public init(profile: Profile, credentials: Credentials, transport: HTTPTransport = CurlTransport()) throws {
         self.init(baseURL: profile.praxisURL,
                   merchantId: try credentials.value(of: profile.praxisMerchantID, named: "praxis_merchant_id"),
                   applicationKey: try credentials.value(of: profile.praxisApplicationKey, named: "praxis_application_key"),

@@ -10,7 +10,7 @@ public struct XPayClient: CancelGateway {
     let transport: HTTPTransport
     let timeouts: Timeouts
 
-    public init(baseURL: String, apiKey: Secret, transport: HTTPTransport = URLSessionTransport(), timeouts: Timeouts = Timeouts()) {
+    public init(baseURL: String, apiKey: Secret, transport: HTTPTransport = CurlTransport(), timeouts: Timeouts = Timeouts()) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.transport = transport
@@ -28,7 +28,7 @@ public struct XPayClient: CancelGateway {
     public func cancel(target sessionId: String) async -> AttemptOutcome {
         let correlationId = UUID().uuidString.lowercased()   // Foundation's UUID() is version 4
         let started = DispatchTime.now()
-        let result = await transport.post(request(sessionId: sessionId, correlationId: correlationId), timeouts: timeouts)
+        let result = await transport.send(request(sessionId: sessionId, correlationId: correlationId), timeouts: timeouts)
         var outcome = Self.classify(result)
         outcome.description = scrubbed(outcome.description, hiding: [apiKey.reveal()])
         outcome.correlationId = correlationId

@@ -104,7 +104,7 @@ extension PaydeskTests {
     /// A transport that answers with a fixed body, as a proxy's error page echoing the request would.
     struct EchoingTransport: HTTPTransport {
         let status: Int
-        func post(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure> {
+        func send(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure> {
             let echoed = request.headers.map { "\($0.0): \($0.1)" }.joined(separator: " ") + " " + String(decoding: request.body, as: UTF8.self)
             return .success(GatewayResponse(status: status, body: Array(echoed.utf8)))
         }
