@@ -56,8 +56,8 @@ public final class GatewaySimulator: Sendable {
         let server = HTTPServer(address: try .inet(ip4: host == "localhost" ? "127.0.0.1" : host, port: port),
                                 timeout: 3600, logger: .disabled)
         let handlers = SimulatorHandlers(state: state, credentials: credentials)
-        await server.appendRoute(HTTPRoute("POST \(xpayPath)/build/cancel")) { try await handlers.xpayCancel($0) }
-        await server.appendRoute(HTTPRoute("POST /api/payout-cancel")) { try await handlers.praxisCancel($0) }
+        await server.appendRoute(HTTPRoute("POST \(xpayPath)/build/cancel")) { await handlers.dated(try await handlers.xpayCancel($0)) }
+        await server.appendRoute(HTTPRoute("POST /api/payout-cancel")) { await handlers.dated(try await handlers.praxisCancel($0)) }
         let task = Task { try await server.run() }
         try await server.waitUntilListening()
         guard case .ip4(_, let boundPort)? = await server.listeningAddress else {

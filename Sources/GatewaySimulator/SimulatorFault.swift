@@ -18,5 +18,21 @@ public enum SimulatorFault: String, Sendable, CaseIterable, Equatable {
     case noSignature = "no-signature"
     /// Answer HTTP 401, as to a wrong key.
     case unauthorized
-
+    /// Cancel, then answer HTTP 502 as a proxy in front of the gateway would.
+    case proxyError = "proxy-error"
+    /// Cancel, then answer 200 with a 20 MB (signed) description.
+    case oversized
+    /// Cancel, then answer 200 gzip-encoded, though nobody asked for it.
+    case compressed
+    /// Praxis: the genuine signed refusal re-cut at a `0` into a "success" that keeps the same signature.
+    case recut
+    /// Praxis: the genuine signed refusal with `"status":0` added after its own status. XPay: cancel, then a
+    /// 200 body with `sessionId` given twice.
+    case repeatedKey = "repeated-key"
+    /// Praxis: a genuine signed success, for another payout; nothing is cancelled.
+    case replay
+    /// The gateway echoes the credentials it knows, JSON-escaped with `\/`, in its refusal's code and text.
+    case echo
+    /// A refusal whose code and text carry terminal escapes (ESC, OSC 52, CR LF, C1 CSI) to forge a line.
+    case controlCodes = "control-codes"
 }

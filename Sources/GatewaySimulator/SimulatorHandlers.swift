@@ -16,10 +16,17 @@ struct SimulatorHandlers: Sendable {
     static let closing: HTTPHeaders = [.connection: "close"]
     static let closingJSON: HTTPHeaders = [.contentType: "application/json", .connection: "close"]
 
+    /// Every answer carries the gateway's clock, as real servers' do.
+    func dated(_ response: HTTPResponse) async -> HTTPResponse {
+        var r = response
+        r.headers[.date] = HTTPDate.format(await state.now)
+        return r
+    }
+
     // MARK: XPay Build: POST /build/cancel
 
     func xpayCancel(_ request: HTTPRequest) async throws -> HTTPResponse {
-        await state.arrived()
+        await state.arrived(acceptEncoding: request.headers[HTTPHeader("Accept-Encoding")])
         guard let key = request.headers[HTTPHeader("X-Api-Key")], Digest.constantTimeEquals(key, credentials.xpayAPIKey.reveal()) else {
             return HTTPResponse(statusCode: .unauthorized, headers: Self.closing)
         }
@@ -30,14 +37,34 @@ struct SimulatorHandlers: Sendable {
         guard case .string(let sessionId)? = (try? JSONValue.parse([UInt8](body)))?["sessionId"], !sessionId.isEmpty else {
             return xpayError(.badRequest, "PS0002", "invalid request body: sessionId is required")
         }
-        return try await withFaults(target: sessionId, isPraxis: false) { _ in
+        let fault = try await received(sessionId)
+        let answer = {
             switch await state.cancelSession(sessionId) {
-            case .cancelled: return json(.ok, .object([("sessionId", .string(sessionId)), ("state", .string("CANCELLED"))]))
-            case .notFound: return xpayError(.badRequest, "PS0026", "session \(sessionId) not found")
-            case .expired: return xpayError(.badRequest, "PS0027", "session \(sessionId) has expired")
-            case .alreadyCancelled: return xpayError(.badRequest, "PS0028", "session \(sessionId) was already cancelled")
-            case .paid: return xpayError(.badRequest, "PS0029", "session \(sessionId) is already paid")
+            case .cancelled: json(.ok, .object([("sessionId", .string(sessionId)), ("state", .string("CANCELLED"))]))
+            case .notFound: xpayError(.badRequest, "PS0026", "session \(sessionId) not found")
+            case .expired: xpayError(.badRequest, "PS0027", "session \(sessionId) has expired")
+            case .alreadyCancelled: xpayError(.badRequest, "PS0028", "session \(sessionId) was already cancelled")
+            case .paid: xpayError(.badRequest, "PS0029", "session \(sessionId) is already paid")
             }
+        }
+        switch fault {
+        case .repeatedKey:
+            _ = await answer()
+            return raw(.ok, #"{"sessionId":"\#(sessionId)","sessionId":"another-session"}"#)
+        case .oversized:
+            _ = await answer()
+            return json(.ok, .object([("sessionId", .string(sessionId)), ("note", .string(Self.twentyMegabytes))]))
+        case .echo:
+            let key = credentials.xpayAPIKey.reveal()
+            return raw(.badRequest, #"{"errors":[{"code":"\#(Self.slashEscaped(key))","description":"X-Api-Key \#(Self.slashEscaped(key)) is not enabled for cancel"}]}"#)
+        case .controlCodes:
+            return xpayError(.badRequest, Self.forgingCode, Self.forgingText)
+        case .internalError:
+            return xpayError(.internalServerError, "PS0000", "Generic API error")
+        case .recut, .replay, .badSignature, .noSignature:
+            return await answer()   // Praxis-only faults: XPay answers as it would
+        default:
+            return try await commonFault(fault, isPraxis: false, answer: answer)
         }
     }
 
@@ -55,7 +82,7 @@ struct SimulatorHandlers: Sendable {
     // MARK: Praxis: POST /api/payout-cancel
 
     func praxisCancel(_ request: HTTPRequest) async throws -> HTTPResponse {
-        await state.arrived()
+        await state.arrived(acceptEncoding: request.headers[HTTPHeader("Accept-Encoding")])
         let body = try await request.bodyData
         guard case .object(let fields)? = try? JSONValue.parse([UInt8](body)) else {
             return praxisAnswer(14, "Malformed request: the body is not a JSON object")
@@ -82,69 +109,145 @@ struct SimulatorHandlers: Sendable {
         guard timestamp <= now + 5, now - timestamp <= 60 else {
             return praxisAnswer(12, "Request expired: timestamp \(timestamp) is outside the 1 minute window")
         }
-        return try await withFaults(target: String(traceId), isPraxis: true) { fault in
-            let answer: HTTPResponse
+        let fault = try await received(String(traceId))
+        let genuine: () async -> (status: Int, description: String) = {
             switch await state.cancelPayout(traceId) {
-            case .cancelled: answer = praxisAnswer(0, "Transaction canceled successfully: order_id=\(traceId)", fault: fault)
-            case .notFound: answer = praxisAnswer(1, "Transaction not found: order_id=\(traceId)", fault: fault)
-            case .notPending(let status): answer = praxisAnswer(2, "Transaction can not be canceled: order_id=\(traceId) is \(status)", fault: fault)
+            case .cancelled: (0, "Transaction canceled successfully: order_id=\(traceId)")
+            case .notFound: (1, "Transaction not found: order_id=\(traceId)")
+            case .notPending(let status): (2, "Transaction can not be canceled: order_id=\(traceId) is \(status)")
             }
-            return answer
         }
+        switch fault {
+        case .badSignature, .noSignature:
+            let (status, description) = await genuine()
+            return praxisAnswer(status, description, fault: fault)
+        case .internalError:
+            return praxisAnswer(-1, "Internal error, please try again later")
+        case .recut:
+            let (status, description) = await genuine()
+            return recut(status, description)
+        case .repeatedKey:
+            let (status, description) = await genuine()
+            var fields = signed(status, description)
+            fields.append(("status", .number(status == 0 ? "1" : "0")))
+            return json(.ok, .object(fields))
+        case .replay:
+            return praxisAnswer(0, "Transaction canceled successfully: order_id=\(traceId + 1)")
+        case .echo:
+            let secret = credentials.praxisSecret.reveal()
+            let text = "Invalid signature \(string("signature") ?? ""): expected one made with \(secret)"
+            let members = signed(10, text).map { ($0.0, $0.0 == "description" ? "\"" + Self.slashEscaped(text) + "\"" : $0.1.jsonText) }
+            return raw(.ok, "{" + members.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
+        case .controlCodes:
+            return praxisAnswer(3, Self.forgingText)
+        case .oversized:
+            _ = await genuine()
+            return praxisAnswer(0, "Transaction canceled successfully: order_id=\(traceId)" + Self.twentyMegabytes)
+        default:
+            return try await commonFault(fault, isPraxis: true) {
+                let (status, description) = await genuine()
+                return praxisAnswer(status, description)
+            }
+        }
+    }
+
+    /// The answer's fields with a valid signature.
+    private func signed(_ status: Int, _ description: String, version: String? = nil) -> [(String, JSONValue)] {
+        var fields: [(String, JSONValue)] = [("description", .string(description)), ("status", .number(String(status))),
+                                             ("version", .string(version ?? credentials.praxisVersion))]
+        fields.append(("signature", .string(PraxisSignature.sign(fields, secret: credentials.praxisSecret))))
+        return fields
     }
 
     /// A signed Praxis answer; with a signature fault, signed wrongly or not at all.
     private func praxisAnswer(_ status: Int, _ description: String, fault: SimulatorFault? = nil) -> HTTPResponse {
-        var fields: [(String, JSONValue)] = [("description", .string(description)), ("status", .number(String(status))),
-                                             ("version", .string(credentials.praxisVersion))]
+        var fields = signed(status, description)
         switch fault {
         case .badSignature:
-            fields.append(("signature", .string(PraxisSignature.sign(fields, secret: Secret("not-the-merchant-secret")))))
+            fields[3].1 = .string(PraxisSignature.sign(fields, secret: Secret("not-the-merchant-secret")))
         case .noSignature:
-            break
+            fields.removeLast()
         default:
-            fields.append(("signature", .string(PraxisSignature.sign(fields, secret: credentials.praxisSecret))))
+            break
         }
         return json(.ok, .object(fields))
     }
 
+    /// The genuine answer's signed values (description, status, version, concatenated) cut again at their last
+    /// `0`, which becomes the status: the signature still verifies.
+    private func recut(_ status: Int, _ description: String) -> HTTPResponse {
+        let original = signed(status, description)
+        let joined = Array(description + String(status) + credentials.praxisVersion)
+        guard status != 0, let zero = joined.indices.dropLast().last(where: { joined[$0] == "0" }) else { return json(.ok, .object(original)) }
+        return json(.ok, .object([("description", .string(String(joined[..<zero]))), ("status", .number("0")),
+                                  ("version", .string(String(joined[(zero + 1)...]))), original[3]]))
+    }
+
     // MARK: Faults
 
-    /// Runs `answer` as the fault for `target` allows: late, never, cut off, garbled, or not at all.
-    private func withFaults(target: String, isPraxis: Bool,
-                            _ answer: (SimulatorFault?) async throws -> HTTPResponse) async throws -> HTTPResponse {
+    /// Counts the call and waits out the latency set for `target`; the fault to apply, if any.
+    private func received(_ target: String) async throws -> SimulatorFault? {
         let (fault, latency) = await state.received(target)
         if latency > 0 { try await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000) }
-        guard let fault else { return try await answer(nil) }
+        return fault
+    }
+
+    /// The faults both gateways share: `answer` (which acts, as the gateway would) runs first where the fault
+    /// spoils only the answer.
+    private func commonFault(_ fault: SimulatorFault?, isPraxis: Bool, answer: () async throws -> HTTPResponse) async throws -> HTTPResponse {
+        guard let fault else { return try await answer() }
         switch fault {
         case .serverError:
             return isPraxis ? HTTPResponse(statusCode: .internalServerError, headers: Self.closing)
                 : xpayError(.internalServerError, "PS0000", "Generic API error")
-        case .internalError:
-            return isPraxis ? praxisAnswer(-1, "Internal error, please try again later")
-                : xpayError(.internalServerError, "PS0000", "Generic API error")
         case .unauthorized:
             return HTTPResponse(statusCode: .unauthorized, headers: Self.closing)
         case .timeout:
-            _ = try await answer(nil)
+            _ = try await answer()
             try await Task.sleep(nanoseconds: 3_600 * 1_000_000_000)
             return HTTPResponse(statusCode: .gatewayTimeout)
         case .drop:
-            _ = try await answer(nil)
+            _ = try await answer()
             return HTTPResponse(statusCode: .ok, headers: Self.closingJSON,
                                 body: HTTPBodySequence(from: CutOffBody(), count: 64))
         case .malformed:
-            _ = try await answer(nil)
-            return HTTPResponse(statusCode: .ok, headers: Self.closingJSON,
-                                body: Data(#"{"status": 0, "descr"#.utf8))
-        case .badSignature, .noSignature:
-            return try await answer(isPraxis ? fault : nil)
+            _ = try await answer()
+            return raw(.ok, #"{"status": 0, "descr"#)
+        case .proxyError:
+            _ = try await answer()
+            return HTTPResponse(statusCode: .badGateway, headers: [.contentType: "text/html", .connection: "close"],
+                                body: Data("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8))
+        case .compressed:
+            _ = try await answer()
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip", .connection: "close"],
+                                body: Data(Self.gzippedEmptyObject))
+        default:
+            return try await answer()
         }
     }
 
     private func json(_ status: HTTPStatusCode, _ value: JSONValue) -> HTTPResponse {
-        HTTPResponse(statusCode: status, headers: Self.closingJSON, body: Data(value.jsonText.utf8))
+        raw(status, value.jsonText)
     }
+
+    private func raw(_ status: HTTPStatusCode, _ text: String) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: Self.closingJSON, body: Data(text.utf8))
+    }
+
+    /// JSON text with every `/` written `\/`, as some servers escape it.
+    static func slashEscaped(_ text: String) -> String {
+        var json = ""
+        JSONValue.writeString(text, to: &json)
+        return json.dropFirst().dropLast().replacingOccurrences(of: "/", with: "\\/")
+    }
+
+    /// Erase the screen, set the clipboard (OSC 52), then a new line that looks like a success; and a C1 CSI.
+    static let forgingText = "refused\u{1B}[2J\u{1B}]52;c;ZXZpbA==\u{07}\r\nTEST  payout 1  CANCELLED: cancelled by the gateway \u{9B}32m"
+    static let forgingCode = "PS0099\u{1B}[1A\u{1B}[2K\r\nCANCELLED"
+    static let twentyMegabytes = String(repeating: "x", count: 20 << 20)
+    /// `{}`, gzip-compressed.
+    static let gzippedEmptyObject: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xab, 0xae, 0x05, 0x00,
+                                              0x43, 0xbf, 0xa6, 0xa3, 0x02, 0x00, 0x00, 0x00]
 }
 
 /// A body that fails as soon as it is read: the server has sent the headers, then the connection closes.

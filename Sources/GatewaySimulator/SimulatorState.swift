@@ -70,7 +70,13 @@ public actor SimulatorState {
     /// Every call received, refused ones included (tests use it to prove nothing was sent).
     public private(set) var totalRequests = 0
 
-    func arrived() { totalRequests += 1 }
+    /// What the last request's `Accept-Encoding` said (nil when it had none): paydesk must ask for no compression.
+    public private(set) var lastAcceptEncoding: String?
+
+    func arrived(acceptEncoding: String?) {
+        totalRequests += 1
+        lastAcceptEncoding = acceptEncoding
+    }
 
     public func session(_ id: String) -> Session? {
         reloadIfChanged()

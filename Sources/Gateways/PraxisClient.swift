@@ -42,55 +42,97 @@ public struct PraxisClient: CancelGateway {
                            body: Array(JSONValue.object(fields).jsonText.utf8))
     }
 
-    public func cancel(target: String) async -> AttemptOutcome {
+    /// What paydesk asked, which a genuine answer must agree with.
+    public struct Asked: Sendable, Equatable {
+        public let traceId: Int64
+        public let version: String
+        /// The record's own `order_id`, if it has one.
+        public let orderId: String?
+
+        public init(traceId: Int64, version: String, orderId: String? = nil) {
+            self.traceId = traceId
+            self.version = version
+            self.orderId = orderId
+        }
+    }
+
+    public func cancel(target: String, orderId: String?) async -> AttemptOutcome {
         guard let traceId = Int64(target) else {
-            return AttemptOutcome(result: .failed, description: "trace_id \(target) is not a number; nothing was sent")
+            return AttemptOutcome(result: .failed, description: "trace_id \(printable(target)) is not a number; nothing was sent")
         }
         let started = DispatchTime.now()
         let sent = request(traceId: traceId, timestamp: clock())
         let result = await transport.send(sent, timeouts: timeouts)
-        var outcome = Self.classify(result, secret: secret)
+        var outcome = Self.classify(result, secret: secret, asked: Asked(traceId: traceId, version: version, orderId: orderId))
         // A live signature is a valid request for a minute: it must not be kept either.
         let signature = (try? JSONValue.parse(sent.body))?["signature"]?.displayText ?? ""
-        for hidden in [secret.reveal(), signature] where hidden.count >= 4 {
-            outcome.description = outcome.description.replacingOccurrences(of: hidden, with: "********")
-        }
+        outcome = outcome.keptSafely(hiding: SecretMask([secret.reveal(), signature]))
         outcome.latencyMs = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         return outcome
     }
 
-    /// HTTP 200 with a valid signature: status 0 cancelled, positive rejected, negative failed. A missing or
-    /// invalid signature, or a body that is not the protocol's, proves nothing: unknown.
-    public static func classify(_ result: Result<GatewayResponse, TransportFailure>, secret: Secret) -> AttemptOutcome {
-        let response: GatewayResponse
+    /// HTTP 200 with a valid signature over the protocol's fields, the version sent and the order asked about:
+    /// status 0 cancelled, positive rejected, negative failed. Anything else proves nothing: unknown.
+    public static func classify(_ result: Result<GatewayResponse, TransportFailure>, secret: Secret, asked: Asked,
+                                receivedAt: Timestamp = .now) -> AttemptOutcome {
         switch result {
         case .failure(let failure):
             return failure.outcome("payout")
-        case .success(let r):
-            response = r
+        case .success(let response):
+            var outcome = classify(response, secret: secret, asked: asked)
+            if outcome.result == .rejected, outcome.description.lowercased().contains("expired"),
+               ClockSkew.seconds(response, receivedAt: receivedAt).map({ abs($0) > ClockSkew.tolerance }) != true {
+                // Praxis refuses a request over a minute old by its clock: this machine's clock is the likely cause.
+                let skew = ClockSkew.seconds(response, receivedAt: receivedAt)
+                outcome.description = (skew.map { "Praxis says the request expired, though its clock and this machine's agree within \(abs($0) + 1) s: "
+                    + "check the time sync of this machine (NTP) and of any proxy in between" }
+                    ?? "Praxis says the request expired: this machine's clock is probably more than a minute off (the answer has no Date header "
+                    + "to tell by how much); fix its time sync (NTP)") + ". The gateway said: " + outcome.description
+            }
+            return ClockSkew.noted(outcome, response, receivedAt: receivedAt)
         }
+    }
+
+    private static func classify(_ response: GatewayResponse, secret: Secret, asked: Asked) -> AttemptOutcome {
+        let note = GatewayBody.note(response.body)
         guard response.status == 200 else {
             // A 502 or 504 comes from a proxy in front of Praxis, which may have passed the request on.
             let result: AttemptResult = (200...299).contains(response.status) || [502, 504].contains(response.status) ? .unknown : .failed
             return AttemptOutcome(result: result, httpStatus: response.status,
-                                  description: "HTTP \(response.status) from the gateway" + XPayClient.bodyNote(response.body)
+                                  description: "HTTP \(response.status) from the gateway" + note
                                     + (result == .failed ? "; check praxis_url" : ": not the documented 200"))
         }
-        guard case .object(let members)? = try? JSONValue.parse(response.body),
-              case .number(let statusText)? = members.last(where: { $0.0 == "status" })?.1, let status = Int(statusText) else {
-            return AttemptOutcome(result: .unknown, httpStatus: 200,
-                                  description: "malformed answer: not the protocol's JSON" + XPayClient.bodyNote(response.body))
+        func unknown(_ why: String, gatewayStatus: String? = nil, signatureValid: Bool? = nil) -> AttemptOutcome {
+            AttemptOutcome(result: .unknown, httpStatus: 200, gatewayStatus: gatewayStatus, description: why, signatureValid: signatureValid)
         }
-        var description = ""
-        if case .string(let d)? = members.last(where: { $0.0 == "description" })?.1 { description = d }
+        let members: [(String, JSONValue)]
+        switch GatewayJSON.object(response.body) {
+        case .failure(let problem): return unknown("malformed answer: \(problem.words), not the protocol's" + note)
+        case .success(let m): members = m
+        }
+        let answer: PraxisCancelAnswer
+        switch PraxisCancelAnswer.read(members) {
+        case .failure(let malformed): return unknown("malformed answer: \(malformed.why); it proves nothing" + note)
+        case .success(let a): answer = a
+        }
+        let status = String(answer.status)
         let check = PraxisSignature.check(members, secret: secret)
         guard check == .valid else {
-            return AttemptOutcome(result: .unknown, httpStatus: 200, gatewayStatus: String(status),
-                                  description: "\(check == .missing ? "unsigned" : "forged or corrupted") answer (signature \(check.rawValue)"
-                                    + (check == .invalid ? ", or praxis_secret is wrong" : "") + "); it says \"\(description)\" but may not come from Praxis",
-                                  signatureValid: false)
+            return unknown("\(check == .missing ? "unsigned" : "forged or corrupted") answer (signature \(check.rawValue)"
+                + (check == .invalid ? ", or praxis_secret is wrong" : "") + "); it says \"\(answer.description)\" but may not come from Praxis",
+                gatewayStatus: status, signatureValid: false)
         }
-        let result: AttemptResult = status == 0 ? .cancelled : status > 0 ? .rejected : .failed
-        return AttemptOutcome(result: result, httpStatus: 200, gatewayStatus: String(status), description: description, signatureValid: true)
+        guard answer.version == asked.version else {
+            return unknown("the answer's version \"\(answer.version)\" is not the one sent (\"\(asked.version)\"): its signed values may have been "
+                + "re-cut, so it proves nothing; it says \"\(answer.description)\"", gatewayStatus: status, signatureValid: true)
+        }
+        let expected = [String(asked.traceId)] + (asked.orderId.map { [$0] } ?? [])
+        if let stranger = PraxisCancelAnswer.namedOrders(in: answer.description).first(where: { !expected.contains($0) }) {
+            return unknown("the answer names order_id=\(stranger), but paydesk asked about trace id \(asked.traceId)"
+                + (asked.orderId.map { " (order \($0))" } ?? "") + ": it may be another payout's answer, replayed or re-cut, so it proves nothing; "
+                + "it says \"\(answer.description)\"", gatewayStatus: status, signatureValid: true)
+        }
+        let result: AttemptResult = answer.status == 0 ? .cancelled : answer.status > 0 ? .rejected : .failed
+        return AttemptOutcome(result: result, httpStatus: 200, gatewayStatus: status, description: answer.description, signatureValid: true)
     }
 }

@@ -25,26 +25,27 @@ public struct XPayClient: CancelGateway {
                     body: Array(JSONValue.object([("sessionId", .string(sessionId))]).jsonText.utf8))
     }
 
-    public func cancel(target sessionId: String) async -> AttemptOutcome {
+    public func cancel(target sessionId: String, orderId: String?) async -> AttemptOutcome {
         let correlationId = UUID().uuidString.lowercased()   // Foundation's UUID() is version 4
         let started = DispatchTime.now()
         let result = await transport.send(request(sessionId: sessionId, correlationId: correlationId), timeouts: timeouts)
         var outcome = Self.classify(result)
-        outcome.description = scrubbed(outcome.description, hiding: [apiKey.reveal()])
+        outcome = outcome.keptSafely(hiding: SecretMask([apiKey.reveal()]))
         outcome.correlationId = correlationId
         outcome.latencyMs = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         return outcome
     }
 
-    /// What an answer means. 200 cancelled; 400 rejected; 401 and 5xx failed; a failure after sending unknown.
-    public static func classify(_ result: Result<GatewayResponse, TransportFailure>) -> AttemptOutcome {
-        let response: GatewayResponse
+    /// What an answer means. 200 cancelled; 400 rejected; 401 and 5xx failed (but a proxy's 502 and 504, which
+    /// may have passed the request on); a failure after sending unknown.
+    public static func classify(_ result: Result<GatewayResponse, TransportFailure>, receivedAt: Timestamp = .now) -> AttemptOutcome {
         switch result {
-        case .failure(let failure):
-            return failure.outcome("session")
-        case .success(let r):
-            response = r
+        case .failure(let failure): failure.outcome("session")
+        case .success(let response): ClockSkew.noted(classify(response), response, receivedAt: receivedAt)
         }
+    }
+
+    private static func classify(_ response: GatewayResponse) -> AttemptOutcome {
         let errors = Self.errors(in: response.body)
         let codes = errors.isEmpty ? nil : errors.map(\.code).joined(separator: ",")
         let described = errors.map { "\($0.code): \($0.description)" }.joined(separator: "; ")
@@ -52,22 +53,26 @@ public struct XPayClient: CancelGateway {
             AttemptOutcome(result: result, httpStatus: response.status, gatewayStatus: codes,
                            description: described.isEmpty ? fallback : described, errorCode: codes)
         }
+        let note = GatewayBody.note(response.body)
         switch response.status {
         case 200:
             // The body is not documented: kept as a short trace, never relied on. But a body that is not even a
-            // JSON object (an HTML page from a proxy or a wrong URL answering 200 to anything) proves nothing.
+            // JSON object (an HTML page from a proxy or a wrong URL answering 200 to anything), or one with a key
+            // given twice, proves nothing.
             let body = response.body.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
-            guard body.isEmpty || (try? JSONValue.parse(response.body)).map({ if case .object = $0 { true } else { false } }) == true else {
+            if !body.isEmpty, case .failure(let problem) = GatewayJSON.object(response.body) {
                 return AttemptOutcome(result: .unknown, httpStatus: 200,
-                                      description: "HTTP 200 with a body that is not the gateway's JSON: it proves nothing, the session may have been cancelled" + bodyNote(response.body))
+                                      description: "HTTP 200 with a body that is not the gateway's JSON (\(problem.words)): it proves nothing, the session may have been cancelled" + note)
             }
-            return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled" + bodyNote(response.body))
+            return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled" + note)
         case 400:
-            return outcome(.rejected, "invalid request (HTTP 400)" + bodyNote(response.body))
+            return outcome(.rejected, "invalid request (HTTP 400)" + note)
         case 401:
             return outcome(.failed, "unauthorized: the API key was refused (HTTP 401); check xpay_api_key")
+        case 502, 504:
+            return outcome(.unknown, "HTTP \(response.status) from a proxy in front of the gateway, which may have passed the request on" + note)
         case 500...599:
-            return outcome(.failed, "gateway error (HTTP \(response.status))" + bodyNote(response.body))
+            return outcome(.failed, "gateway error (HTTP \(response.status))" + note)
         case 201...299:
             return outcome(.unknown, "unexpected success status HTTP \(response.status): not the documented 200")
         case 300...399:
@@ -82,23 +87,14 @@ public struct XPayClient: CancelGateway {
         let description: String
     }
 
-    /// `errors[].code/description` from a 400 or 500 body, if it has them.
+    /// `errors[].code/description` from a 400 or 500 body, if it has them (none from a body with a repeated key).
     static func errors(in body: [UInt8]) -> [GatewayError] {
-        guard !body.isEmpty, case .array(let items)? = (try? JSONValue.parse(body))?["errors"] else { return [] }
+        guard !body.isEmpty, case .success(let members) = GatewayJSON.object(body),
+              case .array(let items)? = JSONValue.object(members)["errors"] else { return [] }
         return items.compactMap { item in
             guard case .string(let code)? = item["code"] else { return nil }
             if case .string(let d)? = item["description"] { return GatewayError(code: code, description: d) }
             return GatewayError(code: code, description: "")
         }
-    }
-
-    /// An answer's body may echo the request (a proxy's error page): never keep a secret from it.
-    func scrubbed(_ text: String, hiding secrets: [String]) -> String {
-        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "********") }
-    }
-
-    static func bodyNote(_ body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(300), as: UTF8.self).filter { !$0.isNewline }
-        return text.isEmpty ? "" : " (body: \(text)\(body.count > 300 ? "…" : ""))"
     }
 }

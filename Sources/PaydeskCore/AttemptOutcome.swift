@@ -34,9 +34,13 @@ public struct AttemptOutcome: Sendable, Equatable {
     /// XPay only: the Correlation-Id sent, for Nexi support to find the call.
     public var correlationId: String?
     public var latencyMs: Int
+    /// How far the gateway's clock (its answer's `Date`) is ahead of this machine's, in seconds, when more than
+    /// `ClockSkew.tolerance` apart: this machine's time sync is broken.
+    public var clockSkewSeconds: Int?
 
     public init(result: AttemptResult, httpStatus: Int? = nil, gatewayStatus: String? = nil, description: String,
-                errorCode: String? = nil, signatureValid: Bool? = nil, correlationId: String? = nil, latencyMs: Int = 0) {
+                errorCode: String? = nil, signatureValid: Bool? = nil, correlationId: String? = nil, latencyMs: Int = 0,
+                clockSkewSeconds: Int? = nil) {
         self.result = result
         self.httpStatus = httpStatus
         self.gatewayStatus = gatewayStatus
@@ -45,6 +49,7 @@ public struct AttemptOutcome: Sendable, Equatable {
         self.signatureValid = signatureValid
         self.correlationId = correlationId
         self.latencyMs = latencyMs
+        self.clockSkewSeconds = clockSkewSeconds
     }
 }
 
@@ -58,6 +63,7 @@ extension AttemptOutcome {
         if let signatureValid { o.add("signature_valid", signatureValid) }
         o.add("correlation_id", correlationId)
         o.add("latency_ms", latencyMs)
+        o.add("clock_skew_s", clockSkewSeconds)
     }
 }
 
@@ -66,5 +72,10 @@ extension AttemptOutcome {
 public protocol CancelGateway: Sendable {
     /// `xpay` or `praxis`, as the audit trail names it.
     var name: String { get }
-    func cancel(target: String) async -> AttemptOutcome
+    /// `orderId`: the record's own `order_id`, which an answer that names an order must match.
+    func cancel(target: String, orderId: String?) async -> AttemptOutcome
+}
+
+extension CancelGateway {
+    public func cancel(target: String) async -> AttemptOutcome { await cancel(target: target, orderId: nil) }
 }

@@ -81,7 +81,7 @@ public struct AuditEntry: Sendable, Equatable {
             outcome = AttemptOutcome(result: result, httpStatus: int("http_status"), gatewayStatus: string("gateway_status"),
                                      description: string("description") ?? "", errorCode: string("error_code"),
                                      signatureValid: signatureValid, correlationId: string("correlation_id"),
-                                     latencyMs: int("latency_ms") ?? 0)
+                                     latencyMs: int("latency_ms") ?? 0, clockSkewSeconds: int("clock_skew_s"))
         }
         return .success(AuditEntry(seq: seq, at: at, operatorName: string("operator") ?? "", profile: string("profile") ?? "",
                                    gateway: gateway, target: target, event: event, attemptId: attemptId,

@@ -90,7 +90,8 @@ public struct CancellationService: Sendable {
             throw PaydeskError.failed("cannot write the audit trail (\(error)); nothing was sent")
         }
 
-        let outcome = await gateway.cancel(target: target)
+        let orderId = store.record(for: key).map { store.recordFields(of: $0).text("order_id") }.flatMap { $0.isEmpty ? nil : $0 }
+        let outcome = await gateway.cancel(target: target, orderId: orderId)
 
         var auditWriteError: String?
         do {

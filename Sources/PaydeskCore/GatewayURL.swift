@@ -22,6 +22,20 @@ public enum GatewayURL {
         }
     }
 
+    /// Why a `proxy` URL is refused, or nil: `http://` or `https://` host and port, nothing else (a proxy's
+    /// password would be a secret in the config file).
+    public static func proxyProblem(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              let host = components.host, !host.isEmpty else {
+            return "not a URL such as https://proxy.example:3128"
+        }
+        if components.user != nil || components.password != nil { return "a proxy URL must not carry a user or password" }
+        if !(components.path.isEmpty || components.path == "/") || components.query != nil || components.fragment != nil {
+            return "a proxy URL is a scheme, a host and a port, nothing more"
+        }
+        return ["http", "https"].contains(scheme) ? nil : "the scheme must be https:// or http://, not \(scheme)://"
+    }
+
     /// 127.0.0.0/8, ::1 and localhost. Names are compared whole: `127.0.0.1.example.com` is not loopback.
     public static func isLoopback(_ host: String) -> Bool {
         let h = canonicalHost(host)

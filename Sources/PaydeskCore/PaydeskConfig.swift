@@ -18,7 +18,7 @@ public struct PaydeskConfig: Sendable {
     static let profileKeys: Set = [
         "production", "read_only", "theme", "xpay_url", "xpay_api_key_env", "xpay_api_key_file",
         "praxis_url", "praxis_merchant_id", "praxis_application_key", "praxis_secret_env", "praxis_secret_file", "praxis_version",
-        "connect_timeout", "total_timeout",
+        "connect_timeout", "total_timeout", "proxy",
     ]
     /// Keys that would put a secret in the file itself.
     static let inlineSecretKeys = ["xpay_api_key": "xpay_api_key", "praxis_secret": "praxis_secret",
@@ -147,6 +147,8 @@ public struct PaydeskConfig: Sendable {
                     + "Mark it production, or use the sandbox URL")
             }
         }
+        let proxy = try string("proxy")
+        if let proxy, let problem = GatewayURL.proxyProblem(proxy) { throw fail("\(at)proxy: \(problem)") }
         return Profile(
             name: name, production: production, readOnly: try bool("read_only"),
             xpayURL: GatewayURL.trimmed(xpayURL), praxisURL: GatewayURL.trimmed(praxisURL),
@@ -155,7 +157,7 @@ public struct PaydeskConfig: Sendable {
             praxisMerchantID: try string("praxis_merchant_id").map { .inline($0) },
             praxisApplicationKey: try string("praxis_application_key").map { .inline($0) },
             praxisSecret: try secret("praxis_secret"),
-            connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+            connectTimeout: connectTimeout, totalTimeout: totalTimeout, proxy: proxy.map(GatewayURL.trimmed))
     }
 
     private static func checkKeys(_ t: TOMLTable, allowed: Set<String>, at: String, fail: (String) -> PaydeskError) throws {

@@ -15,6 +15,8 @@ public struct Profile: Sendable, Equatable {
     /// Seconds to wait with no answer at all (connecting included), and for the whole call.
     public let connectTimeout: Double
     public let totalTimeout: Double
+    /// The proxy every gateway call of this profile goes through, or nil for none (the environment's never counts).
+    public let proxy: String?
 
     /// The credentials in the order `paydesk profiles` shows them.
     public var credentials: [(name: String, source: CredentialSource)] {
@@ -26,7 +28,7 @@ public struct Profile: Sendable, Equatable {
                 praxisVersion: String = "1.2", theme: String? = nil,
                 xpayAPIKey: CredentialSource? = nil, praxisMerchantID: CredentialSource? = nil,
                 praxisApplicationKey: CredentialSource? = nil, praxisSecret: CredentialSource? = nil,
-                connectTimeout: Double = 10, totalTimeout: Double = 30) {
+                connectTimeout: Double = 10, totalTimeout: Double = 30, proxy: String? = nil) {
         self.name = name
         self.production = production
         self.readOnly = readOnly
@@ -41,6 +43,7 @@ public struct Profile: Sendable, Equatable {
         self.praxisSecret = praxisSecret ?? .environment(prefix + "PRAXIS_SECRET")
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
+        self.proxy = proxy
     }
 
     /// `PAYDESK_TEST_`, `PAYDESK_STAGING_EU_`: where a profile's credentials are looked for by default.
@@ -89,6 +92,6 @@ extension Profile {
     public func makingReadOnly() -> Profile {
         Profile(name: name, production: production, readOnly: true, xpayURL: xpayURL, praxisURL: praxisURL, praxisVersion: praxisVersion,
                 theme: theme, xpayAPIKey: xpayAPIKey, praxisMerchantID: praxisMerchantID, praxisApplicationKey: praxisApplicationKey,
-                praxisSecret: praxisSecret, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+                praxisSecret: praxisSecret, connectTimeout: connectTimeout, totalTimeout: totalTimeout, proxy: proxy)
     }
 }

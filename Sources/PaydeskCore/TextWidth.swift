@@ -1,19 +1,58 @@
-/// How many terminal cells text takes: wide East Asian characters and emoji take two, combining marks none.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CWideChar
+
+/// How many terminal cells text takes, by the C library's `wcwidth` (the tables ncurses and the terminal's
+/// own programs use): wide East Asian characters and emoji take two, combining marks none.
 public func displayWidth(_ text: String) -> Int {
-    text.unicodeScalars.reduce(0) { $0 + cellWidth($1) }
+    var width = 0
+    for byte in text.utf8 {
+        guard byte < 0x80 else { return text.unicodeScalars.reduce(0) { $0 + cellWidth($1) } }
+        if byte >= 0x20 && byte != 0x7F { width += 1 }
+    }
+    return width
 }
 
 public func cellWidth(_ scalar: Unicode.Scalar) -> Int {
     let v = scalar.value
-    if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
+    if v < 0x7F { return v < 0x20 ? 0 : 1 }
+    if v < 0xA0 { return 0 }
+    if utf8Locale {
+        // -1: a character this system's tables do not know; the console draws it as U+FFFD, one cell.
+        let w = wcwidth(wchar_t(bitPattern: v))
+        return w < 0 ? 1 : Int(w)
+    }
+    return fallbackWidth(scalar)
+}
+
+/// Sets the C library's character type to UTF-8 (the user's locale when it is one, else C.UTF-8), so that
+/// `wcwidth` measures as the terminal does. Every entry point calls it first; measuring calls it too.
+public func useUTF8Locale() { _ = utf8Locale }
+
+private let utf8Locale: Bool = {
+    func isUTF8() -> Bool {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        return String(cString: codeset).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+    }
+    if setlocale(LC_CTYPE, "") != nil, isUTF8() { return true }
+    for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil && isUTF8() { return true }
+    return false
+}()
+
+/// Without a UTF-8 locale (none installed): the common wide ranges.
+private func fallbackWidth(_ scalar: Unicode.Scalar) -> Int {
+    let v = scalar.value
     switch scalar.properties.generalCategory {
     case .nonspacingMark, .enclosingMark, .format: return 0
     default: break
     }
     if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
         || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-        || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
-        || (0x20000...0x3FFFD).contains(v) {
+        || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F680...0x1F6FF).contains(v)
+        || (0x1F900...0x1F9FF).contains(v) || (0x1FA70...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v) {
         return 2
     }
     return 1
@@ -60,7 +99,7 @@ public func printable(_ text: String) -> String {
     return out
 }
 
-private func isUnprintable(_ s: Unicode.Scalar) -> Bool {
+func isUnprintable(_ s: Unicode.Scalar) -> Bool {
     let v = s.value
     return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029
         || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C

@@ -101,12 +101,12 @@ struct CancelCommand: AsyncParsableCommand {
             .compactMap { $0 }.filter { !$0.isEmpty }.map(printable).joined(separator: ", ")
         Output.error("Cancel \(what)\(summary.isEmpty ? "" : " (\(summary))") on \(context.profileLabel)?")
         if production {
-            FileHandle.standardError.write(Data("Type \(target) to confirm: ".utf8))
+            Output.prompt("Type \(target) to confirm: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == target else {
                 throw PaydeskError.failed("not confirmed: nothing was sent")
             }
         } else {
-            FileHandle.standardError.write(Data("[y/N] ".utf8))
+            Output.prompt("[y/N] ")
             guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased(), answer == "y" || answer == "yes" else {
                 throw PaydeskError.failed("not confirmed: nothing was sent")
             }
@@ -135,7 +135,7 @@ struct CancelCommand: AsyncParsableCommand {
             if let correlation = outcome.correlationId { facts.append("Correlation-Id \(correlation)") }
             facts.append("\(outcome.latencyMs) ms")
             facts.append("attempt \(report.attemptId)")
-            Output.line("  " + facts.joined(separator: " · "))
+            Output.line("  " + printable(facts.joined(separator: " · ")))
         }
         Output.flush()
         if let error = report.auditWriteError {

@@ -20,22 +20,45 @@ enum Output {
         if buffer.count >= 1 << 20 { flush() }
     }
 
+    /// Why standard output could not be written (a full disk, a closed pipe, a file size limit), or nil. Once set,
+    /// the output is incomplete: the command must not exit 0.
+    nonisolated(unsafe) private(set) static var failure: String?
+
     static func flush() {
-        buffer.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(1, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; break }
-                done += n
-            }
-        }
+        if failure == nil, let code = writeAll(1, buffer) { failure = systemMessage(code) }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// A message for people: never buffered, never on stdout.
+    /// A message for people: never buffered, never on stdout, and with every control character escaped (it may
+    /// quote a config value or a gateway's words).
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        prompt(text + "\n")
     }
+
+    /// Text for people without a newline after it (a question). A failure to write stderr is ignored: there is
+    /// nowhere left to say it.
+    static func prompt(_ text: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { printable(String($0)) }
+        _ = writeAll(2, Array(lines.joined(separator: "\n").utf8))
+    }
+
+    /// Writes all of `bytes` to `fd`; the errno that stopped it, or nil.
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += n
+            }
+            return nil
+        }
+    }
+
+    private static func systemMessage(_ code: Int32) -> String { String(cString: strerror(code)) }
 }
 
 /// Columns padded to their widest cell, measured in terminal cells.

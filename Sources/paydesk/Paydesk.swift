@@ -20,6 +20,10 @@ struct Paydesk: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        // Past a file size limit (ulimit -f) a write fails with EFBIG instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
+        useUTF8Locale()
+        var status: Int32 = 0
         do {
             var command = try Paydesk.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -30,8 +34,13 @@ enum Main {
             Output.flush()
         } catch {
             Output.flush()
-            exit(report(error))
+            status = report(error)
         }
+        if let failure = Output.failure {
+            Output.error("paydesk: the output could not be written (\(failure)); it is incomplete")
+            if status == 0 { status = 1 }
+        }
+        exit(status)
     }
 
     /// Says what went wrong on stderr and returns the exit status.
@@ -43,7 +52,8 @@ enum Main {
         let code = Paydesk.exitCode(for: error)
         let message = Paydesk.fullMessage(for: error)
         if code == .success {
-            if !message.isEmpty { print(message) }
+            if !message.isEmpty { Output.line(message) }
+            Output.flush()
             return 0
         }
         if !message.isEmpty { Output.error(message) }

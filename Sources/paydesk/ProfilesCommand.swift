@@ -38,6 +38,7 @@ struct ProfilesCommand: ParsableCommand {
                 o.add("xpay_url", profile.xpayURL)
                 o.add("praxis_url", profile.praxisURL)
                 o.add("praxis_version", profile.praxisVersion)
+                o.add("proxy", profile.proxy)
                 o.add("data", paths.dataDirectory(profile: profile.name))
                 o.add("credentials", credentialsJSON.value)
                 Output.line(o.text)
@@ -49,6 +50,7 @@ struct ProfilesCommand: ParsableCommand {
             func item(_ name: String, _ value: String) { Output.line("  " + padded(name, toWidth: 24) + value) }
             item("xpay", profile.xpayURL)
             item("praxis", "\(profile.praxisURL)  (version \(profile.praxisVersion))")
+            item("proxy", profile.proxy ?? "none (the environment's http_proxy and ALL_PROXY are never used)")
             item("data", paths.dataDirectory(profile: profile.name))
             for (name, source, status) in statuses { item(name, status == .present ? "present  (from \(source))" : status.description) }
             Output.line("")

@@ -28,6 +28,11 @@ struct SimCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try options.context()
         let c = context.credentials, p = context.profile
+        if p.production {
+            // It would answer, signed with the live secret, to anyone on this machine.
+            throw PaydeskError.usage("\(p.name) is a production profile: the simulator signs its answers with the profile's secrets, "
+                + "so it never runs with live ones. Use a test profile")
+        }
         let credentials = GatewaySimulator.Credentials(
             xpayAPIKey: try c.value(of: p.xpayAPIKey, named: "xpay_api_key"),
             praxisMerchantId: try c.value(of: p.praxisMerchantID, named: "praxis_merchant_id").reveal(),

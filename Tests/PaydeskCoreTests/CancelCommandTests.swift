@@ -8,7 +8,7 @@ import Testing
 struct SimulatedHome {
     let dir = TemporaryDirectory("paydesk-sim-home")
     /// The Praxis secret reaches paydesk through the environment; the XPay key through a file.
-    let environment = ["PAYDESK_SECRET_FOR_TESTS": TestCredentials.praxisSecret, "USER": "m.rossi"]
+    var environment = ["PAYDESK_SECRET_FOR_TESTS": TestCredentials.praxisSecret, "USER": "m.rossi"]
 
     /// The default timeout is generous: a loaded CI machine must not turn a slow answer into "unknown".
     init(_ sim: GatewaySimulator, totalTimeout: Double = 10) {

@@ -42,9 +42,11 @@ extension PaydeskTests {
     }
 
     let secret = Secret("MerchantSecretKey")
+    /// The seed's answers are about trace id 752856.
+    let asked = PraxisClient.Asked(traceId: 752856, version: "1.2")
 
     private func praxis(_ fields: [(String, JSONValue)], status: Int = 200) -> AttemptOutcome {
-        PraxisClient.classify(.success(GatewayResponse(status: status, body: Array(JSONValue.object(fields).jsonText.utf8))), secret: secret)
+        PraxisClient.classify(.success(GatewayResponse(status: status, body: Array(JSONValue.object(fields).jsonText.utf8))), secret: secret, asked: asked)
     }
 
     private func signed(_ status: Int, _ description: String) -> [(String, JSONValue)] {
@@ -78,7 +80,7 @@ extension PaydeskTests {
         let unsigned = praxis(Array(PraxisSignatureTests.ok.prefix(3)))
         #expect(unsigned.result == .unknown)
         #expect(unsigned.description.contains("signature missing"))
-        let malformed = PraxisClient.classify(.success(GatewayResponse(status: 200, body: Array(#"{"status": 0, "descr"#.utf8))), secret: secret)
+        let malformed = PraxisClient.classify(.success(GatewayResponse(status: 200, body: Array(#"{"status": 0, "descr"#.utf8))), secret: secret, asked: asked)
         #expect(malformed.result == .unknown)
         #expect(malformed.description.contains("malformed"))
         let noStatus = praxis([("description", .string("x"))])
@@ -86,15 +88,15 @@ extension PaydeskTests {
     }
 
     @Test func praxisHTTPErrorsAndTransport() {
-        #expect(PraxisClient.classify(.success(GatewayResponse(status: 503, body: [])), secret: secret).result == .failed)
-        #expect(PraxisClient.classify(.success(GatewayResponse(status: 500, body: [])), secret: secret).result == .failed)
+        #expect(PraxisClient.classify(.success(GatewayResponse(status: 503, body: [])), secret: secret, asked: asked).result == .failed)
+        #expect(PraxisClient.classify(.success(GatewayResponse(status: 500, body: [])), secret: secret, asked: asked).result == .failed)
         // A proxy's 502 or 504 may have passed the request on.
-        #expect(PraxisClient.classify(.success(GatewayResponse(status: 502, body: [])), secret: secret).result == .unknown)
-        #expect(PraxisClient.classify(.success(GatewayResponse(status: 504, body: [])), secret: secret).result == .unknown)
-        #expect(PraxisClient.classify(.success(GatewayResponse(status: 404, body: [])), secret: secret).result == .failed)
-        #expect(PraxisClient.classify(.success(GatewayResponse(status: 204, body: [])), secret: secret).result == .unknown)
-        #expect(PraxisClient.classify(.failure(.notSent("refused")), secret: secret).result == .failed)
-        #expect(PraxisClient.classify(.failure(.mayHaveBeenSent("reset")), secret: secret).result == .unknown)
+        #expect(PraxisClient.classify(.success(GatewayResponse(status: 502, body: [])), secret: secret, asked: asked).result == .unknown)
+        #expect(PraxisClient.classify(.success(GatewayResponse(status: 504, body: [])), secret: secret, asked: asked).result == .unknown)
+        #expect(PraxisClient.classify(.success(GatewayResponse(status: 404, body: [])), secret: secret, asked: asked).result == .failed)
+        #expect(PraxisClient.classify(.success(GatewayResponse(status: 204, body: [])), secret: secret, asked: asked).result == .unknown)
+        #expect(PraxisClient.classify(.failure(.notSent("refused")), secret: secret, asked: asked).result == .failed)
+        #expect(PraxisClient.classify(.failure(.mayHaveBeenSent("reset")), secret: secret, asked: asked).result == .unknown)
     }
 }
 }
