@@ -19,13 +19,13 @@ let package = Package(
         // the shim defines what we need).
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // wcwidth, which Glibc's Swift module hides.
-        .systemLibrary(name: "CWideChar"),
+        // wcwidth and memmem, which Glibc's Swift module hides.
+        .systemLibrary(name: "CLibcExtras"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(
             name: "PaydeskCore",
-            dependencies: ["COpenSSL", "CWideChar", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["COpenSSL", "CLibcExtras", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "Gateways",

@@ -79,7 +79,7 @@ public struct Theme: Equatable, Sendable {
     public static func load(name: String, themesDirectory: String, environment: [String: String]) throws -> Theme {
         if environment["NO_COLOR"] != nil { return BuiltInThemes.theme(named: "monochrome")! }
         let path = themesDirectory + "/" + name + ".toml"
-        if let data = FileManager.default.contents(atPath: path) {
+        if let data = try RegularFile.read(path, followLinks: true, what: "theme file", error: PaydeskError.config) {
             return try parse(String(decoding: data, as: UTF8.self), name: name, file: path)
         }
         guard let builtIn = BuiltInThemes.theme(named: name) else {

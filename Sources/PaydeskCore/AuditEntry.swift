@@ -1,6 +1,7 @@
-/// One line of `audit.jsonl`: the intent written before a request leaves, or the outcome written when known.
+/// One line of `audit.jsonl`: the intent written before a request leaves, the outcome written when known, or
+/// an operator's acknowledgement of a break in the trail (the only way past one).
 public struct AuditEntry: Sendable, Equatable {
-    public enum Event: String, Sendable { case intent, outcome }
+    public enum Event: String, Sendable { case intent, outcome, acknowledge }
 
     public var seq: Int
     public var at: Timestamp
@@ -15,6 +16,11 @@ public struct AuditEntry: Sendable, Equatable {
     public var retryOf: String?
     /// On an outcome.
     public var outcome: AttemptOutcome?
+    /// On an acknowledgement: the break it accepts, in `audit verify`'s words, and what else was found.
+    public var acknowledges: String?
+    /// On an acknowledgement: SHA-256 (hex) of every byte of the trail before it, so the trail it accepted
+    /// cannot be changed afterwards under its cover.
+    public var trailSHA256: String?
     /// SHA-256 (hex) of the previous line's bytes; 64 zeros for the first line.
     public var prev: String
 
@@ -22,7 +28,8 @@ public struct AuditEntry: Sendable, Equatable {
 
     public init(seq: Int = 0, at: Timestamp, operatorName: String, profile: String, gateway: String, target: String,
                 event: Event, attemptId: String, reason: String? = nil, retryOf: String? = nil,
-                outcome: AttemptOutcome? = nil, prev: String = AuditEntry.firstPrev) {
+                outcome: AttemptOutcome? = nil, acknowledges: String? = nil, trailSHA256: String? = nil,
+                prev: String = AuditEntry.firstPrev) {
         self.seq = seq
         self.at = at
         self.operatorName = operatorName
@@ -34,6 +41,8 @@ public struct AuditEntry: Sendable, Equatable {
         self.reason = reason
         self.retryOf = retryOf
         self.outcome = outcome
+        self.acknowledges = acknowledges
+        self.trailSHA256 = trailSHA256
         self.prev = prev
     }
 
@@ -46,14 +55,18 @@ public struct AuditEntry: Sendable, Equatable {
         o.add("attempt_id", attemptId)
         o.add("operator", operatorName)
         o.add("profile", profile)
-        o.add("gateway", gateway)
-        o.add("target", target)
+        if event != .acknowledge {
+            o.add("gateway", gateway)
+            o.add("target", target)
+        }
         o.add("reason", reason)
         o.add("retry_of", retryOf)
         if let outcome {
             o.add("result", outcome.result.rawValue)
             outcome.addFacts(to: &o)
         }
+        o.add("acknowledges", acknowledges)
+        o.add("trail_sha256", trailSHA256)
         o.add("prev", prev)
         return o.text
     }
@@ -67,9 +80,15 @@ public struct AuditEntry: Sendable, Equatable {
         func int(_ key: String) -> Int? { if case .number(let n)? = value[key] { Int(n) } else { nil } }
         guard let seq = int("seq"), let atText = string("at"), let at = Timestamp.parseRFC3339(atText),
               let eventText = string("event"), let event = Event(rawValue: eventText),
-              let attemptId = string("attempt_id"), let gateway = string("gateway"), let target = string("target"),
-              let prev = string("prev") else {
-            return .failure(FieldError(message: "an audit line needs seq, at, event, attempt_id, gateway, target and prev"))
+              let attemptId = string("attempt_id"), let prev = string("prev") else {
+            return .failure(FieldError(message: "an audit line needs seq, at, event, attempt_id and prev"))
+        }
+        let gateway = string("gateway") ?? "", target = string("target") ?? ""
+        if event != .acknowledge, gateway.isEmpty || target.isEmpty {
+            return .failure(FieldError(message: "an attempt's audit line needs gateway and target"))
+        }
+        if event == .acknowledge, string("acknowledges") == nil || string("trail_sha256") == nil {
+            return .failure(FieldError(message: "an acknowledgement needs acknowledges and trail_sha256"))
         }
         var outcome: AttemptOutcome?
         if event == .outcome {
@@ -85,6 +104,7 @@ public struct AuditEntry: Sendable, Equatable {
         }
         return .success(AuditEntry(seq: seq, at: at, operatorName: string("operator") ?? "", profile: string("profile") ?? "",
                                    gateway: gateway, target: target, event: event, attemptId: attemptId,
-                                   reason: string("reason"), retryOf: string("retry_of"), outcome: outcome, prev: prev))
+                                   reason: string("reason"), retryOf: string("retry_of"), outcome: outcome,
+                                   acknowledges: string("acknowledges"), trailSHA256: string("trail_sha256"), prev: prev))
     }
 }

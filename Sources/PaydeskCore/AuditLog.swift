@@ -2,41 +2,90 @@ import Foundation
 
 /// `audit.jsonl`: append-only, one entry a line, each line carrying the SHA-256 of the line before it, so an
 /// edit, a deletion or a reordering breaks the chain. `audit.head` records the last line's seq and hash, so
-/// changing or cutting the end of the file is caught as well.
+/// changing or cutting the end of the file is caught as well, and every append checks the trail's end
+/// against it first: a trail that was cut, edited or deleted is never silently extended.
 public struct AuditLog: Sendable {
     public let path: String
     public let headPath: String
+    let directory: String
 
     public init(directory: String) {
+        self.directory = directory
         path = directory + "/audit.jsonl"
         headPath = directory + "/audit.head"
     }
 
-    /// Appends `entry` with the next seq and the chain hash, synced to disk before it returns.
+    public struct Appended: Sendable {
+        public let entry: AuditEntry
+        /// Set when `audit.head` could not be updated (a full disk, a folder that refuses new files). The line is
+        /// written and stands; `audit verify` will say the head is behind until a later write catches it up.
+        public let headWarning: String?
+    }
+
+    /// Appends `entry` with the next seq and the chain hash, synced to disk before it returns. The trail's end is
+    /// checked against `audit.head` first; when they disagree nothing is written and the error says what to run.
     /// If it throws, the caller must not act: nothing was recorded.
     @discardableResult
-    public func append(_ entry: AuditEntry) throws -> AuditEntry {
-        let directory = (path as NSString).deletingLastPathComponent
-        let existed = FileManager.default.fileExists(atPath: path)
-        if !existed { try makePrivateDirectory(directory) }
+    public func append(_ entry: AuditEntry) throws -> Appended {
+        try makePrivateDirectory(directory)
         let file = try LockedFile.open(path, create: true, wait: .upTo(10))
-        let last = try lastLine(of: file)
+        let tail = try checkedTail(of: file, profile: entry.profile)
         var next = entry
-        // The last line gives the seq; if a crash tore it, the highest seq in the file does.
-        let lastSeq = try last.flatMap { AuditEntry.parse($0).map(\.seq).successValue } ?? unlockedEntries().entries.map(\.seq).max()
-        next.seq = (lastSeq ?? 0) + 1
-        next.prev = last.map { Digest.sha256Hex($0) } ?? AuditEntry.firstPrev
+        next.seq = tail.seq + 1
+        next.prev = tail.line.map { Digest.sha256Hex($0) } ?? AuditEntry.firstPrev
+        return try write(next, to: file)
+    }
+
+    /// The last line the chain continues from, and its seq.
+    struct Tail {
+        let line: [UInt8]?
+        let seq: Int
+    }
+
+    /// Checks the trail's end against `audit.head`. The usual case reads only the last line; anything else is
+    /// verified whole, and only a head left behind by a failed write (the chain intact since) may go on.
+    private func checkedTail(of file: LockedFile, profile: String) throws -> Tail {
+        let head = readHead()
+        if file.size == 0 {
+            let verification = try unlockedVerify(profile: profile)
+            if let broken = verification.broken { throw refusal(broken) }
+            // The head exists before the first line, so a missing head is always a removed one.
+            if head == nil { try writeHead(seq: 0, hash: AuditEntry.firstPrev) }
+            return Tail(line: nil, seq: head?.seq ?? 0)
+        }
+        if let head, file.lastByte == 0x0A, let last = try lastLine(of: file), Digest.sha256Hex(last) == head.hash,
+           case .success(let entry) = AuditEntry.parse(last), entry.seq == head.seq, entry.profile == profile {
+            return Tail(line: last, seq: entry.seq)
+        }
+        let verification = try unlockedVerify(profile: profile)
+        if let broken = verification.broken { throw refusal(broken) }
+        return Tail(line: verification.lastLine, seq: verification.lastSeq)
+    }
+
+    private func refusal(_ broken: LineProblem) -> PaydeskError {
+        .failed("the audit trail does not check out (\(broken)); nothing was written or sent. Run `paydesk audit verify`; "
+            + "once the cause is known, `paydesk audit acknowledge --reason TEXT` records it and lets work go on")
+    }
+
+    /// Writes `entry` as the trail's next line, ending a torn last line first, then moves the head.
+    func write(_ entry: AuditEntry, to file: LockedFile) throws -> Appended {
         var bytes: [UInt8] = []
-        if let end = file.lastByte, end != 0x0A { bytes.append(0x0A) }   // end a torn line: verify will name it
-        let line = Array(next.line.utf8)
+        if let end = file.lastByte, end != 0x0A { bytes.append(0x0A) }
+        let line = Array(entry.line.utf8)
         bytes += line
         bytes.append(0x0A)
+        let first = file.size == 0
         try file.appendAndSync(bytes)
-        if !existed { syncDirectory(directory) }
-        // The line is on disk: that is the record. A head that could not be updated is flagged by verify,
-        // and must not make the caller believe the entry was not written.
-        try? writeHead(seq: next.seq, hash: Digest.sha256Hex(line))
-        return next
+        if first { syncDirectory(directory) }   // a new file's name must survive a crash too
+        // The line is on disk: that is the record. A head that could not follow is said loudly, never hidden.
+        var warning: String?
+        do {
+            try writeHead(seq: entry.seq, hash: Digest.sha256Hex(line))
+        } catch {
+            warning = "\(headPath) could not be updated (\(error)): the entry is written, but the trail's end cannot be checked "
+                + "until the head catches up. Free disk space or fix the folder's permissions"
+        }
+        return Appended(entry: entry, headWarning: warning)
     }
 
     /// The bytes of the file's last non-empty line (a torn one included), without its newline.
@@ -62,127 +111,101 @@ public struct AuditLog: Sendable {
         }
     }
 
-    private func writeHead(seq: Int, hash: String) throws {
+    // MARK: The head
+
+    struct Head: Equatable {
+        let seq: Int
+        let hash: String
+    }
+
+    func readHead() -> Head? {
+        guard let bytes = try? RegularFile.read(headPath, followLinks: false, what: "audit head"),
+              let value = try? JSONValue.parse(bytes),
+              case .number(let n)? = value["seq"], let seq = Int(n), case .string(let hash)? = value["sha256"] else { return nil }
+        return Head(seq: seq, hash: hash)
+    }
+
+    func writeHead(seq: Int, hash: String) throws {
         var o = JSONObjectWriter()
         o.add("seq", seq)
         o.add("sha256", hash)
         let temporary = headPath + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw PaydeskError.io("cannot write \(temporary): \(systemMessage())") }
         let bytes = Array((o.text + "\n").utf8)
-        let ok = write(fd, bytes, bytes.count) == bytes.count && fsync(fd) == 0
+        let ok = Foundation.write(fd, bytes, bytes.count) == bytes.count && fsync(fd) == 0
+        let code = errno
         close(fd)
-        guard ok, rename(temporary, headPath) == 0 else { throw PaydeskError.io("cannot write \(headPath): \(systemMessage())") }
+        guard ok else { throw PaydeskError.io("cannot write \(temporary): \(systemMessage(code))") }
+        guard rename(temporary, headPath) == 0 else { throw PaydeskError.io("cannot write \(headPath): \(systemMessage())") }
     }
 
-    /// Every readable entry, in file order, and the lines that are not entries. Read under the lock, so a
-    /// line being appended is never seen half written.
+    // MARK: Reading
+
+    /// Every readable entry, in file order, and the lines that are not entries (and a trail that is missing
+    /// while its head says it had entries). Read under the lock, so a line being appended is never seen half written.
     public func entries() throws -> (entries: [AuditEntry], problems: [LineProblem]) {
-        try underLock { try unlockedEntries() }
+        try underLock {
+            var entries: [AuditEntry] = []
+            var problems: [LineProblem] = []
+            let lines = try self.lines()
+            for line in lines {
+                guard line.complete else {
+                    problems.append(LineProblem(path: path, line: line.number, column: nil, message: "incomplete last line (a write cut short)"))
+                    continue
+                }
+                switch AuditEntry.parse(line.bytes) {
+                case .success(let entry): entries.append(entry)
+                case .failure(let e): problems.append(LineProblem(path: path, line: line.number, column: nil, message: e.message))
+                }
+            }
+            if lines.isEmpty, let head = readHead(), head.seq > 0 {
+                problems.append(LineProblem(path: path, line: 1, column: nil, message: Self.missingTrail(head)))
+            }
+            return (entries, problems)
+        }
+    }
+
+    static func missingTrail(_ head: Head) -> String {
+        "the trail is missing or empty, but audit.head records \(head.seq) entries: it was deleted or emptied, and attempts it held "
+            + "(in doubt ones too) are not shown"
     }
 
     /// Holds the trail's lock while `body` reads (appenders hold it while they write).
-    private func underLock<T>(_ body: () throws -> T) throws -> T {
+    func underLock<T>(_ body: () throws -> T) throws -> T {
         guard FileManager.default.fileExists(atPath: path) else { return try body() }
         let lock = try LockedFile.open(path, create: false, wait: .upTo(10))
         defer { withExtendedLifetime(lock) {} }
         return try body()
     }
 
-    private func unlockedEntries() throws -> (entries: [AuditEntry], problems: [LineProblem]) {
-        var entries: [AuditEntry] = []
-        var problems: [LineProblem] = []
-        for (number, line, complete) in try lines() {
-            guard complete else {
-                problems.append(LineProblem(path: path, line: number, column: nil, message: "incomplete last line (a write cut short)"))
-                continue
-            }
-            switch AuditEntry.parse(line) {
-            case .success(let entry): entries.append(entry)
-            case .failure(let e): problems.append(LineProblem(path: path, line: number, column: nil, message: e.message))
-            }
-        }
-        return (entries, problems)
+    struct Line {
+        let number: Int
+        let bytes: ArraySlice<UInt8>
+        /// Whether it ended with a newline.
+        let complete: Bool
+        /// Where it starts in the file.
+        let offset: Int
     }
 
-    /// Each non-empty line with its number and whether it ended with a newline.
-    private func lines() throws -> [(Int, ArraySlice<UInt8>, Bool)] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            if FileManager.default.fileExists(atPath: path) { throw PaydeskError.io("cannot read \(path)") }
-            return []
-        }
-        let bytes = [UInt8](data)
-        var out: [(Int, ArraySlice<UInt8>, Bool)] = []
+    /// The whole trail (empty when there is none), and its non-empty lines.
+    func read() throws -> [UInt8] {
+        try RegularFile.read(path, followLinks: false, what: "audit trail") ?? []
+    }
+
+    func lines() throws -> [Line] { Self.lines(of: try read()) }
+
+    static func lines(of bytes: [UInt8]) -> [Line] {
+        var out: [Line] = []
         var number = 0
         var start = 0
         while start < bytes.count {
             let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
             number += 1
-            if end > start { out.append((number, bytes[start..<end], end < bytes.count)) }
+            if end > start { out.append(Line(number: number, bytes: bytes[start..<end], complete: end < bytes.count, offset: start)) }
             start = end + 1
         }
         return out
-    }
-
-    public struct Verification: Sendable, Equatable {
-        /// Entries checked and found whole.
-        public let count: Int
-        /// The first line that breaks the chain and why, or nil when the trail is whole.
-        public let broken: LineProblem?
-    }
-
-    /// Walks the chain from the first line: each seq one more than the last, each `prev` the hash of the line
-    /// before, and the last line the one `audit.head` recorded.
-    public func verify() throws -> Verification {
-        try underLock { try unlockedVerify() }
-    }
-
-    private func unlockedVerify() throws -> Verification {
-        var expectedPrev = AuditEntry.firstPrev
-        var count = 0
-        var lastHash: String?
-        func broken(_ line: Int, _ message: String) -> Verification {
-            Verification(count: count, broken: LineProblem(path: path, line: line, column: nil, message: message))
-        }
-        var previousHash: String?
-        for (number, line, complete) in try lines() {
-            guard complete else { return broken(number, "incomplete line (a write cut short, or the file was cut)") }
-            guard case .success(let entry) = AuditEntry.parse(line) else {
-                return broken(number, "not an audit entry (edited, or not written by paydesk)")
-            }
-            guard entry.seq == count + 1 else {
-                return broken(number, "seq is \(entry.seq), expected \(count + 1): a line before it was deleted or lines were reordered")
-            }
-            guard entry.prev == expectedPrev else {
-                return broken(number, count == 0
-                    ? "prev should be 64 zeros on the first line: lines before it were deleted"
-                    : "prev does not match line \(number - 1): that line was edited, or lines were deleted or reordered")
-            }
-            previousHash = lastHash
-            expectedPrev = Digest.sha256Hex(line)
-            lastHash = expectedPrev
-            count += 1
-        }
-        guard let head = readHead() else {
-            return count == 0 ? Verification(count: 0, broken: nil)
-                : broken(count, "\((headPath as NSString).lastPathComponent) is missing: the end of the trail cannot be checked")
-        }
-        if head.seq == count - 1, head.hash == previousHash {
-            return broken(count, "\((headPath as NSString).lastPathComponent) is one entry behind: a crash after the last line was written, "
-                + "or the last line was added by hand")
-        }
-        if head.seq != count || head.hash != lastHash {
-            return broken(count, head.seq > count
-                ? "the trail ends at seq \(count) but \((headPath as NSString).lastPathComponent) records seq \(head.seq): its last lines were removed"
-                : "the last line does not match \((headPath as NSString).lastPathComponent): it was edited")
-        }
-        return Verification(count: count, broken: nil)
-    }
-
-    private func readHead() -> (seq: Int, hash: String)? {
-        guard let data = FileManager.default.contents(atPath: headPath), let value = try? JSONValue.parse([UInt8](data)),
-              case .number(let n)? = value["seq"], let seq = Int(n), case .string(let hash)? = value["sha256"] else { return nil }
-        return (seq, hash)
     }
 }
 

@@ -26,6 +26,8 @@ public struct CancellationService: Sendable {
         public let auditWriteError: String?
         /// Set when the gateway cancelled it but the store could not be updated.
         public let storeWriteError: String?
+        /// Set when `audit.head` could not follow the trail: the entries are written, but the end cannot be checked.
+        public let auditHeadWarning: String?
     }
 
     /// Why `key` must not be cancelled now, or nil. Cheap: the screens ask it for every row.
@@ -84,8 +86,9 @@ public struct CancellationService: Sendable {
         let attemptId = UUID().uuidString.lowercased()
         let intent = AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
                                 target: target, event: .intent, attemptId: attemptId, reason: reason, retryOf: retryOf)
+        var headWarnings: [String] = []
         do {
-            try audit.append(intent)
+            if let warning = try audit.append(intent).headWarning { headWarnings.append(warning) }
         } catch {
             throw PaydeskError.failed("cannot write the audit trail (\(error)); nothing was sent")
         }
@@ -95,8 +98,9 @@ public struct CancellationService: Sendable {
 
         var auditWriteError: String?
         do {
-            try audit.append(AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
-                                        target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: outcome))
+            let appended = try audit.append(AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
+                                                       target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: outcome))
+            if let warning = appended.headWarning { headWarnings.append(warning) }
         } catch {
             auditWriteError = "\(error)"
         }
@@ -108,7 +112,8 @@ public struct CancellationService: Sendable {
                 storeWriteError = "\(error)"
             }
         }
-        return Report(attemptId: attemptId, outcome: outcome, auditWriteError: auditWriteError, storeWriteError: storeWriteError)
+        return Report(attemptId: attemptId, outcome: outcome, auditWriteError: auditWriteError, storeWriteError: storeWriteError,
+                      auditHeadWarning: headWarnings.last)
     }
 
     /// The record's latest line with its state set to cancelled, and when and by whom.

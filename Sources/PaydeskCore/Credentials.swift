@@ -48,9 +48,11 @@ public struct Credentials: Sendable {
             return Secret(value)
         case .file(let path):
             try FilePermissions.requirePrivate(path, what: "\(name) file")
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard var data = try RegularFile.read(path, followLinks: true, what: "\(name) file", error: PaydeskError.config) else {
                 throw PaydeskError.config("cannot read \(name) file \(path)")
             }
+            // A byte order mark from an editor is not part of the secret.
+            if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
             let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { throw PaydeskError.config("\(name) file \(path) is empty") }
             return Secret(value)

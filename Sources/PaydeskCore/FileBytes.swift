@@ -19,13 +19,9 @@ final class FileBytes: @unchecked Sendable {
 
     static let empty = FileBytes(base: .allocate(capacity: 1), count: 0)
 
-    /// The whole file, or `empty` if it does not exist yet.
+    /// The whole file, or `empty` if it does not exist yet. Only a regular file, never through a link.
     static func read(path: String) throws -> FileBytes {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return empty }
-            throw PaydeskError.io("cannot open \(path): \(systemMessage())")
-        }
+        guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: "store file") else { return empty }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot stat \(path): \(systemMessage())") }

@@ -26,11 +26,8 @@ final class LockedFile: @unchecked Sendable {
         let deadline = Date().addingTimeInterval({ if case .upTo(let s) = wait { s } else { 0 } }())
         while true {
             // O_APPEND: even a writer that ignores the lock cannot have its bytes overwritten by ours.
-            let fd = Foundation.open(path, (create ? O_RDWR | O_CREAT : O_RDWR) | O_APPEND | O_CLOEXEC, 0o600)
-            guard fd >= 0 else {
-                let code = errno
-                if code == ENOENT, !create { throw PaydeskError.failed("\(path) does not exist") }
-                throw PaydeskError.io("cannot open \(path): \(systemMessage(code))")
+            guard let fd = try RegularFile.open(path, flags: (create ? O_RDWR | O_CREAT : O_RDWR) | O_APPEND, followLinks: false, what: "file") else {
+                throw PaydeskError.failed("\(path) does not exist")
             }
             let file = LockedFile(fd: fd, path: path)
             while flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -44,6 +41,13 @@ final class LockedFile: @unchecked Sendable {
             if file.isStillAtPath { return file }
             // Replaced under us: drop this descriptor (and its lock) and open the new file.
         }
+    }
+
+    /// Whether another open file holds the lock on `path` right now (in this process or another).
+    static func isHeld(_ path: String) -> Bool {
+        guard let file = try? open(path, create: false, wait: .no) else { return FileManager.default.fileExists(atPath: path) }
+        withExtendedLifetime(file) {}
+        return false
     }
 
     /// Lets other writers in while keeping the file open.

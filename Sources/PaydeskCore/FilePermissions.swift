@@ -10,7 +10,7 @@ enum FilePermissions {
             throw PaydeskError.config("cannot read \(what) \(path): \(systemMessage())")
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            throw PaydeskError.config("\(what) \(path) is not a regular file")
+            throw PaydeskError.config(RegularFile.notRegular(path, RegularFile.kind(info.st_mode), what))
         }
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {

@@ -32,9 +32,10 @@ public struct PaydeskConfig: Sendable {
                                  theme: "default", operatorName: operatorName)
         }
         try FilePermissions.requirePrivate(path, what: "config file")
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard var data = try RegularFile.read(path, followLinks: true, what: "config file", error: PaydeskError.config) else {
             throw PaydeskError.config("cannot read config file \(path)")
         }
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }   // a byte order mark from an editor
         let table: TOMLTable
         do {
             table = try TOMLTable(string: String(decoding: data, as: UTF8.self))

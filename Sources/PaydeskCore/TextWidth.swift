@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CWideChar
+import CLibcExtras
 
 /// How many terminal cells text takes, by the C library's `wcwidth` (the tables ncurses and the terminal's
 /// own programs use): wide East Asian characters and emoji take two, combining marks none.

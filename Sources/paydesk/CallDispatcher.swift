@@ -67,6 +67,7 @@ final class CallDispatcher: @unchecked Sendable {
             var warnings: [String] = []
             if let e = report.auditWriteError { warnings.append("the outcome could not be written to the audit trail (\(e)); it will read as in doubt") }
             if let e = report.storeWriteError { warnings.append("cancelled at the gateway, but the store could not be updated (\(e))") }
+            if let e = report.auditHeadWarning { warnings.append(e) }
             return .outcome(report.outcome, attemptId: report.attemptId, warnings: warnings)
         } catch {
             return .refused("\(error)")

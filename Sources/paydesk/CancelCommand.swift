@@ -124,6 +124,7 @@ struct CancelCommand: AsyncParsableCommand {
             outcome.addFacts(to: &o)
             o.add("audit_write_error", report.auditWriteError)
             o.add("store_write_error", report.storeWriteError)
+            o.add("audit_head_warning", report.auditHeadWarning)
             Output.line(o.text)
         } else {
             Output.line("\(context.profileLabel)  \(what)  \(outcome.result.rawValue.uppercased()): \(outcome.result.meaning)")
@@ -140,6 +141,9 @@ struct CancelCommand: AsyncParsableCommand {
         Output.flush()
         if let error = report.auditWriteError {
             Output.error("WARNING: the outcome could not be written to the audit trail (\(error)); history will show this attempt as in doubt")
+        }
+        if let warning = report.auditHeadWarning {
+            Output.error("WARNING: \(warning)")
         }
         if let error = report.storeWriteError {
             Output.error("WARNING: cancelled at the gateway, but the store could not be updated (\(error))")

@@ -806,7 +806,7 @@ extension PaydeskTests {
             let error = #expect(throws: PaydeskError.self) {
                 try Credentials(environment: [:]).value(of: .file(path), named: "praxis_secret")
             }
-            #expect(error?.description.contains("is not a regular file") == true)
+            #expect(error?.description.contains("is a folder, not a regular file") == true)
         }
     }
 

@@ -1,0 +1,8 @@
+#ifndef PAYDESK_CLIBCEXTRAS_SHIM_H
+#define PAYDESK_CLIBCEXTRAS_SHIM_H
+// What glibc declares only under _XOPEN_SOURCE or _GNU_SOURCE, which Swift's Glibc module does not define.
+#include <stddef.h>
+#include <wchar.h>
+extern int wcwidth(wchar_t c);
+extern void *memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+#endif
