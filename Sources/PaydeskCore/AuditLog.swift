@@ -45,7 +45,12 @@ public struct AuditLog: Sendable {
     /// Checks the trail's end against `audit.head`. The usual case reads only the last line; anything else is
     /// verified whole, and only a head left behind by a failed write (the chain intact since) may go on.
     private func checkedTail(of file: LockedFile, profile: String) throws -> Tail {
-        let head = readHead()
+        let head: Head?
+        do {
+            head = try readHead()
+        } catch {
+            throw refusal(LineProblem(path: headPath, line: 1, column: nil, message: "\(error)"))
+        }
         if file.size == 0 {
             let verification = try unlockedVerify(profile: profile)
             if let broken = verification.broken { throw refusal(broken) }
@@ -118,10 +123,13 @@ public struct AuditLog: Sendable {
         let hash: String
     }
 
-    func readHead() -> Head? {
-        guard let bytes = try? RegularFile.read(headPath, followLinks: false, what: "audit head"),
-              let value = try? JSONValue.parse(bytes),
-              case .number(let n)? = value["seq"], let seq = Int(n), case .string(let hash)? = value["sha256"] else { return nil }
+    /// The head, or nil when there is none; it throws when one is there but is not a head (a FIFO, garbage).
+    func readHead() throws -> Head? {
+        guard let bytes = try RegularFile.read(headPath, followLinks: false, what: "audit head") else { return nil }
+        guard let value = try? JSONValue.parse(bytes), case .number(let n)? = value["seq"], let seq = Int(n),
+              case .string(let hash)? = value["sha256"] else {
+            throw PaydeskError.io("\(headPath) is not an audit head (edited, or not written by paydesk)")
+        }
         return Head(seq: seq, hash: hash)
     }
 
@@ -159,7 +167,7 @@ public struct AuditLog: Sendable {
                 case .failure(let e): problems.append(LineProblem(path: path, line: line.number, column: nil, message: e.message))
                 }
             }
-            if lines.isEmpty, let head = readHead(), head.seq > 0 {
+            if lines.isEmpty, let head = try? readHead(), head.seq > 0 {
                 problems.append(LineProblem(path: path, line: 1, column: nil, message: Self.missingTrail(head)))
             }
             return (entries, problems)

@@ -33,7 +33,13 @@ extension AuditLog {
 
     func unlockedVerify(profile: String?) throws -> Verification {
         let bytes = try read()
-        let head = readHead()
+        let head: Head?
+        do {
+            head = try readHead()
+        } catch {
+            return Verification(count: 0, broken: LineProblem(path: headPath, line: 1, column: nil, message: "\(error)"), acknowledged: [],
+                                headBehindBy: nil, lastLine: nil, lastSeq: 0)
+        }
         var expectedPrev = AuditEntry.firstPrev
         var expectedSeq = 1
         var count = 0
@@ -129,7 +135,7 @@ extension AuditLog {
         if let end = before.last, end != 0x0A { before.append(0x0A) }
         let lines = Self.lines(of: before)
         let highest = lines.compactMap { AuditEntry.parse($0.bytes).successValue?.seq }.max() ?? 0
-        let entry = AuditEntry(seq: max(highest, readHead()?.seq ?? 0) + 1, at: at, operatorName: operatorName, profile: profile,
+        let entry = AuditEntry(seq: max(highest, (try? readHead())??.seq ?? 0) + 1, at: at, operatorName: operatorName, profile: profile,
                                gateway: "", target: "", event: .acknowledge, attemptId: UUID().uuidString.lowercased(), reason: reason,
                                acknowledges: broken.description, trailSHA256: Digest.sha256Hex(before),
                                prev: lines.last.map { Digest.sha256Hex($0.bytes) } ?? AuditEntry.firstPrev)

@@ -27,7 +27,24 @@ public struct PaydeskConfig: Sendable {
     public static func load(paths: PaydeskPaths, environment: [String: String]) throws -> PaydeskConfig {
         let operatorName = [environment["USER"], environment["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? "unknown"
         let path = paths.configFile
-        guard FileManager.default.fileExists(atPath: path) else {
+        if let home = paths.home {
+            var info = stat()
+            guard stat(home, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                throw PaydeskError.config("the home folder \(home) (from --home or PAYDESK_HOME) "
+                    + (errno == ENOENT ? "does not exist: check the path, or create it with mkdir -m 700 \(home)" : "is not a folder paydesk can use"))
+            }
+        }
+        // Only a config file that is truly absent means the built-in profiles: one that cannot be read (a home
+        // without permission, a path through a file) is an error, never a fall-back to the live URLs.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            guard code == ENOENT else {
+                throw PaydeskError.config("cannot read \(path): \(String(cString: strerror(code))); check the permissions of \(paths.configDirectory)")
+            }
+            if paths.home == nil, access(paths.configDirectory, F_OK) != 0, errno != ENOENT {
+                throw PaydeskError.config("cannot read \(paths.configDirectory): \(String(cString: strerror(errno)))")
+            }
             return PaydeskConfig(paths: paths, file: nil, profiles: Profile.builtIn, defaultProfile: "TEST",
                                  theme: "default", operatorName: operatorName)
         }

@@ -7,6 +7,8 @@ public struct PaydeskPaths: Sendable, Equatable {
     public let configDirectory: String
     /// Holds one folder per profile.
     public let dataRoot: String
+    /// The folder `--home` or `PAYDESK_HOME` named, if one did: it must exist (only `paydesk demo` makes one).
+    public let home: String?
 
     public var configFile: String { configDirectory + "/config.toml" }
     public var themesDirectory: String { configDirectory + "/themes" }
@@ -14,9 +16,10 @@ public struct PaydeskPaths: Sendable, Equatable {
     /// A profile's own folder: nothing outside it is touched on that profile's behalf.
     public func dataDirectory(profile: String) -> String { dataRoot + "/" + profile }
 
-    public init(configDirectory: String, dataRoot: String) {
+    public init(configDirectory: String, dataRoot: String, home: String? = nil) {
         self.configDirectory = configDirectory
         self.dataRoot = dataRoot
+        self.home = home
     }
 
     /// `home` is the `--home` option, which wins over `PAYDESK_HOME`.
@@ -29,7 +32,7 @@ public struct PaydeskPaths: Sendable, Equatable {
         if home?.isEmpty == true { throw PaydeskError.usage("--home needs a folder") }
         if let dir = home ?? environment["PAYDESK_HOME"].flatMap({ $0.isEmpty ? nil : $0 }) {
             let root = (absolute(dir) as NSString).standardizingPath
-            return PaydeskPaths(configDirectory: root, dataRoot: root + "/data")
+            return PaydeskPaths(configDirectory: root, dataRoot: root + "/data", home: root)
         }
         // XDG: a relative path in these variables is invalid and is ignored.
         func xdg(_ name: String, _ fallback: String) throws -> String {

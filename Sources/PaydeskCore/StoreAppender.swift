@@ -9,6 +9,12 @@ public enum StoreAppender {
         let existed = FileManager.default.fileExists(atPath: path)
         if !existed { try makePrivateDirectory(directory) }
         let file = try LockedFile.open(path, create: true, wait: .upTo(lockWait))
+        try append(lines, to: file)
+        if !existed { syncDirectory(directory) }
+    }
+
+    /// Appends `lines` to a file whose lock the caller holds.
+    static func append(_ lines: [[UInt8]], to file: LockedFile) throws {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(lines.reduce(1) { $0 + $1.count + 1 })
         // A torn last line (a crash mid-write) must not swallow our first record: end it first.
@@ -18,6 +24,5 @@ public enum StoreAppender {
             bytes.append(0x0A)
         }
         try file.appendAndSync(bytes)
-        if !existed { syncDirectory(directory) }
     }
 }

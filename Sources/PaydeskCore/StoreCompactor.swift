@@ -13,13 +13,17 @@ public enum StoreCompactor {
         public let badLinesLeft: Int
         /// Whole lines that writers waiting on the old file's lock wrote there after the swap: carried over.
         public let lateLinesMoved: Int
+        /// Such lines not carried over, because the new file already had a newer line for their record (carried,
+        /// they would have won over it). They stay in the old file.
+        public let lateLinesNotCarried: Int
         /// Bytes that reached the old file too late, or as a partial line: they are only in the old file.
         public let lateBytesInOldFile: Int
     }
 
     public static func compact<Kind: RecordKind>(_ kind: Kind.Type, path: String, now: Date = Date()) throws -> Report {
         guard FileManager.default.fileExists(atPath: path) else {
-            return Report(path: path, keptOldFile: nil, linesBefore: 0, records: 0, badLinesLeft: 0, lateLinesMoved: 0, lateBytesInOldFile: 0)
+            return Report(path: path, keptOldFile: nil, linesBefore: 0, records: 0, badLinesLeft: 0, lateLinesMoved: 0, lateLinesNotCarried: 0,
+                          lateBytesInOldFile: 0)
         }
         // Refuse, rather than wait, when someone else holds the lock: compaction can always be run again later.
         return try compact(kind, path: path, holding: try LockedFile.open(path, create: false, wait: .no), now: now)
@@ -33,7 +37,7 @@ public enum StoreCompactor {
         if store.lineCount == store.records.count, store.completeLength == store.bytes.count {
             // One line per record already: a rewrite would only add an old file.
             return Report(path: path, keptOldFile: nil, linesBefore: store.lineCount, records: store.records.count,
-                          badLinesLeft: 0, lateLinesMoved: 0, lateBytesInOldFile: 0)
+                          badLinesLeft: 0, lateLinesMoved: 0, lateLinesNotCarried: 0, lateBytesInOldFile: 0)
         }
 
         let directory = (path as NSString).deletingLastPathComponent
@@ -64,14 +68,18 @@ public enum StoreCompactor {
             throw PaydeskError.io("cannot rename the compacted file into place: \(systemMessage(code)); the store is unchanged")
         }
         syncDirectory(directory)
-        let (moved, left) = try rescueLateLines(from: locked, after: store.bytes.count, into: path)
+        let late = try rescueLateLines(kind, from: locked, after: store.bytes.count, into: path, compactedLength: bytes.count)
         return Report(path: path, keptOldFile: kept, linesBefore: store.lineCount, records: store.records.count,
-                      badLinesLeft: store.problemCount, lateLinesMoved: moved, lateBytesInOldFile: left)
+                      badLinesLeft: store.problemCount, lateLinesMoved: late.moved, lateLinesNotCarried: late.notCarried,
+                      lateBytesInOldFile: late.left)
     }
 
     /// A writer that opened the old file and waited for its lock writes into the old file once we let go.
-    /// Watch it for a moment and carry whole lines that arrive over to the new file, in order.
-    private static func rescueLateLines(from old: LockedFile, after readLength: Int, into path: String) throws -> (moved: Int, left: Int) {
+    /// Watch it for a moment and carry whole lines that arrive over to the new file, in order; but never one
+    /// whose record already has a line in the new file past the compacted part: that line is newer, and the
+    /// carried one would win over it.
+    private static func rescueLateLines<Kind: RecordKind>(_ kind: Kind.Type, from old: LockedFile, after readLength: Int, into path: String,
+                                                          compactedLength: Int) throws -> (moved: Int, notCarried: Int, left: Int) {
         old.unlock()
         var size = old.size
         let deadline = Date().addingTimeInterval(lateWriterWatch)
@@ -79,13 +87,24 @@ public enum StoreCompactor {
             usleep(25_000)
             size = old.size
         }
-        guard size > readLength else { return (0, 0) }
+        guard size > readLength else { return (0, 0, 0) }
         var late = [UInt8](repeating: 0, count: size - readLength)
-        guard pread(old.fd, &late, late.count, off_t(readLength)) == late.count else { return (0, size - readLength) }
+        guard pread(old.fd, &late, late.count, off_t(readLength)) == late.count else { return (0, 0, size - readLength) }
         let complete = late.lastIndex(of: 0x0A).map { late[...$0] } ?? []
-        let lines = complete.split(separator: 0x0A).map(Array.init).filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
-        try StoreAppender.append(lines, to: path)
-        return (lines.count, late.count - complete.count)
+        let lines = nonBlankLines(complete)
+
+        // Under the new file's lock, so no newer line can arrive between looking and carrying.
+        let new = try LockedFile.open(path, create: false, wait: .upTo(10))
+        var appended = [UInt8](repeating: 0, count: max(0, new.size - compactedLength))
+        if !appended.isEmpty, pread(new.fd, &appended, appended.count, off_t(compactedLength)) != appended.count { appended = [] }
+        let newer = Set(nonBlankLines(appended[...]).compactMap { Kind.summarize(line: $0).successValue?.key })
+        let carried = lines.filter { line in Kind.summarize(line: line).successValue.map { !newer.contains($0.key) } ?? true }
+        try StoreAppender.append(carried, to: new)
+        return (carried.count, lines.count - carried.count, late.count - complete.count)
+    }
+
+    private static func nonBlankLines(_ bytes: ArraySlice<UInt8>) -> [[UInt8]] {
+        bytes.split(separator: 0x0A).map(Array.init).filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
     }
 
     private static func write(_ bytes: [UInt8], to path: String) throws {

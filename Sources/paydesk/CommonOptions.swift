@@ -16,7 +16,8 @@ struct ProfileOptions: ParsableArguments {
         let paths = try PaydeskPaths.resolve(home: home, environment: environment)
         let config = try PaydeskConfig.load(paths: paths, environment: environment)
         let chosen = try config.profile(named: profile)
-        return Context(paths: paths, config: config, profile: chosen, credentials: Credentials(environment: environment))
+        return Context(paths: paths, config: config, profile: chosen, credentials: Credentials(environment: environment),
+                       dataDirectory: try config.checkedDataDirectory(of: chosen))
     }
 }
 
@@ -25,8 +26,8 @@ struct Context {
     let config: PaydeskConfig
     let profile: Profile
     let credentials: Credentials
-
-    var dataDirectory: String { paths.dataDirectory(profile: profile.name) }
+    /// Checked: a real folder of this profile's own.
+    let dataDirectory: String
 
     func storePath<Kind: RecordKind>(_ kind: Kind.Type) -> String { dataDirectory + "/" + Kind.fileName }
 

@@ -27,6 +27,7 @@ final class ConsoleRunner: @unchecked Sendable {
         state = ConsoleState(profile: chosen, profiles: config.profiles.map { readOnly ? $0.makingReadOnly() : $0 },
                              operatorName: config.operatorName, themeNames: Self.themeNames(config.paths),
                              themeName: theme ?? chosen.theme ?? config.theme, now: .now, width: 80, height: 24)
+        // Checked by the command before the console starts (Context.dataDirectory).
         loader = ConsoleDataLoader(dataDirectory: config.paths.dataDirectory(profile: chosen.name))
         dispatcher = Self.dispatcher(for: chosen, loader, config, credentials, inbox)
     }
@@ -114,7 +115,13 @@ final class ConsoleRunner: @unchecked Sendable {
             return state.update(.notice("Cannot switch to \(name) now.", isError: true))
         }
         let profile = forceReadOnly ? found.makingReadOnly() : found
-        loader = ConsoleDataLoader(dataDirectory: config.paths.dataDirectory(profile: profile.name))
+        let dataDirectory: String
+        do {
+            dataDirectory = try config.checkedDataDirectory(of: profile)
+        } catch {
+            return state.update(.notice("Cannot switch to \(name): \(error)", isError: true))
+        }
+        loader = ConsoleDataLoader(dataDirectory: dataDirectory)
         dispatcher = Self.dispatcher(for: profile, loader, config, credentials, inbox)
         let themeName = forcedTheme ?? profile.theme ?? config.theme
         var notices: [ConsoleEffect] = []

@@ -40,6 +40,7 @@ struct StoreCommand: ParsableCommand {
                 o.add("bad_lines_left_in_old_file", report.badLinesLeft)
                 o.add("old_file", report.keptOldFile)
                 o.add("late_lines_moved", report.lateLinesMoved)
+                o.add("late_lines_not_carried", report.lateLinesNotCarried)
                 o.add("late_bytes_in_old_file", report.lateBytesInOldFile)
                 Output.line(o.text)
                 return
@@ -54,6 +55,10 @@ struct StoreCommand: ParsableCommand {
             }
             if report.lateLinesMoved > 0 {
                 Output.line("  \(report.lateLinesMoved) line\(report.lateLinesMoved == 1 ? "" : "s") written to the old file just after the swap were carried over")
+            }
+            if report.lateLinesNotCarried > 0 {
+                Output.error("warning: \(report.lateLinesNotCarried) line\(report.lateLinesNotCarried == 1 ? "" : "s") written to the old file just after "
+                    + "the swap were not carried over: the new file already had a newer line for the same record. They are only in \(kept)")
             }
             if report.lateBytesInOldFile > 0 {
                 Output.error("warning: \(report.lateBytesInOldFile) bytes reached the old file too late or incomplete; they are only in \(kept): "

@@ -69,7 +69,7 @@ extension PaydeskTests {
 
     @Test func paydeskHomeWinsOverXDG() throws {
         let paths = try PaydeskPaths.resolve(home: nil, environment: fullEnvironment, currentDirectory: "/cwd")
-        #expect(paths == PaydeskPaths(configDirectory: "/env/paydesk", dataRoot: "/env/paydesk/data"))
+        #expect(paths == PaydeskPaths(configDirectory: "/env/paydesk", dataRoot: "/env/paydesk/data", home: "/env/paydesk"))
         #expect(paths.dataDirectory(profile: "STAGING") == "/env/paydesk/data/STAGING")
     }
 

@@ -60,3 +60,193 @@ extension PaydeskTests {
     }
 }
 }
+
+/// The files of a home tried as an attacker or a bad day would leave them.
+extension PaydeskTests {
+@Suite struct HostileFilesTests {
+    // MARK: 13. TEST never touches PROD's files
+
+    @Test func aProfileFolderThatLeadsIntoAnotherIsRefused() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim)
+            home.seed(profile: "PROD", payouts: [1])
+            await sim.state.addPayout(1)
+            try FileManager.default.createSymbolicLink(atPath: home.dir.file("data/TEST"), withDestinationPath: home.dir.file("data/PROD"))
+            let cancel = try await home.paydesk(["cancel", "payout", "1", "--yes"])
+            #expect(cancel.status == 2, "\(cancel.stdout)")
+            #expect(cancel.stderr.contains("is a symbolic link"), "\(cancel.stderr)")
+            #expect(await sim.state.totalRequests == 0)
+            #expect(!home.dir.read("data/PROD/payouts.jsonl").contains("cancelled"), "PROD's payout untouched")
+            // Reached the other way round, the production profile refuses too.
+            let prod = try await home.paydesk(["list", "payouts", "--profile", "PROD"])
+            #expect(prod.status == 2)
+            #expect(prod.stderr.contains("are the same folder"), "\(prod.stderr)")
+        }
+    }
+
+    @Test func aStoreFileThatIsALinkIsRefused() async throws {
+        let dir = TemporaryDirectory()
+        dir.write("data/PROD/payouts.jsonl", payoutLine(1) + "\n")
+        try FileManager.default.createDirectory(atPath: dir.file("data/TEST"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("data/TEST/payouts.jsonl"), withDestinationPath: dir.file("data/PROD/payouts.jsonl"))
+        let result = try await runPaydesk(["list", "payouts", "--home", dir.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("payouts.jsonl is a symbolic link"), "\(result.stderr)")
+    }
+
+    // MARK: 14. Special files never hang
+
+    @Test(arguments: ["fifo", "device", "folder"])
+    func specialFilesAreRefusedNamingTheFile(_ kind: String) async throws {
+        let dir = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file("data/TEST"), withIntermediateDirectories: true)
+        let store = dir.file("data/TEST/payouts.jsonl")
+        switch kind {
+        case "fifo": #expect(mkfifo(store, 0o600) == 0)
+        case "device": try FileManager.default.createSymbolicLink(atPath: store, withDestinationPath: "/dev/zero")
+        default: try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: false)
+        }
+        for arguments in [["list", "payouts"], ["store", "check"], ["cancel", "payout", "1", "--yes"]] {
+            let result = try await runPaydesk(arguments + ["--home", dir.path])
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.contains("payouts.jsonl"), "\(arguments): \(result.stderr)")
+        }
+        if kind == "fifo" {
+            let result = try await runPaydesk(["list", "payouts", "--home", dir.path])
+            #expect(result.stderr.contains("is a FIFO (named pipe), not a regular file"), "\(result.stderr)")
+        }
+    }
+
+    @Test func aFIFOAsTheTrailOrItsHeadNeverHangs() throws {
+        let dir = TemporaryDirectory()
+        #expect(mkfifo(dir.file("audit.jsonl"), 0o600) == 0)
+        let log = AuditLog(directory: dir.path)
+        #expect(throws: PaydeskError.self) { try log.verify() }
+        #expect(throws: PaydeskError.self) { try log.entries() }
+        let other = TemporaryDirectory()
+        #expect(mkfifo(other.file("audit.head"), 0o600) == 0)
+        let headless = AuditLog(directory: other.path)
+        #expect(throws: PaydeskError.self, "a head that is not a file is no head: the first entry is refused") {
+            try headless.append(AuditEntry(at: .now, operatorName: "a", profile: "TEST", gateway: "praxis", target: "1", event: .intent, attemptId: "x"))
+        }
+    }
+
+    @Test func aConfigOrSecretThatIsAFIFOIsRefused() async throws {
+        let dir = TemporaryDirectory()
+        #expect(mkfifo(dir.file("config.toml"), 0o600) == 0)
+        let config = try await runPaydesk(["profiles", "--home", dir.path])
+        #expect(config.status == 2)
+        #expect(config.stderr.contains("config.toml is a FIFO"), "\(config.stderr)")
+        #expect(mkfifo(dir.file("secret"), 0o600) == 0)
+        let error = #expect(throws: PaydeskError.self) { try Credentials(environment: [:]).value(of: .file(dir.file("secret")), named: "praxis_secret") }
+        #expect(error?.description.contains("is a FIFO") == true)
+    }
+
+    // MARK: 15. Compaction's carry-over never changes which line wins
+
+    @Test func aLateLineNeverWinsOverANewerOne() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n" + payoutLine(2) + "\n")
+        let compactor = try LockedFile.open(path, create: false, wait: .no)
+        let written = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            // A writer that skips the inode check: it opened the old file and waits on its lock.
+            let fd = open(path, O_WRONLY | O_APPEND)
+            flock(fd, LOCK_EX)
+            // Meanwhile a careful writer has put a newer line for payout 2 into the new file...
+            try? StoreAppender.append([Array(payoutLine(2, status: "rejected").utf8)], to: path)
+            // ...and the stale writer's older line for it, and one for a record nobody else touched, land in the old file.
+            let late = Array((payoutLine(2, status: "pending", extra: #","note":"stale""#) + "\n" + payoutLine(3) + "\n").utf8)
+            _ = write(fd, late, late.count)
+            close(fd)
+            written.signal()
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while openDescriptors(to: path) < 2, Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+        try await Task.sleep(nanoseconds: 20_000_000)
+
+        let report = try await offThePool { try StoreCompactor.compact(PayoutKind.self, path: path, holding: compactor, now: Date()) }
+        #expect(try await offThePool { written.wait(timeout: .now() + 5) } == .success)
+        #expect(report.lateLinesMoved == 1)
+        #expect(report.lateLinesNotCarried == 1)
+        let store = try StoreSnapshot<PayoutKind>.load(path: path)
+        #expect(store.records.map(\.key) == [1, 2, 3])
+        let two = try #require(store.record(for: 2))
+        #expect(store.effectiveState(of: two, now: .now) == "rejected", "the newer line still wins")
+    }
+
+    // MARK: 16. Output that cannot be written is an error, not a crash
+
+    @Test func outputThatCannotBeWrittenIsAnError() async throws {
+        let dir = TemporaryDirectory()
+        dir.write("data/TEST/payouts.jsonl", payoutLine(1) + "\n")
+        // Standard output on a full device: the table is lost, so the exit status must not say success.
+        let full = try await runShell("'\(paydeskBinary)' list payouts --home '\(dir.path)' > /dev/full")
+        #expect(full.status == 1, "\(full.stderr)")
+        #expect(full.stderr.contains("the output could not be written (No space left on device)"), "\(full.stderr)")
+        // Standard error on a full device, and under a file size limit: no crash (SIGILL, SIGXFSZ), the documented status.
+        let refused = try await runShell("'\(paydeskBinary)' cancel payout 1 --home '\(dir.path)' 2> /dev/full")
+        #expect(refused.status == 2, "a missing credential is still exit 2, not a signal: \(refused.status)")
+        let limited = try await runShell("ulimit -f 0; '\(paydeskBinary)' list payouts --all --home '\(dir.path)' > '\(dir.file("out"))' 2> '\(dir.file("err"))'")
+        #expect(limited.status == 1, "\(limited.status)")
+    }
+
+    // MARK: 17. An unreadable or missing home is an error
+
+    @Test func aMissingHomeIsAnError() async throws {
+        let missing = try await runPaydesk(["list", "payouts", "--home", "/nonexistent/paydesk-home"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("does not exist"), "\(missing.stderr)")
+        let viaEnvironment = try await runPaydesk(["list", "payouts"], environment: ["PAYDESK_HOME": "/nonexistent/paydesk-home"])
+        #expect(viaEnvironment.status == 2)
+        let dir = TemporaryDirectory()
+        let file = dir.write("not-a-folder", "x")
+        #expect(try await runPaydesk(["profiles", "--home", file]).status == 2)
+    }
+
+    @Test func anUnreadableHomeIsAnErrorNotTheBuiltInProfiles() async throws {
+        let dir = TemporaryDirectory()
+        dir.write("home/config.toml", "[profiles.TEST]\nxpay_url = \"http://127.0.0.1:1/x\"\n", mode: 0o600)
+        chmod(dir.file("home"), 0o000)
+        defer { chmod(dir.file("home"), 0o700) }
+        let result: CommandResult
+        if geteuid() == 0 {
+            // Root reads everything: run as nobody, who cannot read this root-owned home.
+            chmod(dir.path, 0o755)
+            result = try await runShell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(paydeskBinary)' profiles --home '\(dir.file("home"))'")
+        } else {
+            result = try await runPaydesk(["profiles", "--home", dir.file("home")])
+        }
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(!result.stdout.contains("xpay.nexigroup.com"), "never the built-in live URLs")
+        #expect(result.stderr.contains("Permission denied"), "\(result.stderr)")
+    }
+
+    // MARK: 18. A byte order mark at the start of a secret file
+
+    @Test func aByteOrderMarkIsNotPartOfTheSecret() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("secret", "\u{FEFF}praxis-secret\n", mode: 0o600)
+        #expect(try Credentials(environment: [:]).value(of: .file(path), named: "praxis_secret").reveal() == "praxis-secret")
+    }
+}
+}
+
+/// Runs a shell command line (for redirections to /dev/full and ulimit), on a thread of its own.
+func runShell(_ command: String) async throws -> CommandResult {
+    try await offThePool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": "/nonexistent"]
+        let err = Pipe(), out = Pipe()
+        process.standardError = err
+        process.standardOutput = out
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                             stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
