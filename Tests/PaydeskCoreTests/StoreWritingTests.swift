@@ -260,30 +260,54 @@ extension PaydeskTests {
 @Suite struct CompactionRaceTests {
     let dir = TemporaryDirectory()
 
-    @Test func aWriterWaitingOnTheOldFilesLockLosesNothing() async throws {
-        // Another system follows "open with O_APPEND, flock, write" but does not re-check the file after the lock.
-        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
+    /// Compacts `path` while another system that follows "open with O_APPEND, flock, write" but does not re-check
+    /// the file after the lock waits on the old file's lock; once it has it, `late` runs on its thread with the
+    /// old file's descriptor.
+    static func compactWithAStaleWriter(_ path: String, late: @escaping @Sendable (Int32) -> Void) async throws -> StoreCompactor.Report {
         let compactor = try LockedFile.open(path, create: false, wait: .no)
         let written = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             let fd = open(path, O_WRONLY | O_APPEND)
             flock(fd, LOCK_EX)   // waits for the compaction
-            let line = Array((payoutLine(2) + "\n").utf8)
-            _ = write(fd, line, line.count)
+            late(fd)
             close(fd)
             written.signal()
         }
         let deadline = Date().addingTimeInterval(5)
         while openDescriptors(to: path) < 2, Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
         try await Task.sleep(nanoseconds: 20_000_000)
-
         let report = try await offThePool { try StoreCompactor.compact(PayoutKind.self, path: path, holding: compactor, now: Date()) }
-
         #expect(try await offThePool { written.wait(timeout: .now() + 5) } == .success)
+        return report
+    }
+
+    @Test func aWriterWaitingOnTheOldFilesLockLosesNothing() async throws {
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n")
+        let report = try await Self.compactWithAStaleWriter(path) { fd in
+            let line = Array((payoutLine(2) + "\n").utf8)
+            _ = write(fd, line, line.count)
+        }
         #expect(report.lateLinesMoved == 1)
         #expect(report.lateBytesInOldFile == 0)
         let store = try StoreSnapshot<PayoutKind>.load(path: path)
         #expect(store.records.map(\.key) == [1, 2], "the late line was carried into the new file")
+    }
+
+    @Test func aLateLineNeverWinsOverANewerOne() async throws {
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n" + payoutLine(2) + "\n")
+        let report = try await Self.compactWithAStaleWriter(path) { fd in
+            // Meanwhile a careful writer has put a newer line for payout 2 into the new file...
+            try? StoreAppender.append([Array(payoutLine(2, status: "rejected").utf8)], to: path)
+            // ...and the stale writer's older line for it, and one for a record nobody else touched, land in the old file.
+            let late = Array((payoutLine(2, status: "pending", extra: #","note":"stale""#) + "\n" + payoutLine(3) + "\n").utf8)
+            _ = write(fd, late, late.count)
+        }
+        #expect(report.lateLinesMoved == 1)
+        #expect(report.lateLinesNotCarried == 1)
+        let store = try StoreSnapshot<PayoutKind>.load(path: path)
+        #expect(store.records.map(\.key) == [1, 2, 3])
+        let two = try #require(store.record(for: 2))
+        #expect(store.effectiveState(of: two, now: .now) == "rejected", "the newer line still wins")
     }
 }
 }
