@@ -104,3 +104,24 @@ func isUnprintable(_ s: Unicode.Scalar) -> Bool {
     return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029
         || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
 }
+
+/// Whether UTF-8 `bytes` hold, raw, a character `printable` would escape that valid JSON may carry unescaped:
+/// DEL, a C1 control, a line or paragraph separator, a bidi mark or override. A byte scan, for output that
+/// passes stored lines through as they are.
+public func containsRawUnprintable(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = bytes.count
+    var k = 0
+    while k < n {
+        let b = bytes[k]
+        if b == 0x7F { return true }
+        if b == 0xC2, k + 1 < n, (0x80...0x9F).contains(bytes[k + 1]) { return true }
+        if b == 0xD8, k + 1 < n, bytes[k + 1] == 0x9C { return true }   // U+061C
+        if b == 0xE2, k + 2 < n {
+            let (b1, b2) = (bytes[k + 1], bytes[k + 2])
+            if b1 == 0x80, b2 == 0x8E || b2 == 0x8F || (0xA8...0xAE).contains(b2) { return true }   // U+200E/F, U+2028-202E
+            if b1 == 0x81, (0xA6...0xA9).contains(b2) { return true }   // U+2066-2069
+        }
+        k += 1
+    }
+    return false
+}

@@ -47,7 +47,14 @@ struct ListCommand: ParsableCommand {
 
         if json {
             for record in shown {
-                Kind.writeJSON(store.lineBytes(of: record), effectiveState: store.effectiveState(of: record, now: now))   // autoclosure: only sessions ask
+                let line = store.lineBytes(of: record)
+                // A line holding a raw C1 control or bidi override is written again, with those as \u escapes.
+                if containsRawUnprintable(line), let value = try? JSONValue.parse(line) {
+                    var text = value.jsonText
+                    text.withUTF8 { Kind.writeJSON($0, effectiveState: store.effectiveState(of: record, now: now)) }
+                    continue
+                }
+                Kind.writeJSON(line, effectiveState: store.effectiveState(of: record, now: now))   // autoclosure: only sessions ask
             }
             return
         }

@@ -226,3 +226,21 @@ func runShell(_ command: String) async throws -> CommandResult {
                              stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
+
+extension PaydeskTests {
+@Suite struct RawStoreTextTests {
+    @Test func listJSONEscapesC1ControlsAndBidiOverridesFromTheStore() async throws {
+        let dir = TemporaryDirectory()
+        dir.write("data/TEST/payouts.jsonl", payoutLine(1, extra: ",\"note\":\"a\u{9B}31mred\u{202E}txt.exe\"") + "\n" + payoutLine(2) + "\n")
+        let result = try await runPaydesk(["list", "payouts", "--json", "--home", dir.path])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("\u{9B}") && !result.stdout.contains("\u{202E}"), "\(result.stdout)")
+        #expect(result.stdout.contains("a\\u009b31mred\\u202etxt.exe"), "\(result.stdout)")
+        #expect(result.stdout.contains(payoutLine(2)), "a plain line passes through as stored")
+        var bytes = Array("x\u{85}y".utf8)
+        #expect(bytes.withUnsafeBufferPointer(containsRawUnprintable))
+        bytes = Array("Müller 漢字 🚀".utf8)
+        #expect(!bytes.withUnsafeBufferPointer(containsRawUnprintable))
+    }
+}
+}
