@@ -95,6 +95,7 @@ static inline void pd_http_perform(pd_http_call *call) {
     curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
     curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(easy, CURLOPT_PROXY, call->proxy);
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, "");   // nor does NO_PROXY take the profile's proxy away
     curl_easy_setopt(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     if (call->ca_file) {
         curl_easy_setopt(easy, CURLOPT_CAINFO, call->ca_file);
@@ -123,24 +124,31 @@ static inline void pd_http_perform(pd_http_call *call) {
 
     // The multi interface, so a stop is noticed within 50 ms rather than at curl's once-a-second progress call.
     CURLM *multi = curl_multi_init();
-    curl_multi_add_handle(multi, easy);
+    // Only curl's own word that the transfer is done counts; anything else is a failure, never an answer.
+    call->curl_code = CURLE_FAILED_INIT;
+    if (!multi || curl_multi_add_handle(multi, easy) != CURLM_OK) {
+        if (multi) curl_multi_cleanup(multi);
+        curl_easy_cleanup(easy);
+        return;
+    }
+    call->curl_code = CURLE_GOT_NOTHING;
     int running = 1;
     while (running) {
         if (curl_multi_perform(multi, &running) != CURLM_OK) break;
         if (!running) break;
         if (__atomic_load_n(&call->stop, __ATOMIC_SEQ_CST)) { call->stopped = 1; break; }
-        curl_multi_poll(multi, NULL, 0, 50, NULL);
+        if (curl_multi_poll(multi, NULL, 0, 50, NULL) != CURLM_OK) break;
     }
-    call->curl_code = call->stopped ? CURLE_ABORTED_BY_CALLBACK : CURLE_OK;
     int pending = 0;
     CURLMsg *message;
     while ((message = curl_multi_info_read(multi, &pending))) {
-        if (message->msg == CURLMSG_DONE && !call->stopped) call->curl_code = message->data.result;
+        if (message->msg == CURLMSG_DONE) call->curl_code = message->data.result;
     }
+    if (call->stopped) call->curl_code = CURLE_ABORTED_BY_CALLBACK;
     if (__atomic_load_n(&call->stop, __ATOMIC_SEQ_CST)) call->stopped = 1;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &call->status);
-    // Set just before the request is written, after the connection and any TLS handshake are made: before
-    // it, nothing of the request can have reached the gateway.
+    // Set once the connection and any TLS handshake are made, as the request is handed to the socket: a
+    // failure before it cannot have sent a byte of the request.
     curl_off_t pretransfer = 0;
     curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
     call->request_may_have_left = pretransfer > 0;

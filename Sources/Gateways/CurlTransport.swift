@@ -26,7 +26,12 @@ public struct CurlTransport: HTTPTransport {
         _ = Self.globalInit
     }
 
-    private static let globalInit: Void = pd_http_global_init()
+    private static let globalInit: Void = {
+        // libcurl with OpenSSL writes every TLS session key to this file when it is set: with it, a capture of
+        // the traffic would show the API key.
+        unsetenv("SSLKEYLOGFILE")
+        pd_http_global_init()
+    }()
 
     public func send(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure> {
         if Task.isCancelled { return .failure(.notSent("interrupted before the request left")) }

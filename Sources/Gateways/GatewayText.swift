@@ -18,6 +18,8 @@ struct SecretMask: Sendable {
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
             forms.formUnion([secret, json, json.replacingOccurrences(of: "/", with: "\\/"), percent, Self.lowercasingEscapes(percent),
                              percent.replacingOccurrences(of: "%20", with: "+"), html])
+            // A hex value (the live signature) may come back in upper case.
+            if secret.allSatisfy(\.isHexDigit) { forms.insert(secret.uppercased()) }
         }
         // Longest first, so a form that contains another is masked whole.
         self.forms = forms.sorted { $0.count > $1.count }

@@ -127,10 +127,17 @@ public struct PraxisClient: CancelGateway {
                 + "re-cut, so it proves nothing; it says \"\(answer.description)\"", gatewayStatus: status, signatureValid: true)
         }
         let expected = [String(asked.traceId)] + (asked.orderId.map { [$0] } ?? [])
-        if let stranger = PraxisCancelAnswer.namedOrders(in: answer.description).first(where: { !expected.contains($0) }) {
+        let named = PraxisCancelAnswer.namedOrders(in: answer.description)
+        if let stranger = named.first(where: { !expected.contains($0) }) {
             return unknown("the answer names order_id=\(stranger), but paydesk asked about trace id \(asked.traceId)"
                 + (asked.orderId.map { " (order \($0))" } ?? "") + ": it may be another payout's answer, replayed or re-cut, so it proves nothing; "
                 + "it says \"\(answer.description)\"", gatewayStatus: status, signatureValid: true)
+        }
+        // Digits can move between description and status too ("Invalid signature", 10 reads as "Invalid signature1", 0):
+        // a success counts only when it names the payout asked about, as Praxis's own ("…: order_id=752856") does.
+        if answer.status == 0, named.isEmpty {
+            return unknown("a success that does not name the payout asked about (order_id=\(asked.traceId)): its signed values may have been "
+                + "re-cut from a refusal, so it proves nothing; it says \"\(answer.description)\"", gatewayStatus: status, signatureValid: true)
         }
         let result: AttemptResult = answer.status == 0 ? .cancelled : answer.status > 0 ? .rejected : .failed
         return AttemptOutcome(result: result, httpStatus: 200, gatewayStatus: status, description: answer.description, signatureValid: true)

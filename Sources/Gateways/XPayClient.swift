@@ -64,6 +64,9 @@ public struct XPayClient: CancelGateway {
                 return AttemptOutcome(result: .unknown, httpStatus: 200,
                                       description: "HTTP 200 with a body that is not the gateway's JSON (\(problem.words)): it proves nothing, the session may have been cancelled" + note)
             }
+            if !errors.isEmpty {
+                return outcome(.unknown, "HTTP 200 that carries errors (\(described)): the gateway's answer contradicts itself, the session may have been cancelled")
+            }
             return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled" + note)
         case 400:
             return outcome(.rejected, "invalid request (HTTP 400)" + note)

@@ -1,13 +1,14 @@
 import CLibcExtras
 import Foundation
 
-/// Signs that attempts were made on a profile, for when its audit trail is missing or empty: lock files that no
-/// process holds (each attempt leaves one), and store lines paydesk marked cancelled (they name their attempt).
+/// Signs that attempts were made on a profile, for when its audit trail is missing or empty: lock files left by
+/// earlier attempts (each attempt that wrote its intent leaves one), and store lines paydesk marked cancelled
+/// (they name their attempt).
 enum AuditEvidence {
     static func earlierAttempts(in directory: String) -> [String] {
         var found: [String] = []
         let locks = ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/locks")) ?? []).filter { $0.hasSuffix(".lock") }
-        let idle = locks.filter { !LockedFile.isHeld(directory + "/locks/" + $0) }.count
+        let idle = locks.filter { AttemptLock.isEvidence(directory + "/locks/" + $0) }.count
         if idle > 0 { found.append("\(idle) attempt lock file\(idle == 1 ? "" : "s") in locks/") }
         for name in [SessionKind.fileName, PayoutKind.fileName] {
             guard let bytes = try? FileBytes.read(path: directory + "/" + name) else { continue }

@@ -138,7 +138,9 @@ public struct AuditLog: Sendable {
         o.add("seq", seq)
         o.add("sha256", hash)
         let temporary = headPath + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        // Made new each time (O_EXCL): whatever was left there (a FIFO would block the open) is removed first.
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw PaydeskError.io("cannot write \(temporary): \(systemMessage())") }
         let bytes = Array((o.text + "\n").utf8)
         let ok = Foundation.write(fd, bytes, bytes.count) == bytes.count && fsync(fd) == 0

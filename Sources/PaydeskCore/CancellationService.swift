@@ -64,7 +64,11 @@ public struct CancellationService: Sendable {
         guard let lock = try AttemptLock.take(directory: dataDirectory, gateway: Kind.gatewayName, target: target) else {
             throw PaydeskError.failed("another paydesk is cancelling \(Kind.describe(key)) right now; nothing was sent")
         }
-        defer { withExtendedLifetime(lock) {} }
+        var intentWritten = false
+        defer {
+            if !intentWritten { lock.discardIfNew() }
+            withExtendedLifetime(lock) {}
+        }
 
         // Checked under the lock, from the files as they are now: another process may have just acted.
         let store = try StoreSnapshot<Kind>.load(path: storePath)
@@ -89,6 +93,7 @@ public struct CancellationService: Sendable {
         var headWarnings: [String] = []
         do {
             if let warning = try audit.append(intent).headWarning { headWarnings.append(warning) }
+            intentWritten = true
         } catch {
             throw PaydeskError.failed("cannot write the audit trail (\(error)); nothing was sent")
         }

@@ -45,7 +45,10 @@ final class LockedFile: @unchecked Sendable {
 
     /// Whether another open file holds the lock on `path` right now (in this process or another).
     static func isHeld(_ path: String) -> Bool {
-        guard let file = try? open(path, create: false, wait: .no) else { return FileManager.default.fileExists(atPath: path) }
+        guard let file = try? open(path, create: false, wait: .no) else {
+            var info = stat()
+            return lstat(path, &info) == 0
+        }
         withExtendedLifetime(file) {}
         return false
     }

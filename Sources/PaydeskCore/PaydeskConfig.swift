@@ -29,9 +29,10 @@ public struct PaydeskConfig: Sendable {
         let path = paths.configFile
         if let home = paths.home {
             var info = stat()
-            guard stat(home, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            let found = stat(home, &info) == 0 ? 0 : errno
+            guard found == 0, info.st_mode & S_IFMT == S_IFDIR else {
                 throw PaydeskError.config("the home folder \(home) (from --home or PAYDESK_HOME) "
-                    + (errno == ENOENT ? "does not exist: check the path, or create it with mkdir -m 700 \(home)" : "is not a folder paydesk can use"))
+                    + (found == ENOENT ? "does not exist: check the path, or create it with mkdir -m 700 \(home)" : "is not a folder paydesk can use"))
             }
         }
         // Only a config file that is truly absent means the built-in profiles: one that cannot be read (a home
@@ -39,7 +40,9 @@ public struct PaydeskConfig: Sendable {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
-            guard code == ENOENT else {
+            var link = stat()
+            guard code == ENOENT, lstat(path, &link) != 0 else {
+                if code == ENOENT { throw PaydeskError.config("\(path) is a link to a file that does not exist; fix the link or remove it") }
                 throw PaydeskError.config("cannot read \(path): \(String(cString: strerror(code))); check the permissions of \(paths.configDirectory)")
             }
             if paths.home == nil, access(paths.configDirectory, F_OK) != 0, errno != ENOENT {

@@ -57,6 +57,9 @@ public enum StoreCompactor {
         guard check.records.count == store.records.count, check.problemCount == 0 else {
             throw PaydeskError.failed("compaction check failed for \(path): the new file did not read back the same; the store is unchanged")
         }
+        // Locked before it takes the name, until the late lines are carried: a writer that opens the new file
+        // waits, so its line comes after them, and a second compaction cannot start.
+        let new = try LockedFile.open(temporary, create: false, wait: .no)
 
         let kept = uniqueOldName(path, now: now)
         guard link(path, kept) == 0 else {
@@ -68,17 +71,17 @@ public enum StoreCompactor {
             throw PaydeskError.io("cannot rename the compacted file into place: \(systemMessage(code)); the store is unchanged")
         }
         syncDirectory(directory)
-        let late = try rescueLateLines(kind, from: locked, after: store.bytes.count, into: path, compactedLength: bytes.count)
+        let late = try rescueLateLines(kind, from: locked, after: store.bytes.count, into: new, compactedLength: bytes.count)
         return Report(path: path, keptOldFile: kept, linesBefore: store.lineCount, records: store.records.count,
                       badLinesLeft: store.problemCount, lateLinesMoved: late.moved, lateLinesNotCarried: late.notCarried,
                       lateBytesInOldFile: late.left)
     }
 
     /// A writer that opened the old file and waited for its lock writes into the old file once we let go.
-    /// Watch it for a moment and carry whole lines that arrive over to the new file, in order; but never one
-    /// whose record already has a line in the new file past the compacted part: that line is newer, and the
-    /// carried one would win over it.
-    private static func rescueLateLines<Kind: RecordKind>(_ kind: Kind.Type, from old: LockedFile, after readLength: Int, into path: String,
+    /// Watch it for a moment and carry whole lines that arrive over to the new file (whose lock we hold), in
+    /// order; but never one whose record already has a line in the new file past the compacted part (a writer
+    /// that ignores the lock could have put it there): that line is newer, and the carried one would win.
+    private static func rescueLateLines<Kind: RecordKind>(_ kind: Kind.Type, from old: LockedFile, after readLength: Int, into new: LockedFile,
                                                           compactedLength: Int) throws -> (moved: Int, notCarried: Int, left: Int) {
         old.unlock()
         var size = old.size
@@ -93,8 +96,6 @@ public enum StoreCompactor {
         let complete = late.lastIndex(of: 0x0A).map { late[...$0] } ?? []
         let lines = nonBlankLines(complete)
 
-        // Under the new file's lock, so no newer line can arrive between looking and carrying.
-        let new = try LockedFile.open(path, create: false, wait: .upTo(10))
         var appended = [UInt8](repeating: 0, count: max(0, new.size - compactedLength))
         if !appended.isEmpty, pread(new.fd, &appended, appended.count, off_t(compactedLength)) != appended.count { appended = [] }
         let newer = Set(nonBlankLines(appended[...]).compactMap { Kind.summarize(line: $0).successValue?.key })

@@ -45,11 +45,12 @@ struct AuditCommand: ParsableCommand {
                 Output.line(o.text)
             } else {
                 for ack in verification.acknowledged {
-                    Output.line("acknowledged at line \(ack.line) by \(ack.entry.operatorName), \(ack.entry.at.display): "
-                        + "\(ack.entry.acknowledges ?? "") (reason: \(ack.entry.reason ?? ""))")
+                    // The trail's text may have been edited by anyone: never raw to the terminal.
+                    Output.line(printable("acknowledged at line \(ack.line) by \(ack.entry.operatorName), \(ack.entry.at.display): "
+                        + "\(ack.entry.acknowledges ?? "") (reason: \(ack.entry.reason ?? ""))"))
                 }
                 if let broken = verification.broken {
-                    Output.line("BROKEN: \(broken)")
+                    Output.line(printable("BROKEN: \(broken)"))
                     Output.line("\(verification.count) entries before it are whole. Find the cause (a restored backup, an edit, a deletion); "
                         + "then `paydesk audit acknowledge --reason TEXT` records it, and cancelling can go on.")
                 } else {
@@ -87,7 +88,7 @@ struct AuditCommand: ParsableCommand {
                 Output.line("\(context.profileLabel): \(log.path) is whole; there is nothing to acknowledge")
                 return
             }
-            Output.line("\(context.profileLabel): acknowledged as entry \(appended.entry.seq): \(appended.entry.acknowledges ?? "")")
+            Output.line(printable("\(context.profileLabel): acknowledged as entry \(appended.entry.seq): \(appended.entry.acknowledges ?? "")"))
             if let warning = appended.headWarning { Output.error("WARNING: \(warning)") }
         }
     }

@@ -138,7 +138,6 @@ struct CancelCommand: AsyncParsableCommand {
             facts.append("attempt \(report.attemptId)")
             Output.line("  " + printable(facts.joined(separator: " · ")))
         }
-        Output.flush()
         if let error = report.auditWriteError {
             Output.error("WARNING: the outcome could not be written to the audit trail (\(error)); history will show this attempt as in doubt")
         }
@@ -148,6 +147,8 @@ struct CancelCommand: AsyncParsableCommand {
         if let error = report.storeWriteError {
             Output.error("WARNING: cancelled at the gateway, but the store could not be updated (\(error))")
         }
+        // Warnings first: if stdout is a closed pipe, the flush may end the process.
+        Output.flush()
         switch outcome.result {
         case .cancelled: return
         case .rejected, .failed: throw ExitCode.failure

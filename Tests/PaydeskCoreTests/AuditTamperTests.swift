@@ -70,6 +70,60 @@ extension PaydeskTests {
         #expect(throws: PaydeskError.self) { try log.append(entry("6", attempt: "a6")) }
     }
 
+    @Test func anAttemptRefusedBeforeItsIntentLeavesNoEvidence() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim)
+            home.seed(payouts: [1])
+            home.dir.write("data/TEST/sessions.jsonl", sessionLine("old", createdSecondsAgo: 900, now: .now) + "\n")
+            await sim.state.addPayout(1)
+            let refused = try await home.paydesk(["cancel", "session", "old", "--yes"])
+            #expect(refused.stderr.contains("expired"), "\(refused.stderr)")
+            let locks = (try? FileManager.default.contentsOfDirectory(atPath: home.dir.file("data/TEST/locks"))) ?? []
+            #expect(locks.isEmpty, "no lock file left to read as evidence: \(locks)")
+            let next = try await home.paydesk(["cancel", "payout", "1", "--yes"])
+            #expect(next.status == 0, "no false tamper alarm on a fresh trail: \(next.stderr)")
+        }
+    }
+
+    @Test func theTargetsOwnOldLockIsEvidenceToo() throws {
+        try writeFive()
+        let old = try #require(try AttemptLock.take(directory: dir.path, gateway: "praxis", target: "5"))
+        _ = consume old
+        try FileManager.default.removeItem(atPath: log.path)
+        try FileManager.default.removeItem(atPath: log.headPath)
+        // The next attempt on the same target holds that very lock while it writes its intent.
+        let again = try #require(try AttemptLock.take(directory: dir.path, gateway: "praxis", target: "5"))
+        #expect(throws: PaydeskError.self) { try log.append(entry("5", attempt: "a6")) }
+        withExtendedLifetime(again) {}
+    }
+
+    @Test func aFIFOLeftAsTheHeadsTemporaryFileNeverHangs() throws {
+        try writeFive()
+        #expect(mkfifo(dir.file("audit.head.tmp"), 0o600) == 0)
+        let appended = try log.append(entry("6", attempt: "a6"))
+        #expect(appended.headWarning == nil)
+        #expect(try log.verify().broken == nil)
+    }
+
+    @Test func trailTextNeverReachesTheTerminalRaw() async throws {
+        let home = TemporaryDirectory()
+        let log = AuditLog(directory: home.file("data/TEST"))
+        try FileManager.default.createDirectory(atPath: home.file("data/TEST"), withIntermediateDirectories: true)
+        for k in 1...2 {
+            try log.append(AuditEntry(at: .now, operatorName: "m.rossi", profile: "TEST", gateway: "praxis", target: String(k), event: .intent, attemptId: "a\(k)"))
+        }
+        let text = home.read("data/TEST/audit.jsonl").replacingOccurrences(of: "m.rossi", with: "\\u001b]0;owned\\u0007")
+        home.write("data/TEST/audit.jsonl", text)
+        let verify = try await runPaydesk(["audit", "verify", "--home", home.path])
+        #expect(verify.status == 1)
+        #expect(!verify.stdout.contains("\u{1B}") && !verify.stdout.contains("\u{07}"), "\(verify.stdout)")
+        let ack = try await runPaydesk(["audit", "acknowledge", "--reason", "x\u{1B}[2J", "--home", home.path])
+        #expect(ack.status == 0)
+        let after = try await runPaydesk(["audit", "verify", "--home", home.path])
+        #expect(after.status == 0)
+        #expect(!after.stdout.contains("\u{1B}"), "\(after.stdout)")
+    }
+
     @Test func aCutOrEditedEndIsNotHealedByTheNextAppend() throws {
         try writeFive()
         let head = dir.read("audit.head")

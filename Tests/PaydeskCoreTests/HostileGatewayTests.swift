@@ -56,7 +56,14 @@ extension PaydeskTests {
         let other = praxis(signed("0", "Transaction canceled successfully: order_id=WD-20409"), asked: byOrder)
         #expect(other.result == .unknown)
         #expect(other.description.contains("(order WD-20408)"))
-        #expect(praxis(signed("0", "Transaction canceled successfully")).result == .cancelled, "an answer that names no order")
+        // Digits moved from the status into the description keep the signature: "Invalid signature", 10 -> "Invalid signature1", 0.
+        let refusal = signed("10", "Invalid signature")
+        let moved: [(String, JSONValue)] = [("description", .string("Invalid signature1")), ("status", .number("0")), ("version", .string("1.2")), refusal[3]]
+        #expect(PraxisSignature.check(moved, secret: secret) == .valid)
+        let outcome = praxis(moved)
+        #expect(outcome.result == .unknown, "a success that names no order proves nothing")
+        #expect(outcome.description.contains("does not name the payout asked about"))
+        #expect(praxis(signed("10", "Invalid signature")).result == .rejected, "a refusal needs no order")
     }
 
     @Test func repeatedKeysAndLooseNumbersProveNothing() {
@@ -79,6 +86,8 @@ extension PaydeskTests {
         let xpayRefusal = XPayClient.classify(.success(GatewayResponse(status: 400, body: Array(#"{"errors":[],"errors":[{"code":"PS0001"}]}"#.utf8))))
         #expect(xpayRefusal.result == .rejected, "a 400 is a refusal; its repeated errors are not read")
         #expect(xpayRefusal.errorCode == nil)
+        let contradiction = XPayClient.classify(.success(GatewayResponse(status: 200, body: Array(#"{"errors":[{"code":"PS0028","description":"already voided"}]}"#.utf8))))
+        #expect(contradiction.result == .unknown, "a 200 that carries errors contradicts itself")
     }
 
     @Test(arguments: [SimulatorFault.recut, .repeatedKey, .replay])
@@ -225,10 +234,11 @@ extension PaydeskTests {
         let proxy = try RawTCPServer(.answer(Self.proxyAnswer))
         defer { proxy.stop() }
         try await withSimulator { sim in
-            let home = SimulatedHome(sim)
+            var home = SimulatedHome(sim)
             home.seed(sessions: ["s-via"])
             let url = "http://127.0.0.1:\(proxy.port)"
             home.dir.write("config.toml", home.dir.read("config.toml").replacingOccurrences(of: "[profiles.TEST]\n", with: "[profiles.TEST]\nproxy = \"\(url)\"\n"))
+            home.environment["NO_PROXY"] = "*"   // nor can the environment take the profile's proxy away
             let profiles = try await home.paydesk(["profiles"])
             #expect(profiles.stdout.contains(url), "\(profiles.stdout)")
             let json = try await home.paydesk(["profiles", "--json"])

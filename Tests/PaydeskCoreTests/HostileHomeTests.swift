@@ -162,6 +162,15 @@ extension PaydeskTests {
 
     // MARK: 17. An unreadable or missing home is an error
 
+    @Test func aConfigLinkToNothingIsAnErrorNotTheBuiltInProfiles() async throws {
+        let dir = TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: dir.file("config.toml"), withDestinationPath: "/nonexistent/volume/config.toml")
+        let result = try await runPaydesk(["profiles", "--home", dir.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("a link to a file that does not exist"), "\(result.stderr)")
+        #expect(!result.stdout.contains("xpay.nexigroup.com"))
+    }
+
     @Test func aMissingHomeIsAnError() async throws {
         let missing = try await runPaydesk(["list", "payouts", "--home", "/nonexistent/paydesk-home"])
         #expect(missing.status == 2)

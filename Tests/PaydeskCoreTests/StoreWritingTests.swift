@@ -296,8 +296,11 @@ extension PaydeskTests {
     @Test func aLateLineNeverWinsOverANewerOne() async throws {
         let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n" + payoutLine(2) + "\n")
         let report = try await Self.compactWithAStaleWriter(path) { fd in
-            // Meanwhile a careful writer has put a newer line for payout 2 into the new file...
-            try? StoreAppender.append([Array(payoutLine(2, status: "rejected").utf8)], to: path)
+            // Meanwhile a writer that takes no lock at all has put a newer line for payout 2 into the new file...
+            let newer = open(path, O_WRONLY | O_APPEND)
+            let line = Array((payoutLine(2, status: "rejected") + "\n").utf8)
+            _ = write(newer, line, line.count)
+            close(newer)
             // ...and the stale writer's older line for it, and one for a record nobody else touched, land in the old file.
             let late = Array((payoutLine(2, status: "pending", extra: #","note":"stale""#) + "\n" + payoutLine(3) + "\n").utf8)
             _ = write(fd, late, late.count)
@@ -308,6 +311,26 @@ extension PaydeskTests {
         #expect(store.records.map(\.key) == [1, 2, 3])
         let two = try #require(store.record(for: 2))
         #expect(store.effectiveState(of: two, now: .now) == "rejected", "the newer line still wins")
+    }
+
+    @Test func aCarefulWriterWaitsUntilTheLateLinesAreCarried() async throws {
+        let path = dir.write("payouts.jsonl", payoutLine(1) + "\n" + payoutLine(1, status: "approved") + "\n" + payoutLine(2) + "\n")
+        let appended = DispatchSemaphore(value: 0)
+        let report = try await Self.compactWithAStaleWriter(path) { fd in
+            // A writer that follows the rules opens the new file now: it must wait for the carried lines.
+            Thread.detachNewThread {
+                try? StoreAppender.append([Array(payoutLine(2, status: "rejected").utf8)], to: path)
+                appended.signal()
+            }
+            usleep(50_000)
+            let late = Array((payoutLine(2, status: "pending", extra: #","note":"stale""#) + "\n").utf8)
+            _ = write(fd, late, late.count)
+        }
+        #expect(report.lateLinesMoved == 1)
+        #expect(try await offThePool { appended.wait(timeout: .now() + 5) } == .success)
+        let store = try StoreSnapshot<PayoutKind>.load(path: path)
+        let two = try #require(store.record(for: 2))
+        #expect(store.effectiveState(of: two, now: .now) == "rejected", "its line comes after the carried one, so it wins")
     }
 }
 }
