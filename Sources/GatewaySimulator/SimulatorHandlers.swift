@@ -152,9 +152,9 @@ struct SimulatorHandlers: Sendable {
     }
 
     /// The answer's fields with a valid signature.
-    private func signed(_ status: Int, _ description: String, version: String? = nil) -> [(String, JSONValue)] {
+    private func signed(_ status: Int, _ description: String) -> [(String, JSONValue)] {
         var fields: [(String, JSONValue)] = [("description", .string(description)), ("status", .number(String(status))),
-                                             ("version", .string(version ?? credentials.praxisVersion))]
+                                             ("version", .string(credentials.praxisVersion))]
         fields.append(("signature", .string(PraxisSignature.sign(fields, secret: credentials.praxisSecret))))
         return fields
     }

@@ -66,12 +66,11 @@ private final class CurlExchange: @unchecked Sendable {
             owned.append(copy)
             return UnsafePointer(copy)
         }
-        // No Expect: 100-continue round trip, and our own Accept.
+        // No Expect: 100-continue round trip, and a User-Agent that names us.
         for line in request.headers.map({ "\($0.0): \($0.1)" }) + ["Expect:", "User-Agent: paydesk"] {
             headerList = curl_slist_append(headerList, line)
         }
         call.pointee.url = c(request.url.absoluteString)
-        call.pointee.is_get = request.method == .get ? 1 : 0
         call.pointee.body = UnsafePointer(body.baseAddress)
         call.pointee.body_length = request.body.count
         call.pointee.headers = headerList

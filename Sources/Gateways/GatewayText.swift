@@ -55,10 +55,12 @@ extension AttemptOutcome {
 
 enum GatewayBody {
     /// ` (body: …)` for a description: the body on one line, as canonical JSON when it is JSON (so every
-    /// escaped form of a secret reads as itself and can be masked), else as text.
-    static func note(_ body: [UInt8]) -> String {
+    /// escaped form of a secret reads as itself and can be masked), else as text. `parsed` is the answer's
+    /// strict reading, which the caller has already made.
+    static func note(_ body: [UInt8], _ parsed: Result<[(String, JSONValue)], GatewayJSON.Problem>) -> String {
         guard !body.isEmpty else { return "" }
-        let text = (try? JSONValue.parse(body)).map(\.jsonText) ?? String(decoding: body, as: UTF8.self)
+        let json = (try? parsed.get()).map { JSONValue.object($0) } ?? (try? JSONValue.parse(body))
+        let text = json?.jsonText ?? String(decoding: body, as: UTF8.self)
         let line = text.filter { !$0.isNewline }
         return line.isEmpty ? "" : " (body: \(line))"
     }

@@ -13,7 +13,7 @@ public enum HTTPDate {
     }
 
     public static func format(_ t: Timestamp) -> String {
-        let rfc = t.rfc3339   // 2026-11-21T09:00:00.000Z or without the fraction
+        let rfc = t.rfc3339   // 2026-11-21T09:00:00.000Z
         let chars = Array(rfc)
         let day = Int((t.milliseconds / 1000).dividedFloor(by: 86_400))
         let weekday = weekdays[((day % 7) + 7) % 7]

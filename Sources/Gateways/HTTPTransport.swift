@@ -3,15 +3,11 @@ import PaydeskCore
 
 /// One HTTP exchange. The clients build requests and read responses; a transport only moves bytes.
 public struct GatewayRequest: Sendable {
-    public enum Method: String, Sendable { case get = "GET", post = "POST" }
-
-    public var method: Method
     public var url: URL
     public var headers: [(String, String)]
     public var body: [UInt8]
 
-    public init(method: Method = .post, url: URL, headers: [(String, String)], body: [UInt8]) {
-        self.method = method
+    public init(url: URL, headers: [(String, String)], body: [UInt8]) {
         self.url = url
         self.headers = headers
         self.body = body
@@ -71,6 +67,6 @@ extension TransportFailure {
 }
 
 public protocol HTTPTransport: Sendable {
-    /// Sends the request and reads at most `AnswerLimits.maxAnswerBytes` of the answer. Never follows redirects.
+    /// POSTs the request and reads at most `AnswerLimits.maxAnswerBytes` of the answer. Never follows redirects.
     func send(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure>
 }

@@ -94,7 +94,8 @@ public struct PraxisClient: CancelGateway {
     }
 
     private static func classify(_ response: GatewayResponse, secret: Secret, asked: Asked) -> AttemptOutcome {
-        let note = GatewayBody.note(response.body)
+        let parsed = GatewayJSON.object(response.body)
+        let note = GatewayBody.note(response.body, parsed)
         guard response.status == 200 else {
             // A 502 or 504 comes from a proxy in front of Praxis, which may have passed the request on.
             let result: AttemptResult = (200...299).contains(response.status) || [502, 504].contains(response.status) ? .unknown : .failed
@@ -106,7 +107,7 @@ public struct PraxisClient: CancelGateway {
             AttemptOutcome(result: .unknown, httpStatus: 200, gatewayStatus: gatewayStatus, description: why, signatureValid: signatureValid)
         }
         let members: [(String, JSONValue)]
-        switch GatewayJSON.object(response.body) {
+        switch parsed {
         case .failure(let problem): return unknown("malformed answer: \(problem.words), not the protocol's" + note)
         case .success(let m): members = m
         }

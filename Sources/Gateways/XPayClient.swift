@@ -46,21 +46,22 @@ public struct XPayClient: CancelGateway {
     }
 
     private static func classify(_ response: GatewayResponse) -> AttemptOutcome {
-        let errors = Self.errors(in: response.body)
+        let parsed = GatewayJSON.object(response.body)
+        let errors = Self.errors(in: parsed)
         let codes = errors.isEmpty ? nil : errors.map(\.code).joined(separator: ",")
         let described = errors.map { "\($0.code): \($0.description)" }.joined(separator: "; ")
         func outcome(_ result: AttemptResult, _ fallback: String) -> AttemptOutcome {
             AttemptOutcome(result: result, httpStatus: response.status, gatewayStatus: codes,
                            description: described.isEmpty ? fallback : described, errorCode: codes)
         }
-        let note = GatewayBody.note(response.body)
+        let note = GatewayBody.note(response.body, parsed)
         switch response.status {
         case 200:
             // The body is not documented: kept as a short trace, never relied on. But a body that is not even a
             // JSON object (an HTML page from a proxy or a wrong URL answering 200 to anything), or one with a key
             // given twice, proves nothing.
             let body = response.body.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
-            if !body.isEmpty, case .failure(let problem) = GatewayJSON.object(response.body) {
+            if !body.isEmpty, case .failure(let problem) = parsed {
                 return AttemptOutcome(result: .unknown, httpStatus: 200,
                                       description: "HTTP 200 with a body that is not the gateway's JSON (\(problem.words)): it proves nothing, the session may have been cancelled" + note)
             }
@@ -91,9 +92,8 @@ public struct XPayClient: CancelGateway {
     }
 
     /// `errors[].code/description` from a 400 or 500 body, if it has them (none from a body with a repeated key).
-    static func errors(in body: [UInt8]) -> [GatewayError] {
-        guard !body.isEmpty, case .success(let members) = GatewayJSON.object(body),
-              case .array(let items)? = JSONValue.object(members)["errors"] else { return [] }
+    static func errors(in parsed: Result<[(String, JSONValue)], GatewayJSON.Problem>) -> [GatewayError] {
+        guard case .success(let members) = parsed, case .array(let items)? = JSONValue.object(members)["errors"] else { return [] }
         return items.compactMap { item in
             guard case .string(let code)? = item["code"] else { return nil }
             if case .string(let d)? = item["description"] { return GatewayError(code: code, description: d) }

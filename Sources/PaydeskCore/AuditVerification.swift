@@ -14,6 +14,8 @@ extension AuditLog {
         /// The last whole line and its seq: where the next entry chains on.
         let lastLine: [UInt8]?
         let lastSeq: Int
+        /// The highest seq any entry or the head has used, broken lines included: an acknowledgement counts on from it.
+        let highestSeq: Int
     }
 
     public struct Acknowledged: Sendable, Equatable {
@@ -33,12 +35,13 @@ extension AuditLog {
 
     func unlockedVerify(profile: String?) throws -> Verification {
         let bytes = try read()
-        let head: Head?
+        // A head that is there but is no head (a FIFO, garbage) is a break of its own, named after the walk.
+        var head: Head?
+        var unreadableHead: LineProblem?
         do {
             head = try readHead()
         } catch {
-            return Verification(count: 0, broken: LineProblem(path: headPath, line: 1, column: nil, message: "\(error)"), acknowledged: [],
-                                headBehindBy: nil, lastLine: nil, lastSeq: 0)
+            unreadableHead = LineProblem(path: headPath, line: 1, column: nil, message: "\(error)")
         }
         var expectedPrev = AuditEntry.firstPrev
         var expectedSeq = 1
@@ -48,12 +51,14 @@ extension AuditLog {
         var last: (line: [UInt8], seq: Int, hash: String)?
         var headLineHash: String?
         var previousLineHash: String?
+        var highestSeq = head?.seq ?? 0
         func problem(_ line: Int, _ message: String) -> LineProblem { LineProblem(path: path, line: line, column: nil, message: message) }
 
         for line in Self.lines(of: bytes) {
             let hash = Digest.sha256Hex(line.bytes)
             defer { previousLineHash = hash }
             let parsed = line.complete ? AuditEntry.parse(line.bytes).successValue : nil
+            highestSeq = max(highestSeq, parsed?.seq ?? 0)
             if let entry = parsed, entry.event == .acknowledge {
                 // It accepts what precedes it, exactly as it was then.
                 guard entry.trailSHA256 == Digest.sha256Hex(bytes[..<line.offset]), entry.prev == (previousLineHash ?? AuditEntry.firstPrev) else {
@@ -100,9 +105,10 @@ extension AuditLog {
             if seq == head?.seq { headLineHash = hash }
         }
         func result(_ broken: LineProblem?, behind: Int? = nil) -> Verification {
-            Verification(count: count, broken: broken, acknowledged: acknowledged, headBehindBy: behind, lastLine: last?.line, lastSeq: last?.seq ?? head?.seq ?? 0)
+            Verification(count: count, broken: broken, acknowledged: acknowledged, headBehindBy: behind, lastLine: last?.line,
+                         lastSeq: last?.seq ?? head?.seq ?? 0, highestSeq: highestSeq)
         }
-        if let pending { return result(pending) }
+        if let pending = pending ?? unreadableHead { return result(pending) }
 
         // The end, against audit.head.
         let headName = (headPath as NSString).lastPathComponent
@@ -133,12 +139,10 @@ extension AuditLog {
         guard let broken = verification.broken else { return nil }
         var before = try read()
         if let end = before.last, end != 0x0A { before.append(0x0A) }
-        let lines = Self.lines(of: before)
-        let highest = lines.compactMap { AuditEntry.parse($0.bytes).successValue?.seq }.max() ?? 0
-        let entry = AuditEntry(seq: max(highest, (try? readHead())??.seq ?? 0) + 1, at: at, operatorName: operatorName, profile: profile,
+        let entry = AuditEntry(seq: verification.highestSeq + 1, at: at, operatorName: operatorName, profile: profile,
                                gateway: "", target: "", event: .acknowledge, attemptId: UUID().uuidString.lowercased(), reason: reason,
                                acknowledges: broken.description, trailSHA256: Digest.sha256Hex(before),
-                               prev: lines.last.map { Digest.sha256Hex($0.bytes) } ?? AuditEntry.firstPrev)
+                               prev: Self.lines(of: before).last.map { Digest.sha256Hex($0.bytes) } ?? AuditEntry.firstPrev)
         return try write(entry, to: file)
     }
 }

@@ -90,9 +90,9 @@ public struct CancellationService: Sendable {
         let attemptId = UUID().uuidString.lowercased()
         let intent = AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
                                 target: target, event: .intent, attemptId: attemptId, reason: reason, retryOf: retryOf)
-        var headWarnings: [String] = []
+        var headWarning: String?
         do {
-            if let warning = try audit.append(intent).headWarning { headWarnings.append(warning) }
+            headWarning = try audit.append(intent).headWarning
             intentWritten = true
         } catch {
             throw PaydeskError.failed("cannot write the audit trail (\(error)); nothing was sent")
@@ -105,7 +105,7 @@ public struct CancellationService: Sendable {
         do {
             let appended = try audit.append(AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
                                                        target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: outcome))
-            if let warning = appended.headWarning { headWarnings.append(warning) }
+            headWarning = appended.headWarning ?? headWarning
         } catch {
             auditWriteError = "\(error)"
         }
@@ -118,7 +118,7 @@ public struct CancellationService: Sendable {
             }
         }
         return Report(attemptId: attemptId, outcome: outcome, auditWriteError: auditWriteError, storeWriteError: storeWriteError,
-                      auditHeadWarning: headWarnings.last)
+                      auditHeadWarning: headWarning)
     }
 
     /// The record's latest line with its state set to cancelled, and when and by whom.

@@ -48,12 +48,10 @@ public struct Credentials: Sendable {
             return Secret(value)
         case .file(let path):
             try FilePermissions.requirePrivate(path, what: "\(name) file")
-            guard var data = try RegularFile.read(path, followLinks: true, what: "\(name) file", error: PaydeskError.config) else {
+            guard let data = try RegularFile.read(path, followLinks: true, what: "\(name) file", error: PaydeskError.config) else {
                 throw PaydeskError.config("cannot read \(name) file \(path)")
             }
-            // A byte order mark from an editor is not part of the secret.
-            if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
-            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = String(decoding: data.droppingByteOrderMark(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { throw PaydeskError.config("\(name) file \(path) is empty") }
             return Secret(value)
         }

@@ -24,8 +24,7 @@ public enum Importer {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw PaydeskError.failed("cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file")")
         }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }   // a byte order mark from an editor
+        let bytes = [UInt8](data).droppingByteOrderMark()
         switch format {
         case .jsonl: return prepareJSONLines(kind, bytes, file: file)
         case .csv: return try prepareCSV(kind, bytes, file: file)

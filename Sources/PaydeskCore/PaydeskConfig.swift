@@ -45,20 +45,16 @@ public struct PaydeskConfig: Sendable {
                 if code == ENOENT { throw PaydeskError.config("\(path) is a link to a file that does not exist; fix the link or remove it") }
                 throw PaydeskError.config("cannot read \(path): \(String(cString: strerror(code))); check the permissions of \(paths.configDirectory)")
             }
-            if paths.home == nil, access(paths.configDirectory, F_OK) != 0, errno != ENOENT {
-                throw PaydeskError.config("cannot read \(paths.configDirectory): \(String(cString: strerror(errno)))")
-            }
             return PaydeskConfig(paths: paths, file: nil, profiles: Profile.builtIn, defaultProfile: "TEST",
                                  theme: "default", operatorName: operatorName)
         }
         try FilePermissions.requirePrivate(path, what: "config file")
-        guard var data = try RegularFile.read(path, followLinks: true, what: "config file", error: PaydeskError.config) else {
+        guard let data = try RegularFile.read(path, followLinks: true, what: "config file", error: PaydeskError.config) else {
             throw PaydeskError.config("cannot read config file \(path)")
         }
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }   // a byte order mark from an editor
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: String(decoding: data, as: UTF8.self))
+            table = try TOMLTable(string: String(decoding: data.droppingByteOrderMark(), as: UTF8.self))
         } catch let error as TOMLParseError {
             throw PaydeskError.config("\(path):\(error.source.begin.line):\(error.source.begin.column): not valid TOML: \(error.description)")
         }

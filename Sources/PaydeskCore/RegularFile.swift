@@ -68,3 +68,10 @@ public enum RegularFile {
         }
     }
 }
+
+extension Array where Element == UInt8 {
+    /// The bytes without a UTF-8 byte order mark at the start (some editors write one); it is never part of the text.
+    func droppingByteOrderMark() -> [UInt8] {
+        starts(with: [0xEF, 0xBB, 0xBF]) ? Array(dropFirst(3)) : self
+    }
+}

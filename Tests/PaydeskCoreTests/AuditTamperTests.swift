@@ -20,6 +20,15 @@ extension PaydeskTests {
 
     private var lines: [String] { dir.read("audit.jsonl").split(separator: "\n").map(String.init) }
 
+    /// Five entries, an attempt on payout 5 that left its lock file, then the trail and its head deleted.
+    private func loseATrailThatLeftALock() throws {
+        try writeFive()
+        let lock = try #require(try AttemptLock.take(directory: dir.path, gateway: "praxis", target: "5"))
+        _ = consume lock
+        try FileManager.default.removeItem(atPath: log.path)
+        try FileManager.default.removeItem(atPath: log.headPath)
+    }
+
     @Test func aDeletedTrailIsNeverRestartedAndNothingIsSentTwice() async throws {
         try await withSimulator { sim in
             let home = SimulatedHome(sim, totalTimeout: 1)
@@ -54,11 +63,7 @@ extension PaydeskTests {
     }
 
     @Test func aTrailDeletedWithItsHeadIsCaughtByWhatAttemptsLeftBehind() throws {
-        try writeFive()
-        let lock = try #require(try AttemptLock.take(directory: dir.path, gateway: "praxis", target: "5"))
-        _ = consume lock
-        try FileManager.default.removeItem(atPath: log.path)
-        try FileManager.default.removeItem(atPath: log.headPath)
+        try loseATrailThatLeftALock()
         #expect(try log.verify().broken?.message.contains("1 attempt lock file in locks/") == true)
         let error = #expect(throws: PaydeskError.self) { try log.append(entry("6", attempt: "a6")) }
         #expect(error?.description.contains("attempts were made") == true)
@@ -86,11 +91,7 @@ extension PaydeskTests {
     }
 
     @Test func theTargetsOwnOldLockIsEvidenceToo() throws {
-        try writeFive()
-        let old = try #require(try AttemptLock.take(directory: dir.path, gateway: "praxis", target: "5"))
-        _ = consume old
-        try FileManager.default.removeItem(atPath: log.path)
-        try FileManager.default.removeItem(atPath: log.headPath)
+        try loseATrailThatLeftALock()
         // The next attempt on the same target holds that very lock while it writes its intent.
         let again = try #require(try AttemptLock.take(directory: dir.path, gateway: "praxis", target: "5"))
         #expect(throws: PaydeskError.self) { try log.append(entry("5", attempt: "a6")) }
