@@ -105,7 +105,7 @@ enum Columns {
     ]
 
     static func secondsLeft(_ row: TargetRow, _ now: Timestamp) -> Int64 {
-        (row.time.milliseconds + SessionKind.lifetimeSeconds * 1000 - now.milliseconds + 999) / 1000
+        (SessionKind.expiry(ofCreated: row.time).milliseconds - now.milliseconds + 999) / 1000
     }
 
     /// `11-21 09:30:12`: the year is noise on a console that lists what is open now.

@@ -114,7 +114,7 @@ public actor SimulatorState {
         case "expired": return .expired
         default: break
         }
-        if session.createdAt + SessionKind.lifetimeSeconds <= clock() { return .expired }
+        if SessionKind.expiry(ofCreated: session.createdAt) <= clock() { return .expired }
         sessions[id]?.state = "cancelled"
         return .cancelled
     }

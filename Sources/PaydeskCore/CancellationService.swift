@@ -8,13 +8,16 @@ public struct CancellationService: Sendable {
     public let dataDirectory: String
     public let operatorName: String
     public let clock: @Sendable () -> Timestamp
+    /// Where the target's latest line and attempts are found: a byte search of the files, or a console's followers.
+    public let lookups: any CancelLookups
 
     public init(profile: Profile, dataDirectory: String, operatorName: String,
-                clock: @escaping @Sendable () -> Timestamp = { .now }) {
+                clock: @escaping @Sendable () -> Timestamp = { .now }, lookups: (any CancelLookups)? = nil) {
         self.profile = profile
         self.dataDirectory = dataDirectory
         self.operatorName = operatorName
         self.clock = clock
+        self.lookups = lookups ?? FileLookups(dataDirectory: dataDirectory)
     }
 
     public var audit: AuditLog { AuditLog(directory: dataDirectory) }
@@ -30,29 +33,28 @@ public struct CancellationService: Sendable {
         public let auditHeadWarning: String?
     }
 
-    /// Why `key` must not be cancelled now, or nil. Cheap: the screens ask it for every row.
-    public func refusal<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, store: StoreSnapshot<Kind>,
+    /// Why `key` must not be cancelled now, or nil. `record` is its latest line as a lookup found it;
+    /// `attempts` are its attempts, newest first.
+    public func refusal<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, record: FoundRecord<Kind>?,
                                                attempts: [Attempt], retryUnknown: Bool = false) -> String? {
         let what = Kind.describe(key)
         if profile.readOnly { return "profile \(profile.name) is read-only" }
-        guard let record = store.record(for: key) else { return "\(what) is not in the store (\(store.path))" }
-        let state = store.effectiveState(of: record, now: clock())
+        guard let record else { return "\(what) is not in the store (\(dataDirectory)/\(Kind.fileName))" }
+        let state = record.effectiveState(now: clock())
         if state != Kind.states[0] {
             return "\(what) is \(state), not \(Kind.states[0])" + (state == "expired" ? " (XPay sessions expire 5 minutes after creation)" : "")
         }
+        return Attempt.refusal(after: attempts, what: what, retryUnknown: retryUnknown)
+    }
+
+    /// The target's latest line and its attempts, as a cancellation would see them now, and why it would be refused.
+    public func check<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, retryUnknown: Bool = false)
+        throws -> (record: FoundRecord<Kind>?, refusal: String?) {
         let target = String(describing: key)
-        let previous = attempts.filter { $0.gateway == Kind.gatewayName && $0.target == target }
-        if let done = previous.first(where: { if case .finished(let o) = $0.state { o.result == .cancelled } else { false } }) {
-            return "\(what) was already cancelled at \(done.outcome?.at.display ?? "?") by \(done.intent.operatorName) (attempt \(done.id))"
-        }
-        if let live = previous.first(where: { $0.state == .inFlight }) {
-            return "another cancellation of \(what) is in flight right now (attempt \(live.id))"
-        }
-        if let latest = previous.first, latest.needsChecking, !retryUnknown {
-            return "an earlier attempt on \(what) (\(latest.id), \(latest.intent.at.display)) is \(latest.label): it may have gone through. "
-                + "Check with the gateway; if it did not, retry with --retry-unknown"
-        }
-        return nil
+        let record = try lookups.latest(kind, key: key)
+        let entries = try lookups.entries(gateway: Kind.gatewayName, target: target)
+        let attempts = AttemptHistory.attempts(entries) { AttemptLock.isHeld(directory: dataDirectory, gateway: $0, target: $1) }
+        return (record, refusal(kind, key: key, record: record, attempts: attempts, retryUnknown: retryUnknown))
     }
 
     /// Cancels `key` through `gateway`. Throws (and sends nothing) when it must refuse or cannot write the intent.
@@ -70,20 +72,21 @@ public struct CancellationService: Sendable {
             withExtendedLifetime(lock) {}
         }
 
-        // Checked under the lock, from the files as they are now: another process may have just acted.
-        let store = try StoreSnapshot<Kind>.load(path: storePath)
+        // Checked under the lock, from the files as they are now (the lookups read what was appended): another
+        // process may have just acted. Only this target's lines are read.
+        let record = try lookups.latest(kind, key: key)
         let entries: [AuditEntry]
         do {
-            entries = try audit.entries().entries
+            entries = try lookups.entries(gateway: Kind.gatewayName, target: target)
         } catch {
             throw PaydeskError.failed("cannot read the audit trail (\(error)); nothing was sent")
         }
-        // Only this target matters, and we hold its lock ourselves: any earlier attempt without outcome is in doubt.
-        let attempts = AttemptHistory.attempts(entries.filter { $0.gateway == Kind.gatewayName && $0.target == target }) { _, _ in false }
-        if let why = refusal(kind, key: key, store: store, attempts: attempts, retryUnknown: retryUnknown) {
+        // We hold the target's lock ourselves: any earlier attempt without outcome is in doubt.
+        let attempts = AttemptHistory.attempts(entries) { _, _ in false }
+        if let why = refusal(kind, key: key, record: record, attempts: attempts, retryUnknown: retryUnknown) {
             throw PaydeskError.failed("refused: \(why); nothing was sent")
         }
-        let retryOf = attempts.first { $0.gateway == Kind.gatewayName && $0.target == target && $0.needsChecking }?.id
+        let retryOf = attempts.first { $0.needsChecking }?.id
 
         // Interrupted (Ctrl-C) before anything was written: nothing happens, and nothing is recorded.
         if Task.isCancelled { throw PaydeskError.failed("interrupted: nothing was sent") }
@@ -98,7 +101,8 @@ public struct CancellationService: Sendable {
             throw PaydeskError.failed("cannot write the audit trail (\(error)); nothing was sent")
         }
 
-        let orderId = store.record(for: key).map { store.recordFields(of: $0).text("order_id") }.flatMap { $0.isEmpty ? nil : $0 }
+        let fields = record?.line?.fields ?? RecordFields([])
+        let orderId = fields.text("order_id").isEmpty ? nil : fields.text("order_id")
         let outcome = await gateway.cancel(target: target, orderId: orderId)
 
         var auditWriteError: String?
@@ -110,9 +114,9 @@ public struct CancellationService: Sendable {
             auditWriteError = "\(error)"
         }
         var storeWriteError: String?
-        if outcome.result == .cancelled, let record = store.record(for: key) {
+        if outcome.result == .cancelled {
             do {
-                try StoreAppender.append([cancelledLine(store.recordFields(of: record), Kind.self, attemptId: attemptId)], to: storePath)
+                try StoreAppender.append([cancelledLine(fields, Kind.self, attemptId: attemptId)], to: storePath)
             } catch {
                 storeWriteError = "\(error)"
             }

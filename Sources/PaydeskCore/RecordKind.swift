@@ -132,7 +132,7 @@ public enum SessionKind: RecordKind {
         FieldSpec("description", .text),
     ]
     /// The seed: a session not cancelled is invalidated 5 minutes after it was created.
-    public static let lifetimeSeconds: Int64 = 300
+    static let lifetimeSeconds: Int64 = 300
 
     public static func key(_ s: JSONScanner, _ m: JSONScanner.Member) -> Result<SessionID, FieldError> {
         guard m.kind == .string else { return .failure(FieldError(message: "session_id must be a string, not \(m.kind.noun)")) }

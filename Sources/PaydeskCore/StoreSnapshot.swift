@@ -11,7 +11,7 @@ public struct StoredRecord<Key: Sendable>: Sendable {
     public let time: Timestamp
     /// Index into the kind's `states`, as the line says it.
     public let state: UInt8
-    public fileprivate(set) var lineNumber: Int
+    public internal(set) var lineNumber: Int
     let offset: Int
     let length: Int
 }
@@ -77,7 +77,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
         while end > 0, data[end - 1] != 0x0A { end -= 1 }
         completeLength = end
 
-        let chunks = Self.scanInParallel(data, upTo: end, path: path)
+        let chunks = StoreLineScan<Kind>.inParallel(data, from: 0, to: end)
         var slots = [Kind.Key: Int](minimumCapacity: chunks.reduce(0) { $0 + $1.records.count })
         var records: [StoredRecord<Kind.Key>] = []
         records.reserveCapacity(slots.capacity)
@@ -119,73 +119,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
         return value
     }
 
-    private struct Chunk: Sendable {
-        var records: [StoredRecord<Kind.Key>] = []
-        var problems: [(line: Int, column: Int?, message: String)] = []
-        var problemCount = 0
-        var lineCount = 0
-    }
-
-    /// Splits at line boundaries and scans the pieces on all cores; line numbers are fixed up by the caller.
-    private static func scanInParallel(_ data: UnsafeBufferPointer<UInt8>, upTo end: Int, path: String) -> [Chunk] {
-        let pieces = end < 1 << 20 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 16)
-        var bounds = [0]
-        for k in 1..<max(pieces, 1) {
-            var cut = max(end * k / pieces, bounds.last!)
-            while cut < end, data[cut - 1] != 0x0A { cut += 1 }
-            bounds.append(cut)
-        }
-        bounds.append(end)
-        let results = ResultSlots<Chunk>(count: pieces)
-        nonisolated(unsafe) let shared = data   // read-only while the workers run
-        let cuts = bounds
-        DispatchQueue.concurrentPerform(iterations: pieces) { k in
-            results[k] = scan(shared, from: cuts[k], to: cuts[k + 1])
-        }
-        return results.values
-    }
-
-    private static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Chunk {
-        FieldMatcher.with(Kind.fields) { scan(data, from: start, to: end, matcher: $0) }
-    }
-
-    private static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, matcher: FieldMatcher) -> Chunk {
-        var chunk = Chunk()
-        chunk.records.reserveCapacity((end - start) / 160)
-        let base = data.baseAddress!
-        var seenNames = SeenNames()
-        // A byte order mark (from an editor) is not part of the first line.
-        var lineStart = start == 0 && end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : start
-        while lineStart < end {
-            let newline = UnsafeRawPointer(base + lineStart).withMemoryRebound(to: UInt8.self, capacity: 1) { p in
-                memchr(p, 0x0A, end - lineStart)
-            }
-            let lineEnd = newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
-            chunk.lineCount += 1
-            let length = lineEnd - lineStart
-            if !isBlank(base + lineStart, length) {
-                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames) {
-                case .success(let s):
-                    chunk.records.append(StoredRecord(key: s.key, time: s.time, state: s.state,
-                                                      lineNumber: chunk.lineCount, offset: lineStart, length: length))
-                case .failure(let e):
-                    chunk.problemCount += 1
-                    if chunk.problems.count < maxProblemsKept {
-                        chunk.problems.append((chunk.lineCount, e.column, e.message))
-                    }
-                }
-            }
-            lineStart = lineEnd + 1
-        }
-        return chunk
-    }
-
     @inline(__always) static func isWhitespace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
-
-    private static func isBlank(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        for k in 0..<n where !isWhitespace(p[k]) { return false }
-        return true
-    }
 
     // MARK: Reading records
 
@@ -214,19 +148,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
 
     /// Open sessions, pending payouts: the records an operator can still act on.
     public func isActionable(_ record: StoredRecord<Kind.Key>, now: Timestamp) -> Bool {
-        Kind.effectiveState(record.state, time: record.time, now: now) == 0
-    }
-}
-
-extension RecordKind {
-    /// By default the state that counts is the line's own.
-    public static func effectiveState(_ state: UInt8, time: Timestamp, now: Timestamp) -> UInt8 { state }
-}
-
-extension SessionKind {
-    /// An open session past its lifetime is expired: showing it as cancellable would mislead.
-    public static func effectiveState(_ state: UInt8, time: Timestamp, now: Timestamp) -> UInt8 {
-        state == 0 && time + lifetimeSeconds <= now ? 2 : state
+        Kind.isActionable(record.state, time: record.time, now: now)
     }
 }
 

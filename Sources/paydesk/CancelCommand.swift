@@ -45,11 +45,9 @@ struct CancelCommand: AsyncParsableCommand {
     private func cancel<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, _ context: Context,
                                                             client: (Profile, Credentials) throws -> any CancelGateway & DryRunnable) async throws {
         let service = CancellationService(profile: context.profile, dataDirectory: context.dataDirectory, operatorName: context.config.operatorName)
-        let store = try StoreSnapshot<Kind>.load(path: context.storePath(kind))
-        let (attempts, _) = try AttemptHistory.load(directory: context.dataDirectory)
-        if let why = service.refusal(kind, key: key, store: store, attempts: attempts, retryUnknown: retryUnknown) {
-            throw PaydeskError.failed("refused: \(why); nothing was sent")
-        }
+        // Only the target's lines are read: the service looks again, under the target's lock, when it sends.
+        let (record, refusal) = try service.check(kind, key: key, retryUnknown: retryUnknown)
+        if let why = refusal { throw PaydeskError.failed("refused: \(why); nothing was sent") }
         let gateway = try client(context.profile, context.credentials)
         let target = String(describing: key)
 
@@ -73,7 +71,7 @@ struct CancelCommand: AsyncParsableCommand {
             return
         }
 
-        try confirmWithOperator(Kind.describe(key), target: target, record: store.record(for: key).map { store.recordFields(of: $0) }, context)
+        try confirmWithOperator(Kind.describe(key), target: target, record: record?.line?.fields, context)
 
         // Ctrl-C or a TERM mid-call ends the call, not the process: the outcome (unknown) is still written.
         let call = Task { try await service.cancel(kind, key: key, reason: reason, retryUnknown: retryUnknown, gateway: gateway) }

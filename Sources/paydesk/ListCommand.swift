@@ -94,7 +94,7 @@ extension SessionKind: ListedKind {
     static let rightAligned: Set<Int> = [3, 5, 6]
 
     static func row(_ f: RecordFields, _ r: StoredRecord<SessionID>, effectiveState: String, now: Timestamp) -> [String] {
-        let left = (r.time + lifetimeSeconds).milliseconds - now.milliseconds
+        let left = expiry(ofCreated: r.time).milliseconds - now.milliseconds
         return [r.key.text, f.text("order_id"), f.text("customer_id"), f.amountText, r.time.display,
                 compactDuration(milliseconds: now.milliseconds - r.time.milliseconds),
                 effectiveState == "open" ? compactDuration(milliseconds: left) : "-", effectiveState, others(f)]

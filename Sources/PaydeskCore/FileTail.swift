@@ -1,0 +1,75 @@
+import Foundation
+
+/// Reads a file that only grows (between compactions) from where the last read stopped: complete lines only,
+/// a piece at a time, so the memory it takes is one piece, not the file. A new inode (a compaction renamed a
+/// new file in) or a shorter file means it was replaced: the next read starts from the beginning.
+struct FileTail {
+    let path: String
+    let what: String
+    /// Bytes of complete lines read so far.
+    private(set) var offset = 0
+    private var identity: (device: UInt64, inode: UInt64)?
+
+    init(path: String, what: String) {
+        self.path = path
+        self.what = what
+    }
+
+    static let pieceSize = 16 << 20
+
+    enum Start { case fromBeginning, fromOffset }
+
+    /// Calls `body` with each run of complete lines (and whether it starts the file) appended since the last read (after `start` says whether
+    /// the file was read from its beginning). Returns how many bytes follow the last newline: a line still being
+    /// written, or one cut short. A missing file reads as empty.
+    mutating func read(start: (Start) -> Void, _ body: (_ lines: UnsafeBufferPointer<UInt8>, _ atFileStart: Bool) throws -> Void) throws -> Int {
+        guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: what) else {
+            let wasThere = identity != nil || offset > 0
+            identity = nil
+            offset = 0
+            start(wasThere ? .fromBeginning : .fromOffset)
+            return 0
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot read \(what) \(path): \(systemMessage())") }
+        let now = (UInt64(info.st_dev), UInt64(info.st_ino))
+        let size = Int(info.st_size)
+        if identity == nil || identity! != now || size < offset {
+            identity = now
+            offset = 0
+            start(.fromBeginning)
+        } else {
+            start(.fromOffset)
+        }
+        var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: min(max(size - offset, 1), Self.pieceSize))
+        defer { buffer.deallocate() }
+        var filled = 0
+        var position = offset
+        while position < size {
+            if filled == buffer.count {
+                // One line longer than a piece: make room for it.
+                let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
+                bigger.baseAddress!.update(from: buffer.baseAddress!, count: filled)
+                buffer.deallocate()
+                buffer = bigger
+            }
+            let n = pread(fd, buffer.baseAddress! + filled, min(buffer.count - filled, size - position), off_t(position))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw PaydeskError.io("cannot read \(what) \(path): \(systemMessage())")
+            }
+            if n == 0 { break }   // shrank under us: the next read notices
+            filled += n
+            position += n
+            var end = filled
+            while end > 0, buffer[end - 1] != 0x0A { end -= 1 }
+            guard end > 0 else { continue }
+            try body(UnsafeBufferPointer(rebasing: buffer[..<end]), offset == 0)
+            offset += end
+            if end < filled { (buffer.baseAddress!).update(from: buffer.baseAddress! + end, count: filled - end) }
+            filled -= end
+        }
+        return filled
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Checks a run of complete store lines and keeps what the index needs of each: written once for the
+/// snapshot (the whole file), the follower (what was appended) and the search (one key's lines).
+struct StoreLineScan<Kind: RecordKind>: Sendable {
+    /// Valid lines, in order; offsets are into the scanned buffer, line numbers count from its start.
+    var records: [StoredRecord<Kind.Key>] = []
+    /// The first `StoreSnapshot.maxProblemsKept` bad lines; `problemCount` counts them all.
+    var problems: [(line: Int, column: Int?, message: String)] = []
+    var problemCount = 0
+    var lineCount = 0
+
+    /// Splits `data[start..<end]` at line boundaries and scans the pieces on all cores (GCD's threads, not
+    /// Swift's cooperative pool); line numbers are fixed up by the caller. `start == 0` is the file's start.
+    static func inParallel(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true) -> [StoreLineScan] {
+        let pieces = end - start < 1 << 20 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 16)
+        var bounds = [start]
+        for k in 1..<max(pieces, 1) {
+            var cut = max(start + (end - start) * k / pieces, bounds.last!)
+            while cut < end, data[cut - 1] != 0x0A { cut += 1 }
+            bounds.append(cut)
+        }
+        bounds.append(end)
+        if pieces == 1 { return [scan(data, from: start, to: end, atFileStart: atFileStart)] }
+        let results = ResultSlots<StoreLineScan>(count: pieces)
+        nonisolated(unsafe) let shared = data   // read-only while the workers run
+        let cuts = bounds
+        DispatchQueue.concurrentPerform(iterations: pieces) { k in
+            results[k] = scan(shared, from: cuts[k], to: cuts[k + 1], atFileStart: atFileStart)
+        }
+        return results.values
+    }
+
+    static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true) -> StoreLineScan {
+        FieldMatcher.with(Kind.fields) { scan(data, from: start, to: end, atFileStart: atFileStart, matcher: $0) }
+    }
+
+    private static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool,
+                             matcher: FieldMatcher) -> StoreLineScan {
+        var chunk = StoreLineScan()
+        guard end > start, let base = data.baseAddress else { return chunk }
+        chunk.records.reserveCapacity((end - start) / 160)
+        var seenNames = SeenNames()
+        // A byte order mark (from an editor) is not part of the first line.
+        var lineStart = atFileStart && start == 0 && end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : start
+        while lineStart < end {
+            let newline = UnsafeRawPointer(base + lineStart).withMemoryRebound(to: UInt8.self, capacity: 1) { p in
+                memchr(p, 0x0A, end - lineStart)
+            }
+            let lineEnd = newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
+            chunk.lineCount += 1
+            let length = lineEnd - lineStart
+            if !isBlank(base + lineStart, length) {
+                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames) {
+                case .success(let s):
+                    chunk.records.append(StoredRecord(key: s.key, time: s.time, state: s.state,
+                                                      lineNumber: chunk.lineCount, offset: lineStart, length: length))
+                case .failure(let e):
+                    chunk.problemCount += 1
+                    if chunk.problems.count < StoreSnapshot<Kind>.maxProblemsKept {
+                        chunk.problems.append((chunk.lineCount, e.column, e.message))
+                    }
+                }
+            }
+            lineStart = lineEnd + 1
+        }
+        return chunk
+    }
+
+    static func isBlank(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        for k in 0..<n where !StoreSnapshot<Kind>.isWhitespace(p[k]) { return false }
+        return true
+    }
+}

@@ -1,0 +1,61 @@
+/// Store lines kept for later, copied once from the file: the lines the screens may show (open sessions,
+/// pending payouts), never the rest. Never changed once filled, so readers on any thread may share it.
+public final class LineChunk: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    init(capacity: Int) {
+        base = .allocate(capacity: max(capacity, 1))
+        count = capacity
+    }
+
+    deinit { base.deallocate() }
+}
+
+/// One stored line (without its newline and surrounding blanks), where a `LineChunk` keeps it.
+public struct StoredLine: Sendable {
+    let chunk: LineChunk
+    let offset: Int
+    public let length: Int
+
+    init(chunk: LineChunk, offset: Int, length: Int) {
+        self.chunk = chunk
+        self.offset = offset
+        self.length = length
+    }
+
+    /// A line of its own, for fixtures and single records.
+    public init(_ bytes: [UInt8]) {
+        let chunk = LineChunk(capacity: bytes.count)
+        bytes.withUnsafeBufferPointer { chunk.base.update(from: $0.baseAddress!, count: bytes.count) }
+        self.init(chunk: chunk, offset: 0, length: bytes.count)
+    }
+
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: chunk.base + offset, count: length) }
+
+    /// Every field, unknown ones included, in the line's order (parsed now: only for rows someone looks at).
+    public var fields: RecordFields {
+        guard case .object(let members)? = try? JSONValue.parse(bytes) else { return RecordFields([]) }
+        return RecordFields(members)
+    }
+}
+
+/// Fills `LineChunk`s with the lines it is given, a chunk per batch.
+struct LineChunkWriter {
+    private var chunk: LineChunk
+    private var used = 0
+
+    init(capacity: Int) { chunk = LineChunk(capacity: capacity) }
+
+    /// Copies `line` in, trimmed of blanks (the caller sized the chunk for every line it will add).
+    mutating func add(_ line: UnsafeBufferPointer<UInt8>) -> StoredLine {
+        var start = 0, end = line.count
+        while start < end, StoreSnapshot<SessionKind>.isWhitespace(line[start]) { start += 1 }
+        while end > start, StoreSnapshot<SessionKind>.isWhitespace(line[end - 1]) { end -= 1 }
+        let length = end - start
+        precondition(used + length <= chunk.count, "LineChunkWriter sized too small")
+        if length > 0 { (chunk.base + used).update(from: line.baseAddress! + start, count: length) }
+        defer { used += length }
+        return StoredLine(chunk: chunk, offset: used, length: length)
+    }
+}
