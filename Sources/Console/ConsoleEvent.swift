@@ -6,8 +6,10 @@ public enum ConsoleEvent: Sendable {
     /// The clock moved on (about once a second).
     case tick(Timestamp)
     case resize(width: Int, height: Int)
-    /// The profile's store and audit trail, freshly read.
+    /// The profile's store and audit trail, read anew.
     case loaded(ConsoleData)
+    /// What the files said since the last event: appended lines, a replaced file, the attempts.
+    case changed(ConsoleDataChange)
     /// One cancellation ended: with an outcome, or refused before anything was sent.
     case callFinished(TargetID, CallResult)
     /// The runner now works on `profile`, whose data and theme are these.
@@ -29,7 +31,7 @@ public enum CallResult: Sendable, Equatable {
 
 /// I/O the console asks for; the runner does it and answers with events.
 public enum ConsoleEffect: Equatable, Sendable {
-    /// Read the profile's store and audit trail again.
+    /// Read what changed in the profile's store and audit trail now, rather than at the next look.
     case reload
     /// Cancel these targets (bounded concurrency), each outcome coming back as `callFinished`.
     case cancel([TargetID], reason: String)

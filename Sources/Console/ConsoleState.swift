@@ -25,9 +25,13 @@ public struct ConsoleState: Sendable {
     public internal(set) var layout: ConsoleLayout
     public internal(set) var tab = ConsoleTab.sessions
     public internal(set) var lists: [ConsoleTab: ListState] = ConsoleState.freshLists
-    public internal(set) var data = ConsoleData()
-    /// Rows that arrived while a dialog was open: the rows under a dialog do not move.
-    var deferredData: ConsoleData?
+    public internal(set) var data = ConsoleData.loading
+    /// Changes that arrived while a dialog was open: the rows under a dialog do not move.
+    var deferredChanges: [ConsoleDataChange] = []
+    /// The sessions and payouts tabs as shown, kept between keys.
+    var views: [ConsoleTab: TargetView] = [.sessions: TargetView(), .payouts: TargetView()]
+    /// The History tab as shown.
+    var historyRows: [Attempt] = []
     /// Cancellations this console has sent and not yet heard back from.
     public internal(set) var ownCalls: Set<TargetID> = []
     public internal(set) var dialog: Dialog?
@@ -57,64 +61,52 @@ public struct ConsoleState: Sendable {
 
     // MARK: What the lists hold
 
-    /// Open sessions (not yet expired at `now`) or pending payouts, before the filter.
-    public func openTargets(_ tab: ConsoleTab) -> [TargetRow] {
-        switch tab {
-        case .sessions: data.sessions.filter { Columns.secondsLeft($0, now) > 0 }
-        case .payouts: data.payouts
-        case .history: []
-        }
+    /// How many rows a tab lists (before its filter; sessions not yet expired).
+    public func count(_ tab: ConsoleTab) -> Int {
+        tab == .history ? data.attempts.count : views[tab]!.sorted.count
     }
 
-    /// The rows of a sessions or payouts tab as shown: filtered and sorted.
+    /// How many rows the tab shows, its filter applied.
+    public func shownCount(_ tab: ConsoleTab) -> Int {
+        tab == .history ? historyRows.count : views[tab]!.shown.count
+    }
+
+    /// The row at `position` of a sessions or payouts tab as shown.
+    public func shownTarget(_ tab: ConsoleTab, at position: Int) -> TargetRow? {
+        guard tab != .history, let view = views[tab], view.shown.indices.contains(position) else { return nil }
+        return data[tab].slots[Int(view.shown[position])]
+    }
+
+    /// The rows of a sessions or payouts tab as shown: filtered and sorted (every one: for tests and small lists).
     public func visibleTargets(_ tab: ConsoleTab) -> [TargetRow] {
-        let state = lists[tab]!
-        let columns = tab == .sessions ? Columns.sessions : Columns.payouts
-        var rows = openTargets(tab)
-        if !state.filter.isEmpty {
-            rows = rows.filter { $0.fields.matches(state.filter) || (statuses[$0.id]?.label?.localizedCaseInsensitiveContains(state.filter) ?? false) }
-        }
-        return Self.sorted(rows, columns, state) { $0.id.key }
+        (0..<shownCount(tab)).compactMap { shownTarget(tab, at: $0) }
     }
 
     /// The History tab's attempts as shown.
-    public func visibleAttempts() -> [Attempt] {
-        let state = lists[.history]!
-        var rows = data.attempts
-        if !state.filter.isEmpty {
-            let needle = state.filter
-            rows = rows.filter { a in
-                [a.intent.operatorName, a.gateway, a.target, a.intent.reason ?? "", a.label, a.outcome?.outcome?.description ?? "",
-                 a.outcome?.outcome?.gatewayStatus ?? ""].contains { $0.range(of: needle, options: .caseInsensitive) != nil }
-            }
-        }
-        return Self.sorted(rows, Columns.history, state) { $0.id }
+    public func visibleAttempts() -> [Attempt] { historyRows }
+
+    /// The keys of the current tab's rows as shown, read one at a time.
+    func shownKeys(_ tab: ConsoleTab) -> ShownKeys {
+        ShownKeys(count: shownCount(tab), key: { i in
+            tab == .history ? historyRows[i].id : shownTarget(tab, at: i)?.id.key ?? ""
+        }, position: { key in
+            if tab == .history { return historyRows.firstIndex { $0.id == key } }
+            guard let slot = data[tab].slot(of: key) else { return nil }
+            return views[tab]!.shown.firstIndex(of: slot)
+        })
     }
 
-    /// Stable: equal rows keep their order, then by key so the order never flickers between reloads.
-    static func sorted<Row>(_ rows: [Row], _ columns: [ListColumn<Row>], _ state: ListState, key: (Row) -> String) -> [Row] {
-        guard let ascending = columns[state.sortColumn].ascending else { return rows }
-        return rows.sorted { a, b in
-            if ascending(a, b) { return !state.descending }
-            if ascending(b, a) { return state.descending }
-            return key(a) < key(b)
-        }
-    }
-
-    /// The keys of the current tab's rows as shown.
+    /// Every key as shown (for tests and the cancel dialog's count of hidden rows).
     func visibleKeys(_ tab: ConsoleTab) -> [String] {
-        tab == .history ? visibleAttempts().map(\.id) : visibleTargets(tab).map(\.id.key)
-    }
-
-    /// How many rows each tab's title counts.
-    public func count(_ tab: ConsoleTab) -> Int {
-        tab == .history ? data.attempts.count : openTargets(tab).count
+        let keys = shownKeys(tab)
+        return (0..<keys.count).map(keys.key)
     }
 
     /// The row under the cursor on a sessions or payouts tab.
     public var selectedTarget: TargetRow? {
         guard tab != .history, let key = list.selectedKey else { return nil }
-        return visibleTargets(tab).first { $0.id.key == key }
+        guard let row = shownTarget(tab, at: list.cursor), row.id.key == key else { return nil }
+        return row
     }
 
     /// The keys the current tab's actions and the help offer here.

@@ -4,22 +4,34 @@ extension ConsoleState {
     /// The console's logic: applies `event` and returns the I/O to do. Pure: same state and event, same result.
     public mutating func update(_ event: ConsoleEvent) -> [ConsoleEffect] {
         var effects: [ConsoleEffect] = []
+        let attemptsBefore = data.attempts, callsBefore = ownCalls
         switch event {
         case .key(let key):
             effects = handle(key)
         case .tick(let time):
             // Countdowns pause under a dialog, so the rows it talks about stay put.
-            if dialog == nil { now = time }
+            if dialog == nil {
+                now = time
+                views[.sessions]!.expire(data.sessions, tab: .sessions, now: now)
+            }
         case .resize(let width, let height):
             layout = ConsoleLayout(width: width, height: height)
         case .loaded(let fresh):
             if dialog == nil {
-                data = fresh
-                deferredData = nil
+                replaceData(fresh)
             } else {
                 // The audit pane and history move on; the rows wait until the dialog closes.
                 data.attempts = fresh.attempts
-                deferredData = fresh
+                deferredChanges = [ConsoleDataChange(sessions: RowChange(isFresh: true, opened: fresh.sessions.rows, problem: fresh.sessionsProblem),
+                                                     payouts: RowChange(isFresh: true, opened: fresh.payouts.rows, problem: fresh.payoutsProblem))]
+            }
+        case .changed(let change):
+            if dialog == nil {
+                apply(change)
+            } else {
+                if let attempts = change.attempts { data.attempts = attempts }
+                if let problem = change.auditProblem { data.auditProblem = problem.isEmpty ? nil : problem }
+                deferredChanges.append(ConsoleDataChange(sessions: change.sessions, payouts: change.payouts))
             }
         case .callFinished(let id, let result):
             ownCalls.remove(id)
@@ -28,12 +40,12 @@ extension ConsoleState {
             if quitting, ownCalls.isEmpty { effects.append(.quit) }
         case .profileSwitched(let newProfile, let fresh, let theme):
             profile = newProfile
-            data = fresh
-            deferredData = nil
             themeName = theme
             lists = Self.freshLists
             dialog = nil
+            deferredChanges = []
             tab = .sessions
+            replaceData(fresh)
             notice = Notice(text: "Now on profile \(newProfile.name)" + (newProfile.production ? " (PRODUCTION)" : "")
                             + (newProfile.readOnly ? ", read-only" : ""), role: newProfile.production ? .production : .ok)
         case .themeChanged(let name):
@@ -47,11 +59,73 @@ extension ConsoleState {
             closeDialog()
             effects = quit()
         }
-        statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls)
+        // Unchanged arrays share their storage, so comparing them costs nothing.
+        let attemptsChanged = data.attempts != attemptsBefore || ownCalls != callsBefore
+        if attemptsChanged { statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls) }
+        refreshViews(statusesChanged: attemptsChanged)
         // A key changes only the tab on screen (switching tabs included); anything else may move every tab's rows.
         let touched: [ConsoleTab] = if case .key = event { [tab] } else { ConsoleTab.allCases }
-        for tab in touched { lists[tab]!.settle(keys: visibleKeys(tab), pageHeight: layout.listHeight) }
+        for tab in touched { lists[tab]!.settle(keys: shownKeys(tab), pageHeight: layout.listHeight) }
         return effects
+    }
+
+    /// Every row anew (a first load, a profile switch).
+    private mutating func replaceData(_ fresh: ConsoleData) {
+        data = fresh
+        deferredChanges = []
+        statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls)
+        for tab in [ConsoleTab.sessions, .payouts] { views[tab]!.rebuild(data[tab], tab: tab, list: lists[tab]!, statuses: statuses, now: now) }
+    }
+
+    /// What the files said since the last change: the views take in only the rows it names.
+    private mutating func apply(_ change: ConsoleDataChange) {
+        if let attempts = change.attempts {
+            data.attempts = attempts
+            statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls)
+        }
+        if let problem = change.auditProblem { data.auditProblem = problem.isEmpty ? nil : problem }
+        for tab in [ConsoleTab.sessions, .payouts] {
+            guard let rows = tab == .sessions ? change.sessions : change.payouts else { continue }
+            let delta = data[tab].apply(rows)
+            if tab == .sessions { data.sessionsProblem = rows.problem } else { data.payoutsProblem = rows.problem }
+            if delta.isFresh {
+                views[tab]!.rebuild(data[tab], tab: tab, list: lists[tab]!, statuses: statuses, now: now)
+            } else {
+                views[tab]!.merge(delta, data[tab], tab: tab, statuses: statuses, now: now)
+            }
+        }
+    }
+
+    /// Brings the views in line with each tab's order and filter, and the History tab with the attempts.
+    private mutating func refreshViews(statusesChanged: Bool) {
+        for tab in [ConsoleTab.sessions, .payouts] {
+            let list = lists[tab]!
+            let view = views[tab]!
+            if view.sortColumn != list.sortColumn || view.descending != list.descending {
+                views[tab]!.rebuild(data[tab], tab: tab, list: list, statuses: statuses, now: now)
+            } else if view.filter.text != list.filter || (statusesChanged && !list.filter.isEmpty) {
+                views[tab]!.refilter(list.filter, data[tab], statuses: statuses, force: statusesChanged)
+            }
+        }
+        historyRows = historyView()
+    }
+
+    private func historyView() -> [Attempt] {
+        let state = lists[.history]!
+        var rows = data.attempts
+        if !state.filter.isEmpty {
+            let filter = LineFilter(state.filter)
+            rows = rows.filter { a in
+                [a.intent.operatorName, a.gateway, a.target, a.intent.reason ?? "", a.label, a.outcome?.outcome?.description ?? "",
+                 a.outcome?.outcome?.gatewayStatus ?? ""].contains(where: filter.matches)
+            }
+        }
+        guard case .value(let key)? = Columns.history[state.sortColumn].order else { return rows }
+        let keys = rows.map(key)
+        return rows.indices.sorted { a, b in
+            if keys[a] != keys[b] { return (keys[a] < keys[b]) != state.descending }
+            return rows[a].id < rows[b].id
+        }.map { rows[$0] }
     }
 
     private mutating func handle(_ key: Key) -> [ConsoleEffect] {
@@ -130,14 +204,14 @@ extension ConsoleState {
     }
 
     private mutating func move(by delta: Int) {
-        lists[tab]!.move(by: delta, keys: visibleKeys(tab), pageHeight: layout.listHeight)
+        lists[tab]!.move(by: delta, keys: shownKeys(tab), pageHeight: layout.listHeight)
     }
 
     private var sortableColumns: [Int] {
         switch tab {
-        case .sessions: Columns.sessions.indices.filter { Columns.sessions[$0].ascending != nil }
-        case .payouts: Columns.payouts.indices.filter { Columns.payouts[$0].ascending != nil }
-        case .history: Columns.history.indices.filter { Columns.history[$0].ascending != nil }
+        case .sessions: Columns.sessions.indices.filter { Columns.sessions[$0].order != nil }
+        case .payouts: Columns.payouts.indices.filter { Columns.payouts[$0].order != nil }
+        case .history: Columns.history.indices.filter { Columns.history[$0].order != nil }
         }
     }
 
@@ -167,39 +241,37 @@ extension ConsoleState {
             notice = Notice(text: "Quitting: no new cancellations.", role: .warning)
             return
         }
-        let open = openTargets(tab)
-        let openKeys = Set(open.map(\.id.key))
-        let marked = list.marked.intersection(openKeys)
+        let rows = data[tab]
+        let marked = list.marked.filter { key in rows[key].map { TargetView.isOpen($0, tab: tab, now: now) } ?? false }
         let targets: [String]
         if !marked.isEmpty {
-            targets = open.map(\.id.key).filter { marked.contains($0) }
+            // In the order the tab sorts them, hidden rows included.
+            targets = views[tab]!.sorted.compactMap { rows.slots[Int($0)]?.id.key }.filter { marked.contains($0) }
         } else if let row = selectedTarget {
             targets = [row.id.key]
         } else {
             notice = Notice(text: "Nothing to cancel here.", role: .warning)
             return
         }
-        let blocked = targets.filter { key in
-            switch statuses[TargetID(gateway: gateway, key: key)] {
-            case .inFlight?, .inDoubt?, .cancelled?: true
-            default: false
-            }
+        let noun = tab == .sessions ? "session" : "payout"
+        var attemptsByTarget: [String: [Attempt]] = [:]
+        let wanted = Set(targets)
+        for attempt in data.attempts where attempt.gateway == gateway && wanted.contains(attempt.target) {
+            attemptsByTarget[attempt.target, default: []].append(attempt)
         }
-        if !blocked.isEmpty {
-            let id = TargetID(gateway: gateway, key: blocked[0])
-            let why: String = switch statuses[id] {
-            case .inFlight?: "a cancellation is already in flight"
-            case .cancelled?: "it is already cancelled"
-            default: "an earlier attempt is IN DOUBT: check with the gateway first; if it did not go through, "
-                + "retry with paydesk cancel --retry-unknown"
-            }
-            notice = Notice(text: (targets.count == 1 ? "\(blocked[0]): " : "\(blocked.count) of the \(targets.count) marked rows (first \(blocked[0])): ")
-                            + why + ". Nothing was sent.", role: .warning)
+        let refusals = targets.compactMap { key -> String? in
+            if ownCalls.contains(TargetID(gateway: gateway, key: key)) { return "a cancellation of \(noun) \(key) is already in flight" }
+            return Attempt.refusal(after: attemptsByTarget[key] ?? [], what: "\(noun) \(key)", retryUnknown: false)
+        }
+        if let first = refusals.first {
+            notice = Notice(text: (targets.count == 1 ? first : "\(refusals.count) of the \(targets.count) marked rows cannot be sent; first: \(first)")
+                            + ". Nothing was sent.", role: .warning)
             return
         }
-        let visible = Set(visibleKeys(tab))
-        dialog = .cancel(CancelDialog(targets: targets, hiddenByFilter: marked.isEmpty ? 0 : marked.subtracting(visible).count,
-                                      profileName: profile.name, production: profile.production), gateway: gateway)
+        let shown = shownKeys(tab)
+        let hidden = marked.isEmpty ? 0 : marked.filter { shown.position($0) == nil }.count
+        dialog = .cancel(CancelDialog(targets: targets, hiddenByFilter: hidden, profileName: profile.name, production: profile.production),
+                         gateway: gateway)
     }
 
     private mutating func handleDialog(_ key: Key) -> [ConsoleEffect] {
@@ -256,10 +328,9 @@ extension ConsoleState {
 
     private mutating func closeDialog() {
         dialog = nil
-        if let fresh = deferredData {
-            data = fresh
-            deferredData = nil
-        }
+        let waiting = deferredChanges
+        deferredChanges = []
+        for change in waiting { apply(change) }
     }
 
     /// Lines a page dialog shows at this size (the view draws it with the same sum).

@@ -25,8 +25,8 @@ public enum ConsoleView {
                  operatorName: state.operatorName, now: state.now).draw(into: &frame.grid, row: layout.titleRow)
         drawTabs(state, into: &frame.grid)
         switch state.tab {
-        case .sessions: drawList(state, Columns.sessions, state.visibleTargets(.sessions), into: &frame.grid)
-        case .payouts: drawList(state, Columns.payouts, state.visibleTargets(.payouts), into: &frame.grid)
+        case .sessions: drawList(state, Columns.sessions, into: &frame.grid)
+        case .payouts: drawList(state, Columns.payouts, into: &frame.grid)
         case .history: drawHistory(state, into: &frame.grid)
         }
         AuditPane.draw(state, into: &frame.grid)
@@ -67,7 +67,7 @@ public enum ConsoleView {
         grid.fill(row: y, role: .tab)
         var x = 0
         for tab in ConsoleTab.allCases {
-            let count = tab == .history ? "" : " (\(state.count(tab)))"
+            let count = tab == .history ? "" : state.data[tab].isLoading ? " (loading)" : " (\(state.count(tab)))"
             let label = " \(tab.rawValue + 1) \(tabTitle(tab))\(count) "
             x = grid.put(label, x: x, y: y, role: tab == state.tab ? .tabActive : .tab) + 1
         }
@@ -79,19 +79,23 @@ public enum ConsoleView {
     }
 
     /// Sessions or payouts: a mark column, then the kind's columns.
-    private static func drawList(_ state: ConsoleState, _ columns: [ListColumn<TargetRow>], _ rows: [TargetRow], into grid: inout Grid) {
+    private static func drawList(_ state: ConsoleState, _ columns: [ListColumn<ShownTarget>], into grid: inout Grid) {
         let layout = state.layout
         let list = state.list
         let widths = ListColumn.widths(columns, in: grid.width - 3)
         drawHeader(columns, widths, list, x: 3, into: &grid, row: layout.headerRow)
         let context = RowContext(now: state.now, statuses: state.statuses)
-        if rows.isEmpty {
+        let count = state.shownCount(state.tab)
+        if count == 0 {
             let noun = state.tab == .sessions ? "open sessions" : "pending payouts"
-            let text = list.filter.isEmpty ? "No \(noun)." : "No \(noun) match \"\(list.filter)\" (Esc clears the filter)."
+            let text = state.data[state.tab].isLoading ? "Loading \(state.tab == .sessions ? "sessions" : "payouts")…"
+                : list.filter.isEmpty ? "No \(noun)." : "No \(noun) match \"\(list.filter)\" (Esc clears the filter)."
             grid.put(text, x: 3, y: layout.listTop, role: .dim)
             return
         }
-        for (i, row) in rows.dropFirst(list.top).prefix(layout.listHeight).enumerated() {
+        for i in 0..<min(layout.listHeight, max(0, count - list.top)) {
+            guard let target = state.shownTarget(state.tab, at: list.top + i) else { continue }
+            let row = ShownTarget(target)
             let y = layout.listTop + i
             let isCursor = list.top + i == list.cursor
             let isMarked = list.marked.contains(row.id.key)

@@ -31,9 +31,7 @@ enum DialogView {
         var lines: [Box.Line] = []
         lines.append(.init(n == 1 ? "Cancel \(kind) \(form.targets[0])?" : "Cancel \(n) marked \(kind)s?"
                            + (form.hiddenByFilter > 0 ? " (\(form.hiddenByFilter) of them hidden by the filter)" : "")))
-        let shown = Set(form.targets.prefix(5))
-        var rows: [String: TargetRow] = [:]
-        for row in gateway == "xpay" ? state.data.sessions : state.data.payouts where shown.contains(row.id.key) { rows[row.id.key] = row }
+        let rows = gateway == SessionKind.gatewayName ? state.data.sessions : state.data.payouts
         for key in form.targets.prefix(5) {
             let fields = rows[key]?.fields
             let facts = [key, fields?.text("order_id"), fields?.text("customer_id"), fields?.amountText].compactMap { $0 }.filter { !$0.isEmpty }

@@ -6,6 +6,22 @@ struct RowContext {
     let statuses: [TargetID: TargetStatus]
 }
 
+/// What a list sorts by: text first, then a number (an amount's currency then its minor units).
+struct SortKey: Comparable, Sendable {
+    var text = ""
+    var number: Int64 = 0
+
+    static func < (a: SortKey, b: SortKey) -> Bool { (a.text, a.number) < (b.text, b.number) }
+}
+
+/// How a column orders rows, ascending: by a target's time (read without parsing its line), or by a key made
+/// from the row.
+enum ListOrder<Row>: Sendable {
+    case oldestFirst
+    case newestFirst
+    case value(@Sendable (Row) -> SortKey)
+}
+
 /// One column of a list: its title, how wide it may be, how a row reads in it, and (if sortable) its order.
 struct ListColumn<Row>: Sendable {
     let title: String
@@ -18,7 +34,7 @@ struct ListColumn<Row>: Sendable {
     /// The cell's own role (a status, a countdown running out), or nil for the row's.
     var role: (@Sendable (Row, RowContext) -> ThemeRole?)? = nil
     /// Ascending order, or nil when the column cannot be sorted.
-    var ascending: (@Sendable (Row, Row) -> Bool)? = nil
+    var order: ListOrder<Row>? = nil
 
     /// Widths for `columns` in `width` cells, one blank between columns: minimums first, then a cell at a
     /// time to each column still short of its ideal width, then what is left to the flexible column.
@@ -47,62 +63,64 @@ func clockDuration(seconds: Int64) -> String {
 }
 
 enum Columns {
-    static func status(_ row: TargetRow, _ c: RowContext, stored: String) -> String {
+    static func status(_ row: ShownTarget, _ c: RowContext, stored: String) -> String {
         c.statuses[row.id]?.label ?? stored
     }
 
-    static let sessions: [ListColumn<TargetRow>] = [
+    static let sessions: [ListColumn<ShownTarget>] = [
         ListColumn(title: "SESSION", minWidth: 14, idealWidth: 30, flexible: true, text: { r, _ in r.id.key },
-                   ascending: { $0.id.key < $1.id.key }),
+                   order: .value { SortKey(text: $0.id.key) }),
         ListColumn(title: "ORDER", minWidth: 10, idealWidth: 16, text: { r, _ in r.fields.text("order_id") },
-                   ascending: { $0.fields.text("order_id") < $1.fields.text("order_id") }),
+                   order: .value { SortKey(text: $0.fields.text("order_id")) }),
         ListColumn(title: "AMOUNT", minWidth: 13, idealWidth: 16, alignRight: true, text: { r, _ in r.fields.amountText },
-                   ascending: { ($0.fields.text("currency"), $0.minorUnits) < ($1.fields.text("currency"), $1.minorUnits) }),
+                   order: .value { SortKey(text: $0.fields.text("currency"), number: $0.minorUnits) }),
         ListColumn(title: "AGE", minWidth: 5, idealWidth: 6, alignRight: true,
                    text: { r, c in clockDuration(seconds: (c.now.milliseconds - r.time.milliseconds) / 1000) },
-                   ascending: { $0.time > $1.time }),
+                   order: .newestFirst),
         ListColumn(title: "LEFT", minWidth: 5, idealWidth: 6, alignRight: true,
                    text: { r, c in clockDuration(seconds: secondsLeft(r, c.now)) },
                    role: { r, c in secondsLeft(r, c.now) < 60 ? .warning : nil },
-                   ascending: { $0.time < $1.time }),
+                   order: .oldestFirst),
         ListColumn(title: "STATUS", minWidth: 9, idealWidth: 10, text: { r, c in status(r, c, stored: "open") },
                    role: { r, c in c.statuses[r.id]?.role }),
     ]
 
-    static let payouts: [ListColumn<TargetRow>] = [
+    static let payouts: [ListColumn<ShownTarget>] = [
         ListColumn(title: "TRACE", minWidth: 7, idealWidth: 10, alignRight: true, text: { r, _ in r.id.key },
-                   ascending: { (Int64($0.id.key) ?? 0) < (Int64($1.id.key) ?? 0) }),
+                   order: .value { SortKey(number: Int64($0.id.key) ?? 0) }),
         ListColumn(title: "ORDER", minWidth: 10, idealWidth: 16, text: { r, _ in r.fields.text("order_id") },
-                   ascending: { $0.fields.text("order_id") < $1.fields.text("order_id") }),
+                   order: .value { SortKey(text: $0.fields.text("order_id")) }),
         ListColumn(title: "CUSTOMER", minWidth: 10, idealWidth: 18, flexible: true, text: { r, _ in r.fields.text("customer_id") },
-                   ascending: { $0.fields.text("customer_id") < $1.fields.text("customer_id") }),
+                   order: .value { SortKey(text: $0.fields.text("customer_id")) }),
         ListColumn(title: "AMOUNT", minWidth: 13, idealWidth: 16, alignRight: true, text: { r, _ in r.fields.amountText },
-                   ascending: { ($0.fields.text("currency"), $0.minorUnits) < ($1.fields.text("currency"), $1.minorUnits) }),
+                   order: .value { SortKey(text: $0.fields.text("currency"), number: $0.minorUnits) }),
         ListColumn(title: "METHOD", minWidth: 6, idealWidth: 12, text: { r, _ in r.fields.text("payment_method") },
-                   ascending: { $0.fields.text("payment_method") < $1.fields.text("payment_method") }),
+                   order: .value { SortKey(text: $0.fields.text("payment_method")) }),
         ListColumn(title: "REQUESTED", minWidth: 14, idealWidth: 14, text: { r, _ in shortTime(r.time) },
-                   ascending: { $0.time < $1.time }),
+                   order: .oldestFirst),
         ListColumn(title: "STATUS", minWidth: 9, idealWidth: 10, text: { r, c in status(r, c, stored: "pending") },
                    role: { r, c in c.statuses[r.id]?.role }),
     ]
 
     static let history: [ListColumn<Attempt>] = [
         ListColumn(title: "TIME", minWidth: 14, idealWidth: 14, text: { a, _ in shortTime(a.intent.at) },
-                   ascending: { $0.intent.at < $1.intent.at }),
+                   order: .value { SortKey(number: $0.intent.at.milliseconds) }),
         ListColumn(title: "OPERATOR", minWidth: 8, idealWidth: 10, text: { a, _ in a.intent.operatorName },
-                   ascending: { $0.intent.operatorName < $1.intent.operatorName }),
+                   order: .value { SortKey(text: $0.intent.operatorName) }),
         ListColumn(title: "GATEWAY", minWidth: 7, idealWidth: 7, text: { a, _ in a.gateway },
-                   ascending: { $0.gateway < $1.gateway }),
+                   order: .value { SortKey(text: $0.gateway) }),
         ListColumn(title: "TARGET", minWidth: 8, idealWidth: 18, text: { a, _ in a.target },
-                   ascending: { $0.target < $1.target }),
+                   order: .value { SortKey(text: $0.target) }),
         ListColumn(title: "REASON", minWidth: 6, idealWidth: 16, text: { a, _ in a.intent.reason ?? "" }),
         ListColumn(title: "RESULT", minWidth: 9, idealWidth: 10, text: { a, _ in a.needsChecking ? a.label.uppercased() : a.label },
                    role: { a, _ in resultRole(a) },
-                   ascending: { $0.label < $1.label }),
+                   order: .value { SortKey(text: $0.label) }),
         ListColumn(title: "HTTP", minWidth: 4, idealWidth: 4, alignRight: true, text: { a, _ in a.outcome?.outcome?.httpStatus.map(String.init) ?? "" }),
         ListColumn(title: "STATUS", minWidth: 6, idealWidth: 8, text: { a, _ in a.outcome?.outcome?.gatewayStatus ?? "" }),
         ListColumn(title: "DESCRIPTION", minWidth: 8, idealWidth: 60, flexible: true, text: { a, _ in a.outcome?.outcome?.description ?? "" }),
     ]
+
+    static func secondsLeft(_ row: ShownTarget, _ now: Timestamp) -> Int64 { secondsLeft(row.row, now) }
 
     static func secondsLeft(_ row: TargetRow, _ now: Timestamp) -> Int64 {
         (SessionKind.expiry(ofCreated: row.time).milliseconds - now.milliseconds + 999) / 1000

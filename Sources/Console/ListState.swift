@@ -18,21 +18,28 @@ public struct ListState: Equatable, Sendable {
     }
 
     /// Puts the cursor on `selectedKey` if it is still listed (else keeps the position), and scrolls so the
-    /// cursor is on screen.
-    mutating func settle(keys: [String], pageHeight: Int) {
-        if let key = selectedKey, let index = keys.firstIndex(of: key) { cursor = index }
-        cursor = keys.isEmpty ? 0 : min(max(cursor, 0), keys.count - 1)
-        selectedKey = keys.isEmpty ? nil : keys[cursor]
+    /// cursor is on screen. Looks the key up only when the rows under the cursor changed.
+    mutating func settle(keys: ShownKeys, pageHeight: Int) {
+        if let key = selectedKey, cursor >= keys.count || keys.key(cursor) != key, let index = keys.position(key) { cursor = index }
+        cursor = keys.count == 0 ? 0 : min(max(cursor, 0), keys.count - 1)
+        selectedKey = keys.count == 0 ? nil : keys.key(cursor)
         if cursor < top { top = cursor }
         if cursor >= top + pageHeight { top = cursor - pageHeight + 1 }
         top = max(0, min(top, max(0, keys.count - pageHeight)))
     }
 
     /// Moves the cursor by `delta` rows (clamped) and selects the row it lands on.
-    mutating func move(by delta: Int, keys: [String], pageHeight: Int) {
-        guard !keys.isEmpty else { return }
+    mutating func move(by delta: Int, keys: ShownKeys, pageHeight: Int) {
+        guard keys.count > 0 else { return }
         cursor = min(max(cursor + delta, 0), keys.count - 1)
-        selectedKey = keys[cursor]
+        selectedKey = keys.key(cursor)
         settle(keys: keys, pageHeight: pageHeight)
     }
+}
+
+/// A tab's rows as shown, by key: how many, the key at a position, and where a key is (nil: not shown).
+struct ShownKeys {
+    let count: Int
+    let key: (Int) -> String
+    let position: (String) -> Int?
 }

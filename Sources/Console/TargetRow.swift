@@ -13,21 +13,45 @@ public struct TargetID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(gateway) \(key)" }
 }
 
-/// One open session or pending payout as the console lists it: its key, its time (created or requested)
-/// and every field of its latest store line, unknown ones included.
+/// One open session or pending payout as the console lists it: its key, its time (created or requested) and
+/// its latest store line, kept as bytes. Fields are read from the line only for rows someone looks at.
 public struct TargetRow: Sendable {
     public let id: TargetID
     public let time: Timestamp
-    public let fields: RecordFields
-    /// Fields the record kind does not know: kept and shown in the details.
-    public let unknownFields: [(String, JSONValue)]
+    public let line: StoredLine
 
-    public init(id: TargetID, time: Timestamp, fields: RecordFields, unknownFields: [(String, JSONValue)] = []) {
+    public init(id: TargetID, time: Timestamp, line: StoredLine) {
         self.id = id
         self.time = time
-        self.fields = fields
-        self.unknownFields = unknownFields
+        self.line = line
     }
+
+    /// A row from fields, as tests and the benchmark build them.
+    public init(id: TargetID, time: Timestamp, fields: RecordFields) {
+        self.init(id: id, time: time, line: StoredLine(Array(JSONValue.object(fields.members).jsonText.utf8)))
+    }
+
+    /// Every field of the line, unknown ones included (parsed now).
+    public var fields: RecordFields { line.fields }
+
+    /// Fields the record kind does not know: kept and shown in the details.
+    public var unknownFields: [(String, JSONValue)] {
+        id.gateway == SessionKind.gatewayName ? fields.unknown(SessionKind.self) : fields.unknown(PayoutKind.self)
+    }
+}
+
+/// A row being drawn or sorted, with its line parsed once.
+struct ShownTarget {
+    let row: TargetRow
+    let fields: RecordFields
+
+    init(_ row: TargetRow) {
+        self.row = row
+        fields = row.fields
+    }
+
+    var id: TargetID { row.id }
+    var time: Timestamp { row.time }
 
     /// The amount in minor units, for sorting.
     var minorUnits: Int64 {
@@ -36,21 +60,81 @@ public struct TargetRow: Sendable {
     }
 }
 
-/// What the console shows of one profile, loaded by the runner from its store and audit trail.
+/// What the console shows of one profile: each tab's rows, the attempts, and what could not be read.
 public struct ConsoleData: Sendable {
     /// Sessions whose line says open (the view drops them as they expire).
-    public var sessions: [TargetRow]
+    public var sessions: TargetRows
     /// Payouts whose line says pending.
-    public var payouts: [TargetRow]
+    public var payouts: TargetRows
     /// The profile's attempts, newest first.
     public var attempts: [Attempt]
-    /// Bad lines skipped while reading, already worded for the operator.
-    public var problems: [String]
+    /// Bad lines skipped while reading, already worded for the operator, per source.
+    public var sessionsProblem: String?
+    public var payoutsProblem: String?
+    public var auditProblem: String?
 
     public init(sessions: [TargetRow] = [], payouts: [TargetRow] = [], attempts: [Attempt] = [], problems: [String] = []) {
+        self.sessions = TargetRows(sessions)
+        self.payouts = TargetRows(payouts)
+        self.attempts = attempts
+        auditProblem = problems.isEmpty ? nil : problems.joined(separator: " ")
+    }
+
+    /// Nothing read yet: the screen says it is loading.
+    public static var loading: ConsoleData {
+        var data = ConsoleData()
+        data.sessions = TargetRows(loading: true)
+        data.payouts = TargetRows(loading: true)
+        return data
+    }
+
+    public var problems: [String] { [sessionsProblem, payoutsProblem, auditProblem].compactMap { $0 } }
+
+    subscript(tab: ConsoleTab) -> TargetRows {
+        get { tab == .sessions ? sessions : payouts }
+        set { if tab == .sessions { sessions = newValue } else { payouts = newValue } }
+    }
+
+    /// Applies what the files said since the last change.
+    public mutating func apply(_ change: ConsoleDataChange) {
+        if let c = change.sessions { sessions.apply(c); sessionsProblem = c.problem }
+        if let c = change.payouts { payouts.apply(c); payoutsProblem = c.problem }
+        if let attempts = change.attempts { self.attempts = attempts }
+        if let problem = change.auditProblem { auditProblem = problem.isEmpty ? nil : problem }
+    }
+}
+
+/// What changed in a profile's files, as the feed read it: per tab, and the attempts when the trail changed.
+public struct ConsoleDataChange: Sendable {
+    public var sessions: RowChange?
+    public var payouts: RowChange?
+    public var attempts: [Attempt]?
+    /// The trail's problem now ("" for none), when the trail changed.
+    public var auditProblem: String?
+
+    public init(sessions: RowChange? = nil, payouts: RowChange? = nil, attempts: [Attempt]? = nil, auditProblem: String? = nil) {
         self.sessions = sessions
         self.payouts = payouts
         self.attempts = attempts
-        self.problems = problems
+        self.auditProblem = auditProblem
+    }
+
+    public var isEmpty: Bool { sessions == nil && payouts == nil && attempts == nil && auditProblem == nil }
+}
+
+/// One tab's rows that changed: opened (new or changed lines that are open) and closed keys. A fresh change
+/// replaces every row.
+public struct RowChange: Sendable {
+    public var isFresh: Bool
+    public var opened: [TargetRow]
+    public var closed: [String]
+    /// The store's bad lines, worded for the operator, or nil.
+    public var problem: String?
+
+    public init(isFresh: Bool = false, opened: [TargetRow] = [], closed: [String] = [], problem: String? = nil) {
+        self.isFresh = isFresh
+        self.opened = opened
+        self.closed = closed
+        self.problem = problem
     }
 }

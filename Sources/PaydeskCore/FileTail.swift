@@ -9,6 +9,7 @@ struct FileTail {
     /// Bytes of complete lines read so far.
     private(set) var offset = 0
     private var identity: (device: UInt64, inode: UInt64)?
+    private var started = false
 
     init(path: String, what: String) {
         self.path = path
@@ -17,17 +18,34 @@ struct FileTail {
 
     static let pieceSize = 16 << 20
 
+    /// Forgets what was read: the next read starts from the beginning (after the file could not be read).
+    mutating func forget() {
+        identity = nil
+        offset = 0
+        started = false
+    }
+
+    /// Whether the byte before `offset` is still a newline: a file rewritten in place (same inode, no
+    /// shorter) fails this, and is read again from its beginning.
+    private func endsLine(_ fd: Int32, at offset: Int) -> Bool {
+        guard offset > 0 else { return true }
+        var byte: UInt8 = 0
+        return pread(fd, &byte, 1, off_t(offset - 1)) == 1 && byte == 0x0A
+    }
+
     enum Start { case fromBeginning, fromOffset }
 
     /// Calls `body` with each run of complete lines (and whether it starts the file) appended since the last read (after `start` says whether
     /// the file was read from its beginning). Returns how many bytes follow the last newline: a line still being
     /// written, or one cut short. A missing file reads as empty.
     mutating func read(start: (Start) -> Void, _ body: (_ lines: UnsafeBufferPointer<UInt8>, _ atFileStart: Bool) throws -> Void) throws -> Int {
+        let first = !started
+        started = true
         guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: what) else {
             let wasThere = identity != nil || offset > 0
             identity = nil
             offset = 0
-            start(wasThere ? .fromBeginning : .fromOffset)
+            start(wasThere || first ? .fromBeginning : .fromOffset)
             return 0
         }
         defer { close(fd) }
@@ -35,7 +53,7 @@ struct FileTail {
         guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot read \(what) \(path): \(systemMessage())") }
         let now = (UInt64(info.st_dev), UInt64(info.st_ino))
         let size = Int(info.st_size)
-        if identity == nil || identity! != now || size < offset {
+        if first || identity == nil || identity! != now || size < offset || !endsLine(fd, at: offset) {
             identity = now
             offset = 0
             start(.fromBeginning)

@@ -26,7 +26,6 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         public var problemCount = 0
         public var firstProblem: LineProblem?
 
-        public var isEmpty: Bool { !isFresh && opened.isEmpty && closed.isEmpty }
     }
 
     public let path: String
@@ -46,6 +45,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     private var unsentFresh = false
     private var unsentOpened: [Kind.Key: Entry] = [:]
     private var unsentClosed: Set<Kind.Key> = []
+    private var sentProblems = (count: -1, first: LineProblem?.none)
 
     public init(path: String, clock: @escaping @Sendable () -> Timestamp = { .now }) {
         self.path = path
@@ -61,14 +61,23 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     /// What changed since the last call, or nil when nothing did.
     public func takeChange() -> Change? {
         lock.withLock {
-            guard unsentFresh || !unsentOpened.isEmpty || !unsentClosed.isEmpty else { return nil }
+            let problems = problems
+            guard unsentFresh || !unsentOpened.isEmpty || !unsentClosed.isEmpty || problems.count != sentProblems.count
+                || problems.first != sentProblems.first else { return nil }
+            sentProblems = problems
             var change = Change(isFresh: unsentFresh, closed: Array(unsentClosed), problemCount: problems.count, firstProblem: problems.first)
-            change.opened = unsentFresh ? Array(open.values) : Array(unsentOpened.values)
+            // Oldest first, as the lists show them by default: the screen then has nothing to sort.
+            change.opened = (unsentFresh ? Array(open.values) : Array(unsentOpened.values)).sorted { ($0.time, $0.key) < ($1.time, $1.key) }
             unsentFresh = false
             unsentOpened = [:]
             unsentClosed = []
             return change
         }
+    }
+
+    /// Forgets everything read (after the file could not be read): the next read is a fresh one.
+    public func forget() {
+        lock.withLock { tail.forget() }
     }
 
     /// How a record stands now, after reading what was appended: its latest state and time, with its line

@@ -9,7 +9,7 @@ import PaydeskCore
 
 /// The console on a real terminal, through ncurses: draws grids, reads keys and resizes.
 /// Use it from one thread only, and call `end()` on every way out (it is also called when released).
-public final class CursesTerminal {
+public final class CursesTerminal: TerminalBackend {
     /// nil once ended: every call after that does nothing.
     var screen: OpaquePointer?
     var colorDepth = ColorDepth.none

@@ -3,8 +3,9 @@ import Foundation
 import PaydeskCore
 import TerminalCurses
 
-/// Drives the console: terminal input, the clock and background results become events; `update` decides;
-/// effects run here; the view is drawn after every batch. Runs on a thread of its own (blocking reads).
+/// Drives the console: terminal input, the clock, signals and background results become events; `update`
+/// decides; effects run here; the view is drawn after every batch. The loop itself never waits on a file or the
+/// network: the feed reads the files on its thread, the dispatcher makes the calls on theirs.
 final class ConsoleRunner: @unchecked Sendable {
     private let config: PaydeskConfig
     private let credentials: Credentials
@@ -12,7 +13,7 @@ final class ConsoleRunner: @unchecked Sendable {
     private let forcedTheme: String?
     private let forceReadOnly: Bool
     private var state: ConsoleState
-    private var loader: ConsoleDataLoader
+    private var feed: ConsoleFeed
     private var dispatcher: CallDispatcher
     private let inbox = EventInbox()
 
@@ -28,14 +29,16 @@ final class ConsoleRunner: @unchecked Sendable {
                              operatorName: config.operatorName, themeNames: Self.themeNames(config.paths),
                              themeName: theme ?? chosen.theme ?? config.theme, now: .now, width: 80, height: 24)
         // Checked by the command before the console starts (Context.dataDirectory).
-        loader = ConsoleDataLoader(dataDirectory: config.paths.dataDirectory(profile: chosen.name))
-        dispatcher = Self.dispatcher(for: chosen, loader, config, credentials, inbox)
+        feed = ConsoleFeed(dataDirectory: config.paths.dataDirectory(profile: chosen.name))
+        dispatcher = Self.dispatcher(for: chosen, feed, config, credentials, inbox)
     }
 
-    /// Calls for `profile` go through its own data folder's service; each answer is posted to `inbox`.
-    private static func dispatcher(for profile: Profile, _ loader: ConsoleDataLoader, _ config: PaydeskConfig,
+    /// Calls for `profile` go through its own data folder's service, which asks the feed's followers; each
+    /// answer is posted to `inbox`.
+    private static func dispatcher(for profile: Profile, _ feed: ConsoleFeed, _ config: PaydeskConfig,
                                    _ credentials: Credentials, _ inbox: EventInbox) -> CallDispatcher {
-        CallDispatcher(service: CancellationService(profile: profile, dataDirectory: loader.dataDirectory, operatorName: config.operatorName),
+        CallDispatcher(service: CancellationService(profile: profile, dataDirectory: feed.dataDirectory, operatorName: config.operatorName,
+                                                    lookups: feed.lookups),
                        credentials: credentials, report: { inbox.post(.callFinished($0, $1)) })
     }
 
@@ -46,19 +49,26 @@ final class ConsoleRunner: @unchecked Sendable {
         return BuiltInThemes.names + own.filter { !BuiltInThemes.names.contains($0) }
     }
 
-    /// Runs until the operator quits. Returns the exit status.
+    /// Runs on a real terminal until the operator quits. Returns the exit status.
     func run() throws -> Int32 {
         let theme = try loadTheme(state.themeName)   // a broken theme is said before the screen takes over
         // Ours before curses starts: ncurses then leaves SIGINT and SIGTERM alone instead of exiting on them.
         let signals = SignalWatch()
-        let terminal = try CursesTerminal()
-        defer { terminal.end() }
+        return try run(on: try CursesTerminal(), theme: theme, signals: signals)
+    }
+
+    /// The loop, on any terminal backend (tests give it one in memory).
+    func run(on terminal: TerminalBackend, theme: Theme, signals: SignalSource) throws -> Int32 {
+        defer {
+            terminal.end()
+            feed.stop()
+        }
         terminal.apply(theme: theme)
         let size = terminal.size
         var effects = state.update(.resize(width: size.width, height: size.height))
-        effects += state.update(.loaded(loader.load()))
         var lastTick = Date()
         var terminating = false
+        ConsoleView.render(state).draw(on: terminal)
 
         while true {
             var events: [ConsoleEvent] = []
@@ -68,6 +78,7 @@ final class ConsoleRunner: @unchecked Sendable {
                 case .resize(let width, let height): events.append(.resize(width: width, height: height))
                 }
             }
+            events += feed.drain()
             events += inbox.drain()
             switch signals.take() {
             case .interrupt?: events.append(.interrupt)
@@ -82,17 +93,13 @@ final class ConsoleRunner: @unchecked Sendable {
             if Date().timeIntervalSince(lastTick) >= 1 {
                 lastTick = Date()
                 events.append(.tick(.now))
-                // Another paydesk's call in flight ends without touching our files if it dies: look again each second.
-                if loader.hasChanged() || state.data.attempts.contains(where: { $0.state == .inFlight }) {
-                    events.append(.loaded(loader.load()))
-                }
             }
             guard !events.isEmpty || !effects.isEmpty else { continue }
             for event in events { effects += state.update(event) }
             while !effects.isEmpty {
                 let effect = effects.removeFirst()
                 switch effect {
-                case .reload: effects += state.update(.loaded(loader.load()))
+                case .reload: feed.refresh()
                 case .cancel(let targets, let reason): dispatcher.cancel(targets, reason: reason)
                 case .switchProfile(let name): effects += switchProfile(to: name, terminal)
                 case .useTheme(let name):
@@ -105,12 +112,11 @@ final class ConsoleRunner: @unchecked Sendable {
                 case .quit: return 0
                 }
             }
-            let frame = ConsoleView.render(state)
-            terminal.draw(frame.grid, cursor: frame.cursor.map { ($0.x, $0.y) })
+            ConsoleView.render(state).draw(on: terminal)
         }
     }
 
-    private func switchProfile(to name: String, _ terminal: CursesTerminal) -> [ConsoleEffect] {
+    private func switchProfile(to name: String, _ terminal: TerminalBackend) -> [ConsoleEffect] {
         guard dispatcher.isIdle, let found = state.profiles.first(where: { $0.name == name }) else {
             return state.update(.notice("Cannot switch to \(name) now.", isError: true))
         }
@@ -121,8 +127,9 @@ final class ConsoleRunner: @unchecked Sendable {
         } catch {
             return state.update(.notice("Cannot switch to \(name): \(error)", isError: true))
         }
-        loader = ConsoleDataLoader(dataDirectory: dataDirectory)
-        dispatcher = Self.dispatcher(for: profile, loader, config, credentials, inbox)
+        feed.stop()
+        feed = ConsoleFeed(dataDirectory: dataDirectory)
+        dispatcher = Self.dispatcher(for: profile, feed, config, credentials, inbox)
         let themeName = forcedTheme ?? profile.theme ?? config.theme
         var notices: [ConsoleEffect] = []
         do {
@@ -130,41 +137,14 @@ final class ConsoleRunner: @unchecked Sendable {
         } catch {
             notices = state.update(.notice("\(error)", isError: true))
         }
-        return state.update(.profileSwitched(profile, loader.load(), themeName: themeName)) + notices
+        return state.update(.profileSwitched(profile, .loading, themeName: themeName)) + notices
     }
 
-    private func loadTheme(_ name: String) throws -> Theme {
+    func loadTheme(_ name: String) throws -> Theme {
         try Theme.load(name: name, themesDirectory: config.paths.themesDirectory, environment: environment)
     }
 }
 
-/// Events posted from other threads (finished calls), taken by the loop.
-final class EventInbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var events: [ConsoleEvent] = []
-
-    func post(_ event: ConsoleEvent) { lock.withLock { events.append(event) } }
-    func drain() -> [ConsoleEvent] { lock.withLock { defer { events = [] }; return events } }
-    var isEmpty: Bool { lock.withLock { events.isEmpty } }
-}
-
-/// SIGINT asks to quit as `q` does; SIGTERM and SIGHUP stop the calls in flight (recorded as unknown) and end.
-final class SignalWatch: @unchecked Sendable {
-    enum Request { case interrupt, terminate }
-
-    private let lock = NSLock()
-    private var pending: Request?
-    private var forwarding: InterruptForwarding?
-
-    init() {
-        forwarding = InterruptForwarding(signals: [SIGINT, SIGTERM, SIGHUP]) { [weak self] number in
-            self?.raise(number == SIGINT ? .interrupt : .terminate)
-        }
-    }
-
-    private func raise(_ request: Request) {
-        lock.withLock { if pending != .terminate { pending = request } }
-    }
-
-    func take() -> Request? { lock.withLock { defer { pending = nil }; return pending } }
+extension Frame {
+    func draw(on terminal: TerminalBackend) { terminal.draw(grid, cursor: cursor.map { ($0.x, $0.y) }) }
 }

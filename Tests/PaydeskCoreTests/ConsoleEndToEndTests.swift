@@ -25,7 +25,8 @@ extension PaydeskTests {
         let tmux = try TmuxTerminal("\(paydeskBinary) demo --home \(home.path)/demo --arrivals 0")
         defer { tmux.stop() }
         do {
-            guard await tmux.waitFor("DEMO · TEST") != nil, await tmux.waitFor("Praxis payouts (") != nil else { return }
+            guard await tmux.waitFor("DEMO · TEST") != nil,
+                  await tmux.waitFor("both tabs loaded", { $0.contains("Praxis payouts (") && !$0.contains("(loading)") }) != nil else { return }
 
             // A session: the youngest is the last row (sorted by time left); it is scripted to cancel.
             try tmux.press("End")
@@ -65,6 +66,7 @@ extension PaydeskTests {
             try tmux.press("Enter")
             await tmux.waitFor("DEMO-PROD · PRODUCTION")
             await tmux.waitFor("No attempts yet")
+            await tmux.waitFor("DEMO-PROD's rows loaded") { !$0.contains("(loading)") }
             try tmux.press("End")
             guard let prodSession = await lastRowId(tmux) else { return }
             try tmux.press("c")

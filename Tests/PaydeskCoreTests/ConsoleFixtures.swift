@@ -17,7 +17,7 @@ enum ConsoleFixtures {
         let created = now + -ageSeconds
         let fields: [(String, JSONValue)] = [("session_id", .string(id)), ("created_at", .string(created.rfc3339)), ("state", .string("open")),
                                              ("order_id", .string(order)), ("amount", .number(String(amount))), ("currency", .string(currency))] + extra
-        return TargetRow(id: TargetID(gateway: "xpay", key: id), time: created, fields: RecordFields(fields), unknownFields: extra)
+        return TargetRow(id: TargetID(gateway: "xpay", key: id), time: created, fields: RecordFields(fields))
     }
 
     static func payout(_ trace: Int64, ageSeconds: Int64, order: String, customer: String, amount: Int64, currency: String = "EUR",

@@ -1,0 +1,77 @@
+import PaydeskCore
+
+/// One tab's rows as loaded, and where each key is, so a change touches only the rows it names.
+/// A closed row leaves an empty slot (slots are never reused while the views hold their numbers); when most
+/// slots are empty the rows are packed again and the views rebuilt.
+public struct TargetRows: Sendable {
+    private(set) var slots: [TargetRow?] = []
+    private var index: [String: Int32] = [:]
+    public private(set) var count = 0
+    /// Nothing has been read yet.
+    public private(set) var isLoading = false
+
+    /// Which slots a change emptied and filled; `isFresh` when every slot may have moved.
+    struct SlotChange {
+        var isFresh = false
+        var removed: [Int32] = []
+        var added: [Int32] = []
+    }
+
+    public init(_ rows: [TargetRow] = []) {
+        slots.reserveCapacity(rows.count)
+        for row in rows { place(row) }
+    }
+
+    init(loading: Bool) { isLoading = loading }
+
+    public subscript(key: String) -> TargetRow? { index[key].flatMap { slots[Int($0)] } }
+
+    /// The live rows, in slot order.
+    public var rows: [TargetRow] { slots.compactMap { $0 } }
+
+    @discardableResult
+    mutating func apply(_ change: RowChange) -> SlotChange {
+        isLoading = false
+        if change.isFresh {
+            self = TargetRows(change.opened)
+            return SlotChange(isFresh: true)
+        }
+        var delta = SlotChange()
+        for key in change.closed {
+            if let slot = index.removeValue(forKey: key) {
+                slots[Int(slot)] = nil
+                count -= 1
+                delta.removed.append(slot)
+            }
+        }
+        for row in change.opened {
+            if let slot = index[row.id.key] {
+                slots[Int(slot)] = row
+                delta.removed.append(slot)
+                delta.added.append(slot)
+            } else {
+                delta.added.append(place(row))
+            }
+        }
+        if slots.count > 10_000, count < slots.count / 2 {
+            self = TargetRows(rows)
+            return SlotChange(isFresh: true)
+        }
+        return delta
+    }
+
+    @discardableResult
+    private mutating func place(_ row: TargetRow) -> Int32 {
+        if let slot = index[row.id.key] {
+            slots[Int(slot)] = row
+            return slot
+        }
+        let slot = Int32(slots.count)
+        slots.append(row)
+        index[row.id.key] = slot
+        count += 1
+        return slot
+    }
+
+    func slot(of key: String) -> Int32? { index[key] }
+}

@@ -1,0 +1,18 @@
+/// What the terminal reports: a key, or that its window changed size.
+public enum TerminalInput: Equatable, Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+}
+
+/// What the console's loop needs of a terminal (as ratatui's `Backend`): input in, frames out. The real one is
+/// ncurses (`CursesTerminal`); `InMemoryTerminal` lets tests drive the loop itself without a terminal.
+public protocol TerminalBackend: AnyObject {
+    /// The screen in cells.
+    var size: (width: Int, height: Int) { get }
+    /// The next key or resize, waiting at most `timeoutMilliseconds`.
+    func read(timeoutMilliseconds: Int) -> TerminalInput?
+    func draw(_ grid: Grid, cursor: (x: Int, y: Int)?)
+    func apply(theme: Theme)
+    /// Gives the terminal back as it was; safe to call more than once.
+    func end()
+}

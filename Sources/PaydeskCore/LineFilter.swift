@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whether a store line has a field whose value contains the filter text, ignoring case, read from the line's
+/// bytes without allocating: a fast search of the whole line first (most lines fail it), then only the values
+/// are searched, so a field's name ("order_id") never matches. Values written with escapes, and filter text
+/// beyond ASCII, are compared as decoded text (rare, and slower).
+public struct LineFilter: Sendable {
+    public let text: String
+    private let lowered: [UInt8]
+    private let isASCII: Bool
+
+    public init(_ text: String) {
+        self.text = text
+        isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        lowered = Array(text.utf8).map(Self.lower)
+    }
+
+    public var isEmpty: Bool { text.isEmpty }
+
+    /// Whether every line this filter matches also matches `other`'s: a narrower filter searches only the
+    /// rows the wider one kept.
+    public func narrows(_ other: LineFilter) -> Bool {
+        isASCII && other.isASCII && lowered.withUnsafeBufferPointer { Self.contains($0, other.lowered) }
+    }
+
+    public func matches(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !lowered.isEmpty else { return true }
+        guard isASCII else { return decodedMatch(line) }
+        let hasEscapes = line.baseAddress.map { memchr($0, 0x5C, line.count) != nil } ?? false
+        if !Self.contains(line, lowered) { return hasEscapes && decodedMatch(line) }
+        var found = false
+        ValueSpans.forEach(in: line) { span, escaped in
+            found = escaped ? decodedMatch(span, asString: true) : Self.contains(span, lowered)
+            return !found
+        }
+        return found
+    }
+
+    /// Whether `text` (any case) contains the filter text.
+    public func matches(_ text: String) -> Bool {
+        guard !lowered.isEmpty else { return true }
+        if isASCII {
+            var text = text
+            return text.withUTF8 { Self.contains($0, lowered) }
+        }
+        return text.range(of: self.text, options: .caseInsensitive) != nil
+    }
+
+    private func decodedMatch(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard case .object(let members)? = try? JSONValue.parse(line) else { return false }
+        return members.contains { matches($0.1.displayText) }
+    }
+
+    private func decodedMatch(_ span: UnsafeBufferPointer<UInt8>, asString: Bool) -> Bool {
+        var quoted = [UInt8(ascii: "\"")] + Array(span)
+        quoted.append(UInt8(ascii: "\""))
+        guard case .string(let s)? = try? JSONValue.parse(quoted) else { return false }
+        return matches(s)
+    }
+
+    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c &- 65 < 26 ? c | 0x20 : c }
+
+    /// Whether `haystack` contains `needle` (lower-case), ignoring ASCII case. `memchr` finds each candidate
+    /// start in either case, so long values are crossed at memory speed.
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard let base = haystack.baseAddress, haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        let other = first &- 97 < 26 ? first - 32 : first
+        let last = haystack.count - needle.count
+        var from = 0
+        var nextA = -1, nextB = -1   // the next start of each case at or after `from`, or Int.max for none
+        func next(_ byte: UInt8, _ at: Int) -> Int {
+            guard at <= last, let p = memchr(base + at, Int32(byte), last - at + 1) else { return Int.max }
+            return UnsafeRawPointer(p) - UnsafeRawPointer(base)
+        }
+        while from <= last {
+            if nextA < from { nextA = next(first, from) }
+            if nextB < from { nextB = other == first ? nextA : next(other, from) }
+            let at = min(nextA, nextB)
+            if at == Int.max { return false }
+            var k = 1
+            while k < needle.count, lower(base[at + k]) == needle[k] { k += 1 }
+            if k == needle.count { return true }
+            from = at + 1
+        }
+        return false
+    }
+}
+
+/// The values of a valid JSON object line, each as bytes: a string's between its quotes (and whether it holds
+/// escapes), anything else as written. Names are skipped. `body` returns false to stop.
+enum ValueSpans {
+    static func forEach(in line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Bool) -> Bool) {
+        guard let base = line.baseAddress else { return }
+        let n = line.count
+        var i = 0
+        func skipBlanks() { while i < n, base[i] == 0x20 || base[i] == 0x09 || base[i] == 0x0D { i += 1 } }
+        /// From an opening quote at `i`: moves past the closing one; returns the content's end and whether it has escapes.
+        func skipString() -> (end: Int, escaped: Bool) {
+            var escaped = false
+            var j = i + 1
+            while j < n {
+                guard let p = memchr(base + j, 0x22, n - j) else { j = n; break }
+                let q = UnsafeRawPointer(p) - UnsafeRawPointer(base)
+                var slashes = 0
+                while q - 1 - slashes > i, base[q - 1 - slashes] == 0x5C { slashes += 1 }
+                if slashes > 0 { escaped = true }
+                if slashes % 2 == 0 { i = q + 1; return (q, escaped) }
+                j = q + 1
+            }
+            i = n
+            return (n, escaped)
+        }
+        skipBlanks()
+        guard i < n, base[i] == UInt8(ascii: "{") else { return }
+        i += 1
+        while i < n {
+            skipBlanks()
+            guard i < n, base[i] == 0x22 else { return }   // '}' or the end
+            _ = skipString()                                 // the name
+            skipBlanks()
+            guard i < n, base[i] == UInt8(ascii: ":") else { return }
+            i += 1
+            skipBlanks()
+            guard i < n else { return }
+            let start = i
+            switch base[i] {
+            case 0x22:
+                let (end, escaped) = skipString()
+                if !body(UnsafeBufferPointer(start: base + start + 1, count: end - start - 1), escaped) { return }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                var depth = 0
+                var escaped = false
+                while i < n {
+                    let c = base[i]
+                    if c == 0x22 { escaped = skipString().escaped || escaped; continue }
+                    if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { depth += 1 }
+                    if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") { depth -= 1 }
+                    i += 1
+                    if depth == 0 { break }
+                }
+                if !body(UnsafeBufferPointer(start: base + start, count: i - start), false) { return }
+            default:
+                while i < n, base[i] != UInt8(ascii: ","), base[i] != UInt8(ascii: "}"), base[i] != 0x20, base[i] != 0x09 { i += 1 }
+                if !body(UnsafeBufferPointer(start: base + start, count: i - start), false) { return }
+            }
+            skipBlanks()
+            if i < n, base[i] == UInt8(ascii: ",") { i += 1 }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+@testable import PaydeskCore
+
+extension PaydeskTests {
+/// The console's followers: the first read takes the file, later ones only what was appended; a replaced,
+/// shortened or rewritten file is read again from its start.
+@Suite struct StoreFollowerTests {
+    let dir = TemporaryDirectory()
+    let now = Timestamp.parseRFC3339("2026-11-21T10:00:00Z")!
+
+    private func append(_ lines: [String], to name: String = "payouts.jsonl") throws {
+        let path = dir.file(name)
+        let handle = FileHandle(forWritingAtPath: path) ?? {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return FileHandle(forWritingAtPath: path)!
+        }()
+        handle.seekToEndOfFile()
+        handle.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        handle.closeFile()
+    }
+
+    private func follower() -> StoreFollower<PayoutKind> { StoreFollower(path: dir.file("payouts.jsonl"), clock: { [now] in now }) }
+
+    @Test func theFirstReadIsFreshAndLaterOnesBringOnlyWhatWasAppended() throws {
+        try append([payoutLine(1), payoutLine(2), payoutLine(3, status: "approved")])
+        let f = follower()
+        try f.catchUp()
+        let first = try #require(f.takeChange())
+        #expect(first.isFresh)
+        #expect(first.opened.map(\.key) == [1, 2], "only open records, oldest first")
+        #expect(f.takeChange() == nil, "nothing new")
+
+        try append([payoutLine(4), payoutLine(1, status: "cancelled"), payoutLine(2, extra: #","note":"changed""#)])
+        try f.catchUp()
+        let second = try #require(f.takeChange())
+        #expect(!second.isFresh)
+        #expect(Set(second.opened.map(\.key)) == [4, 2])
+        #expect(second.closed == [1])
+        #expect(String(decoding: try #require(second.opened.first { $0.key == 2 }).line.bytes, as: UTF8.self).contains("changed"))
+        let gone = try #require(try f.latest(1))
+        #expect(gone.effectiveState(now: now) == "cancelled")
+        #expect(gone.line == nil)
+    }
+
+    @Test func aCompactedOrShortenedOrRewrittenFileIsReadAgainFromItsStart() throws {
+        try append([payoutLine(1), payoutLine(2)])
+        let f = follower()
+        try f.catchUp()
+        _ = f.takeChange()
+
+        // A compaction renames a new file in: a new inode.
+        let replacement = dir.write("new.jsonl", payoutLine(2) + "\n" + payoutLine(5) + "\n")
+        #expect(rename(replacement, dir.file("payouts.jsonl")) == 0)
+        try f.catchUp()
+        let compacted = try #require(f.takeChange())
+        #expect(compacted.isFresh)
+        #expect(compacted.opened.map(\.key) == [2, 5])
+
+        // Written over in place, same inode, no shorter: the byte before the old end is no longer a newline.
+        let handle = try #require(FileHandle(forWritingAtPath: dir.file("payouts.jsonl")))
+        handle.write(Data((payoutLine(7, extra: #","pad":"xxxxxxxxxxxxxxxxxxxxxxxxx""#) + "\n" + payoutLine(8) + "\n").utf8))
+        handle.closeFile()
+        try f.catchUp()
+        let rewritten = try #require(f.takeChange())
+        #expect(rewritten.isFresh)
+        #expect(rewritten.opened.map(\.key) == [7, 8])
+
+        // Truncated.
+        #expect(truncate(dir.file("payouts.jsonl"), 0) == 0)
+        try f.catchUp()
+        let emptied = try #require(f.takeChange())
+        #expect(emptied.isFresh && emptied.opened.isEmpty)
+    }
+
+    @Test func aLineStillBeingWrittenWaitsAndBadLinesAreCountedWithTheirNumbers() throws {
+        try append([payoutLine(1), "{not json"])
+        try "{\"trace_id\":2,\"requested_at\":\"2026-11-21T09:00:00Z\"".data(using: .utf8)!.append(toFile: dir.file("payouts.jsonl"))
+        let f = follower()
+        try f.catchUp()
+        let first = try #require(f.takeChange())
+        #expect(first.opened.map(\.key) == [1])
+        #expect(first.problemCount == 2, "the bad line, and the unfinished one while it lasts")
+        #expect(first.firstProblem?.line == 2)
+
+        try "}\n".data(using: .utf8)!.append(toFile: dir.file("payouts.jsonl"))
+        try f.catchUp()
+        let finished = try #require(f.takeChange())
+        #expect(finished.opened.map(\.key) == [2])
+        #expect(finished.problemCount == 1)
+    }
+
+    @Test func theFollowerRefusesALinkOrAFIFOLikeEveryReader() throws {
+        try append([payoutLine(1)], to: "elsewhere.jsonl")
+        #expect(symlink(dir.file("elsewhere.jsonl"), dir.file("payouts.jsonl")) == 0)
+        #expect(throws: PaydeskError.self) { try follower().catchUp() }
+        unlink(dir.file("payouts.jsonl"))
+        #expect(mkfifo(dir.file("payouts.jsonl"), 0o600) == 0)
+        #expect(throws: PaydeskError.self) { try follower().catchUp() }
+    }
+
+    @Test func expiredSessionsAreNotKept() throws {
+        try append([sessionLine("s_old", createdSecondsAgo: 400, now: now), sessionLine("s_new", createdSecondsAgo: 10, now: now)], to: "sessions.jsonl")
+        let f = StoreFollower<SessionKind>(path: dir.file("sessions.jsonl"), clock: { [now] in now })
+        try f.catchUp()
+        #expect(try #require(f.takeChange()).opened.map(\.key.text) == ["s_new"])
+    }
+
+    // MARK: The one-shot search
+
+    @Test func theSearchFindsTheLatestLineOfItsKeyAndNoOther() throws {
+        try append([payoutLine(752856), payoutLine(9, extra: #","ref":"752856","note":752856"#),
+                    payoutLine(752856, status: "approved"), payoutLine(1752856), "{broken 752856"])
+        let found = try #require(try StoreSearch.latest(PayoutKind.self, key: 752856, path: dir.file("payouts.jsonl")))
+        #expect(found.effectiveState(now: now) == "approved")
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 75285, path: dir.file("payouts.jsonl")) == nil)
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 9, path: dir.file("payouts.jsonl"))?.line?.fields.text("ref") == "752856")
+    }
+
+    @Test func theSearchCrossesPiecesAndLinesLongerThanAPiece() throws {
+        // More than one 8 MiB piece, with a record at the very start and one line longer than a piece.
+        let filler = String(repeating: "x", count: 200)
+        var lines = [payoutLine(1)]
+        for i in 0..<45_000 { lines.append(payoutLine(Int64(100 + i), extra: ",\"note\":\"\(filler)\"")) }
+        lines.append(payoutLine(2, extra: ",\"note\":\"" + String(repeating: "y", count: 9 << 20) + "\""))
+        lines.append(payoutLine(3))
+        try append(lines)
+        try "{\"trace_id\":3,\"status\":\"approved\"".data(using: .utf8)!.append(toFile: dir.file("payouts.jsonl"))   // unfinished: not counted
+        let path = dir.file("payouts.jsonl")
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 1, path: path)?.effectiveState(now: now) == "pending")
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 2, path: path)?.line?.length ?? 0 > 9 << 20)
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 3, path: path)?.effectiveState(now: now) == "pending")
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 44_000, path: path) != nil)
+    }
+
+    @Test func theSearchFindsASessionIdThatJSONEscapes() throws {
+        try append([sessionLine(#"s\"q"#, createdSecondsAgo: 10, now: now)], to: "sessions.jsonl")
+        let found = try StoreSearch.latest(SessionKind.self, key: SessionID("s\"q"), path: dir.file("sessions.jsonl"))
+        #expect(found?.key == SessionID("s\"q"))
+    }
+
+    @Test func theAuditSearchParsesOnlyItsTargetsLines() throws {
+        let log = AuditLog(directory: dir.path)
+        for target in ["752856", "7528", "752856"] {
+            _ = try log.append(AuditEntry(at: now, operatorName: "op", profile: "TEST", gateway: "praxis", target: target, event: .intent,
+                                          attemptId: UUID().uuidString, reason: target == "7528" ? "not 752856" : nil))
+        }
+        _ = try log.append(AuditEntry(at: now, operatorName: "op", profile: "TEST", gateway: "xpay", target: "752856", event: .intent, attemptId: "x"))
+        let found = try AuditSearch.entries(directory: dir.path, gateway: "praxis", target: "752856")
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.target == "752856" && $0.gateway == "praxis" })
+    }
+}
+}
+
+extension Data {
+    func append(toFile path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        handle.write(self)
+        handle.closeFile()
+    }
+}
