@@ -36,6 +36,10 @@ let package = Package(
             dependencies: ["Gateways", "PaydeskCore", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .target(
+            name: "Demo",
+            dependencies: ["GatewaySimulator", "PaydeskCore"]
+        ),
+        .target(
             name: "Console",
             dependencies: ["PaydeskCore", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
@@ -46,20 +50,20 @@ let package = Package(
         .executableTarget(
             name: "paydesk",
             dependencies: [
-                "PaydeskCore", "Gateways", "GatewaySimulator", "Console", "TerminalCurses",
+                "PaydeskCore", "Gateways", "GatewaySimulator", "Demo", "Console", "TerminalCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "paydesk-bench",
             dependencies: [
-                "PaydeskCore", "Console",
+                "PaydeskCore", "Console", "GatewaySimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "PaydeskCoreTests",
-            dependencies: ["PaydeskCore", "Gateways", "GatewaySimulator", "Console", "paydesk"]
+            dependencies: ["PaydeskCore", "Gateways", "GatewaySimulator", "Demo", "Console", "paydesk"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Demo
 import GatewaySimulator
 import PaydeskCore
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Demo
 @testable import GatewaySimulator
 @testable import Gateways
 @testable import PaydeskCore

@@ -1,4 +1,5 @@
 import Foundation
+import GatewaySimulator
 import PaydeskCore
 
 /// The demo's folder: a fresh temporary one, or one the caller names, which must be empty or a previous demo's.

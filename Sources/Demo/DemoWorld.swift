@@ -1,4 +1,5 @@
 import Foundation
+import GatewaySimulator
 import PaydeskCore
 
 /// Everything `paydesk demo` needs, with no setup and no credentials: a home folder with a `DEMO` profile and a

@@ -1,4 +1,5 @@
 import Foundation
+import GatewaySimulator
 import PaydeskCore
 
 /// What the demo world puts in a profile's stores, and what it stages at the simulated gateways so that every
