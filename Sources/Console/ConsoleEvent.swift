@@ -17,6 +17,8 @@ public enum ConsoleEvent: Sendable {
     case themeChanged(String)
     /// Something the operator must read (a theme that would not load, a store that cannot be read).
     case notice(String, isError: Bool)
+    /// A background search of a long list's filter ended.
+    case filtered(FilterResult)
     /// Ctrl-C: a request to quit, asked like `q`.
     case interrupt
 }
@@ -35,6 +37,8 @@ public enum ConsoleEffect: Equatable, Sendable {
     case reload
     /// Cancel these targets (bounded concurrency), each outcome coming back as `callFinished`.
     case cancel([TargetID], reason: String)
+    /// Search a long list for its filter off the loop's thread, answering with `filtered`.
+    case filter(FilterJob)
     case switchProfile(String)
     case useTheme(String)
     case quit

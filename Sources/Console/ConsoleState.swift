@@ -29,7 +29,8 @@ public struct ConsoleState: Sendable {
     /// Changes that arrived while a dialog was open: the rows under a dialog do not move.
     var deferredChanges: [ConsoleDataChange] = []
     /// The sessions and payouts tabs as shown, kept between keys.
-    var views: [ConsoleTab: TargetView] = [.sessions: TargetView(), .payouts: TargetView()]
+    var sessionsView = TargetView()
+    var payoutsView = TargetView()
     /// The History tab as shown.
     var historyRows: [Attempt] = []
     /// Cancellations this console has sent and not yet heard back from.
@@ -61,19 +62,27 @@ public struct ConsoleState: Sendable {
 
     // MARK: What the lists hold
 
+    func view(_ tab: ConsoleTab) -> TargetView { tab == .sessions ? sessionsView : payoutsView }
+
+    /// Changes a tab's view in place (through a copy, each change would copy every row number).
+    mutating func withView<R>(_ tab: ConsoleTab, _ body: (inout TargetView) -> R) -> R {
+        tab == .sessions ? body(&sessionsView) : body(&payoutsView)
+    }
+
     /// How many rows a tab lists (before its filter; sessions not yet expired).
     public func count(_ tab: ConsoleTab) -> Int {
-        tab == .history ? data.attempts.count : views[tab]!.sorted.count
+        tab == .history ? data.attempts.count : view(tab).sorted.count
     }
 
     /// How many rows the tab shows, its filter applied.
     public func shownCount(_ tab: ConsoleTab) -> Int {
-        tab == .history ? historyRows.count : views[tab]!.shown.count
+        tab == .history ? historyRows.count : view(tab).shown.count
     }
 
     /// The row at `position` of a sessions or payouts tab as shown.
     public func shownTarget(_ tab: ConsoleTab, at position: Int) -> TargetRow? {
-        guard tab != .history, let view = views[tab], view.shown.indices.contains(position) else { return nil }
+        let view = view(tab)
+        guard tab != .history, view.shown.indices.contains(position) else { return nil }
         return data[tab].slots[Int(view.shown[position])]
     }
 
@@ -92,7 +101,7 @@ public struct ConsoleState: Sendable {
         }, position: { key in
             if tab == .history { return historyRows.firstIndex { $0.id == key } }
             guard let slot = data[tab].slot(of: key) else { return nil }
-            return views[tab]!.shown.firstIndex(of: slot)
+            return view(tab).shown.firstIndex(of: slot)
         })
     }
 

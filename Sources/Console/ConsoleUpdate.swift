@@ -12,7 +12,7 @@ extension ConsoleState {
             // Countdowns pause under a dialog, so the rows it talks about stay put.
             if dialog == nil {
                 now = time
-                views[.sessions]!.expire(data.sessions, tab: .sessions, now: now)
+                sessionsView.expire(data.sessions, tab: .sessions, now: now)
             }
         case .resize(let width, let height):
             layout = ConsoleLayout(width: width, height: height)
@@ -53,6 +53,8 @@ extension ConsoleState {
             notice = Notice(text: "Theme \(name).", role: .dim)
         case .notice(let text, let isError):
             notice = Notice(text: text, role: isError ? .error : .warning)
+        case .filtered(let result):
+            withView(result.tab) { $0.accept(result) }
         case .interrupt:
             // Closes whatever dialog is open (nothing is sent) and asks as q does; a second Ctrl-C on that question does nothing.
             if case .quit? = dialog { break }
@@ -62,7 +64,7 @@ extension ConsoleState {
         // Unchanged arrays share their storage, so comparing them costs nothing.
         let attemptsChanged = data.attempts != attemptsBefore || ownCalls != callsBefore
         if attemptsChanged { statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls) }
-        refreshViews(statusesChanged: attemptsChanged)
+        effects += refreshViews(statusesChanged: attemptsChanged)
         // A key changes only the tab on screen (switching tabs included); anything else may move every tab's rows.
         let touched: [ConsoleTab] = if case .key = event { [tab] } else { ConsoleTab.allCases }
         for tab in touched { lists[tab]!.settle(keys: shownKeys(tab), pageHeight: layout.listHeight) }
@@ -74,7 +76,8 @@ extension ConsoleState {
         data = fresh
         deferredChanges = []
         statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls)
-        for tab in [ConsoleTab.sessions, .payouts] { views[tab]!.rebuild(data[tab], tab: tab, list: lists[tab]!, statuses: statuses, now: now) }
+        sessionsView.rebuild(data.sessions, tab: .sessions, list: lists[.sessions]!, statuses: statuses, now: now)
+        payoutsView.rebuild(data.payouts, tab: .payouts, list: lists[.payouts]!, statuses: statuses, now: now)
     }
 
     /// What the files said since the last change: the views take in only the rows it names.
@@ -85,29 +88,43 @@ extension ConsoleState {
         }
         if let problem = change.auditProblem { data.auditProblem = problem.isEmpty ? nil : problem }
         for tab in [ConsoleTab.sessions, .payouts] {
-            guard let rows = tab == .sessions ? change.sessions : change.payouts else { continue }
-            let delta = data[tab].apply(rows)
-            if tab == .sessions { data.sessionsProblem = rows.problem } else { data.payoutsProblem = rows.problem }
-            if delta.isFresh {
-                views[tab]!.rebuild(data[tab], tab: tab, list: lists[tab]!, statuses: statuses, now: now)
+            guard let rowChange = tab == .sessions ? change.sessions : change.payouts else { continue }
+            // Mutated in place: through a subscript's copy, every change would copy every row.
+            let delta: TargetRows.SlotChange
+            if tab == .sessions {
+                delta = data.sessions.apply(rowChange)
+                data.sessionsProblem = rowChange.problem
             } else {
-                views[tab]!.merge(delta, data[tab], tab: tab, statuses: statuses, now: now)
+                delta = data.payouts.apply(rowChange)
+                data.payoutsProblem = rowChange.problem
+            }
+            let (rows, list, statuses, now) = (data[tab], lists[tab]!, statuses, now)
+            withView(tab) { view in
+                if delta.isFresh {
+                    view.rebuild(rows, tab: tab, list: list, statuses: statuses, now: now)
+                } else {
+                    view.merge(delta, rows, tab: tab, statuses: statuses, now: now)
+                }
             }
         }
     }
 
-    /// Brings the views in line with each tab's order and filter, and the History tab with the attempts.
-    private mutating func refreshViews(statusesChanged: Bool) {
+    /// Brings the views in line with each tab's order and filter (a long list's filter is searched in the
+    /// background: the jobs are returned), and the History tab with the attempts.
+    private mutating func refreshViews(statusesChanged: Bool) -> [ConsoleEffect] {
+        var jobs: [ConsoleEffect] = []
         for tab in [ConsoleTab.sessions, .payouts] {
-            let list = lists[tab]!
-            let view = views[tab]!
-            if view.sortColumn != list.sortColumn || view.descending != list.descending {
-                views[tab]!.rebuild(data[tab], tab: tab, list: list, statuses: statuses, now: now)
-            } else if view.filter.text != list.filter || (statusesChanged && !list.filter.isEmpty) {
-                views[tab]!.refilter(list.filter, data[tab], statuses: statuses, force: statusesChanged)
+            let (rows, list, statuses, now) = (data[tab], lists[tab]!, statuses, now)
+            let job = withView(tab) { view -> FilterJob? in
+                if view.sortColumn != list.sortColumn || view.descending != list.descending {
+                    view.rebuild(rows, tab: tab, list: list, statuses: statuses, now: now)
+                }
+                return view.refilter(list.filter, tab: tab, rows, statuses: statuses, force: statusesChanged && !list.filter.isEmpty)
             }
+            if let job { jobs.append(.filter(job)) }
         }
         historyRows = historyView()
+        return jobs
     }
 
     private func historyView() -> [Attempt] {
@@ -246,7 +263,7 @@ extension ConsoleState {
         let targets: [String]
         if !marked.isEmpty {
             // In the order the tab sorts them, hidden rows included.
-            targets = views[tab]!.sorted.compactMap { rows.slots[Int($0)]?.id.key }.filter { marked.contains($0) }
+            targets = view(tab).sorted.compactMap { rows.slots[Int($0)]?.id.key }.filter { marked.contains($0) }
         } else if let row = selectedTarget {
             targets = [row.id.key]
         } else {

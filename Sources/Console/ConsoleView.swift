@@ -73,7 +73,8 @@ public enum ConsoleView {
         }
         let list = state.list
         if !list.filter.isEmpty || list.editingFilter {
-            let text = " filter: \(list.filter) "
+            let searching = state.tab != .history && state.view(state.tab).pending != nil
+            let text = " filter: \(list.filter)" + (searching ? " (searching…) " : " ")
             grid.put(text, x: max(x, grid.width - displayWidth(text)), y: y, role: .warning)
         }
     }

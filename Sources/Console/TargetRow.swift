@@ -16,15 +16,20 @@ public struct TargetID: Hashable, Sendable, CustomStringConvertible {
 /// One open session or pending payout as the console lists it: its key, its time (created or requested) and
 /// its latest store line, kept as bytes. Fields are read from the line only for rows someone looks at.
 public struct TargetRow: Sendable {
-    public let id: TargetID
+    /// The key, and whether it is a session (else a payout): not the gateway's name, which a million rows would repeat.
+    private let key: String
+    private let isSession: Bool
     public let time: Timestamp
     public let line: StoredLine
 
     public init(id: TargetID, time: Timestamp, line: StoredLine) {
-        self.id = id
+        key = id.key
+        isSession = id.gateway == SessionKind.gatewayName
         self.time = time
         self.line = line
     }
+
+    public var id: TargetID { TargetID(gateway: isSession ? SessionKind.gatewayName : PayoutKind.gatewayName, key: key) }
 
     /// A row from fields, as tests and the benchmark build them.
     public init(id: TargetID, time: Timestamp, fields: RecordFields) {
@@ -136,5 +141,18 @@ public struct RowChange: Sendable {
         self.opened = opened
         self.closed = closed
         self.problem = problem
+    }
+}
+
+extension RowChange {
+    /// A follower's change as the console's rows, its bad lines worded for the operator.
+    public init<Kind: CancellableKind>(_ change: StoreFollower<Kind>.Change, path: String) {
+        let problem = change.firstProblem.map {
+            "\(change.problemCount) bad line(s) skipped in \(path) (the file is unchanged), first at line \($0.line): "
+                + "\($0.message). `paydesk store check` lists them."
+        }
+        self.init(isFresh: change.isFresh, opened: change.opened.map { entry in
+            TargetRow(id: TargetID(gateway: Kind.gatewayName, key: String(describing: entry.key)), time: entry.time, line: entry.line)
+        }, closed: change.closed.map { String(describing: $0) }, problem: problem)
     }
 }

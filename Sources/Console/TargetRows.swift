@@ -5,6 +5,8 @@ import PaydeskCore
 /// slots are empty the rows are packed again and the views rebuilt.
 public struct TargetRows: Sendable {
     private(set) var slots: [TargetRow?] = []
+    /// Each slot's time in milliseconds, for sorting without touching the rows.
+    private(set) var times: [Int64] = []
     private var index: [String: Int32] = [:]
     public private(set) var count = 0
     /// Nothing has been read yet.
@@ -19,6 +21,8 @@ public struct TargetRows: Sendable {
 
     public init(_ rows: [TargetRow] = []) {
         slots.reserveCapacity(rows.count)
+        times.reserveCapacity(rows.count)
+        index.reserveCapacity(rows.count)
         for row in rows { place(row) }
     }
 
@@ -47,6 +51,7 @@ public struct TargetRows: Sendable {
         for row in change.opened {
             if let slot = index[row.id.key] {
                 slots[Int(slot)] = row
+                times[Int(slot)] = row.time.milliseconds
                 delta.removed.append(slot)
                 delta.added.append(slot)
             } else {
@@ -64,10 +69,12 @@ public struct TargetRows: Sendable {
     private mutating func place(_ row: TargetRow) -> Int32 {
         if let slot = index[row.id.key] {
             slots[Int(slot)] = row
+            times[Int(slot)] = row.time.milliseconds
             return slot
         }
         let slot = Int32(slots.count)
         slots.append(row)
+        times.append(row.time.milliseconds)
         index[row.id.key] = slot
         count += 1
         return slot

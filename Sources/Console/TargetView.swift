@@ -15,6 +15,13 @@ struct TargetView: Sendable {
     private var sortKeys: [SortKey] = []
     /// When the next open session expires (sessions only): the rows are looked at again then, not every tick.
     private(set) var nextExpiry = Timestamp(milliseconds: .max)
+    /// Bumped whenever `sorted` changes: a background search of an older version is out of date.
+    private(set) var version = 0
+    /// The filter being searched in the background, and the version it searches; `shown` is the last result until then.
+    private(set) var pending: (text: String, version: Int)?
+
+    /// Up to this many rows a filter is searched at once (a few milliseconds); beyond, in the background.
+    static let inlineFilterLimit = 30_000
 
     /// Everything again: after a fresh load or a new order.
     mutating func rebuild(_ rows: TargetRows, tab: ConsoleTab, list: ListState, statuses: [TargetID: TargetStatus], now: Timestamp) {
@@ -29,35 +36,57 @@ struct TargetView: Sendable {
         if !live.isSorted(by: less) { live.sort(by: less) }
         sorted = live
         nextExpiry = Self.nextExpiry(rows, tab: tab, slots: sorted)
-        filter = LineFilter(list.filter)
-        shown = filter.isEmpty ? sorted : Self.filtered(sorted, rows, filter, statuses)
+        version += 1
+        // The filter is applied again by `refilter`, at once or in the background.
+        filter = LineFilter("")
+        shown = sorted
+        pending = nil
     }
 
     /// Applies a change of rows: removed slots leave, added ones merge into their place.
     mutating func merge(_ change: TargetRows.SlotChange, _ rows: TargetRows, tab: ConsoleTab, statuses: [TargetID: TargetStatus], now: Timestamp) {
         if !change.removed.isEmpty {
-            let gone = Set(change.removed)
-            sorted.removeAll { gone.contains($0) }
-            shown.removeAll { gone.contains($0) }
+            // A flag per slot: one pass over the list, without hashing each of its rows.
+            var gone = [Bool](repeating: false, count: rows.slots.count)
+            for slot in change.removed { gone[Int(slot)] = true }
+            sorted.removeAll { gone[Int($0)] }
+            shown.removeAll { gone[Int($0)] }
         }
         let added = change.added.filter { rows.slots[Int($0)].map { Self.isOpen($0, tab: tab, now: now) } ?? false }
+        version += 1
         guard !added.isEmpty else { return }
         prepareKeys(rows, tab: tab, slots: added)
         let less = comparator(rows, tab: tab)
         let ordered = added.sorted(by: less)
         sorted = Self.merged(sorted, ordered, by: less)
-        let kept = filter.isEmpty ? ordered : Self.filtered(ordered, rows, filter, statuses)
+        let kept = filter.isEmpty ? ordered : Self.filtered(ordered, rows.slots, filter, statuses)
         shown = Self.merged(shown, kept, by: less)
         nextExpiry = min(nextExpiry, Self.nextExpiry(rows, tab: tab, slots: ordered))
     }
 
-    /// A new filter: searches only the last result when the new text narrows the old one.
-    mutating func refilter(_ text: String, _ rows: TargetRows, statuses: [TargetID: TargetStatus], force: Bool = false) {
+    /// Applies the filter `text`, searching only the last result when it narrows the old filter. A long list is
+    /// searched in the background: the job is returned, and `shown` stays the last result until `accept`.
+    mutating func refilter(_ text: String, tab: ConsoleTab, _ rows: TargetRows, statuses: [TargetID: TargetStatus], force: Bool = false) -> FilterJob? {
         let new = LineFilter(text)
-        if !force, new.text == filter.text { return }
-        let base = !force && !filter.isEmpty && new.narrows(filter) ? shown : sorted
-        filter = new
-        shown = new.isEmpty ? sorted : Self.filtered(base, rows, new, statuses)
+        if !force, pending == nil, new.text == filter.text { return nil }
+        if !force, let pending, pending.text == text, pending.version == version { return nil }
+        let base = !force && pending == nil && !filter.isEmpty && new.narrows(filter) ? shown : sorted
+        guard !new.isEmpty, base.count > Self.inlineFilterLimit else {
+            filter = new
+            shown = new.isEmpty ? sorted : Self.filtered(base, rows.slots, new, statuses)
+            pending = nil
+            return nil
+        }
+        pending = (text, version)
+        return FilterJob(tab: tab, text: text, version: version, candidates: base, rows: rows.slots, statuses: statuses)
+    }
+
+    /// A background search's result: taken when it is still the one wanted, for these rows.
+    mutating func accept(_ result: FilterResult) {
+        guard let pending, pending.text == result.text, pending.version == result.version, result.version == version else { return }
+        filter = LineFilter(result.text)
+        shown = result.slots
+        self.pending = nil
     }
 
     /// Drops the sessions that expired by `now` (called when `now` passes `nextExpiry`).
@@ -66,6 +95,7 @@ struct TargetView: Sendable {
         let open: (Int32) -> Bool = { rows.slots[Int($0)].map { Self.isOpen($0, tab: tab, now: now) } ?? false }
         sorted = sorted.filter(open)
         shown = shown.filter(open)
+        version += 1
         nextExpiry = Self.nextExpiry(rows, tab: tab, slots: sorted)
     }
 
@@ -101,8 +131,9 @@ struct TargetView: Sendable {
         switch Self.columns(tab)[sortColumn].order {
         case .oldestFirst?, .newestFirst?:
             let newestFirst = (Self.columns(tab)[sortColumn].order.map { if case .newestFirst = $0 { true } else { false } } ?? false) != descending
+            let times = rows.times
             return { a, b in
-                let ta = slots[Int(a)]!.time, tb = slots[Int(b)]!.time
+                let ta = times[Int(a)], tb = times[Int(b)]
                 if ta != tb { return (ta < tb) != newestFirst }
                 return keyOrder(a, b)
             }
@@ -118,23 +149,30 @@ struct TargetView: Sendable {
         }
     }
 
+    /// `b` (in order) merged into `a` (in order): each of `b` finds its place by binary search, and the runs of
+    /// `a` between are copied whole, so a few new rows cost a copy of the list, not a comparison per row.
     private static func merged(_ a: [Int32], _ b: [Int32], by less: (Int32, Int32) -> Bool) -> [Int32] {
         guard !b.isEmpty else { return a }
         var out: [Int32] = []
         out.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count, j < b.count {
-            if less(b[j], a[i]) { out.append(b[j]); j += 1 } else { out.append(a[i]); i += 1 }
+        var from = 0
+        for item in b {
+            var low = from, high = a.count
+            while low < high {
+                let mid = (low + high) / 2
+                if less(item, a[mid]) { high = mid } else { low = mid + 1 }
+            }
+            out += a[from..<low]
+            out.append(item)
+            from = low
         }
-        out += a[i...]
-        out += b[j...]
+        out += a[from...]
         return out
     }
 
     /// The slots whose line or status matches, in their order, searched on every core for long lists.
-    static func filtered(_ slots: [Int32], _ rows: TargetRows, _ filter: LineFilter, _ statuses: [TargetID: TargetStatus]) -> [Int32] {
+    static func filtered(_ slots: [Int32], _ all: [TargetRow?], _ filter: LineFilter, _ statuses: [TargetID: TargetStatus]) -> [Int32] {
         let labelled = statuses.filter { $0.value.label.map(filter.matches) ?? false }
-        let all = rows.slots
         let matches: @Sendable (Int32) -> Bool = { slot in
             guard let row = all[Int(slot)] else { return false }
             return filter.matches(row.line.bytes) || labelled[row.id] != nil
@@ -151,6 +189,31 @@ struct TargetView: Sendable {
         }
         return results.joined
     }
+}
+
+/// A filter to search on a thread of the runner's, for a list too long to search between two frames.
+public struct FilterJob: Sendable, Equatable {
+    public let tab: ConsoleTab
+    public let text: String
+    let version: Int
+    let candidates: [Int32]
+    let rows: [TargetRow?]
+    let statuses: [TargetID: TargetStatus]
+
+    /// Searches (on every core) and says what it found.
+    public func run() -> FilterResult {
+        FilterResult(tab: tab, text: text, version: version, slots: TargetView.filtered(candidates, rows, LineFilter(text), statuses))
+    }
+
+    public static func == (a: FilterJob, b: FilterJob) -> Bool { a.tab == b.tab && a.text == b.text && a.version == b.version }
+}
+
+/// What a background search found: the rows (slots) the filter keeps, in order.
+public struct FilterResult: Sendable {
+    public let tab: ConsoleTab
+    public let text: String
+    let version: Int
+    let slots: [Int32]
 }
 
 /// Each worker's matches, joined in order.

@@ -54,11 +54,16 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     }
 
     /// Reads what was appended since the last read (the whole file the first time, or when it was replaced).
+    // Specialized per kind, for callers in other modules: generic, the hot loop runs several times slower.
+    @_specialize(exported: true, where Kind == PayoutKind)
+    @_specialize(exported: true, where Kind == SessionKind)
     public func catchUp() throws {
         try lock.withLock { try unlockedCatchUp() }
     }
 
     /// What changed since the last call, or nil when nothing did.
+    @_specialize(exported: true, where Kind == PayoutKind)
+    @_specialize(exported: true, where Kind == SessionKind)
     public func takeChange() -> Change? {
         lock.withLock {
             let problems = problems
@@ -67,7 +72,9 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             sentProblems = problems
             var change = Change(isFresh: unsentFresh, closed: Array(unsentClosed), problemCount: problems.count, firstProblem: problems.first)
             // Oldest first, as the lists show them by default: the screen then has nothing to sort.
-            change.opened = (unsentFresh ? Array(open.values) : Array(unsentOpened.values)).sorted { ($0.time, $0.key) < ($1.time, $1.key) }
+            change.opened = (unsentFresh ? Array(open.values) : Array(unsentOpened.values)).sorted {
+                $0.time.milliseconds != $1.time.milliseconds ? $0.time.milliseconds < $1.time.milliseconds : $0.key < $1.key
+            }
             unsentFresh = false
             unsentOpened = [:]
             unsentClosed = []
@@ -83,6 +90,8 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     /// How a record stands now, after reading what was appended: its latest state and time, with its line
     /// when it is open. Nil when the follower does not know it (never open since the console started):
     /// `StoreSearch` then finds it in the file.
+    @_specialize(exported: true, where Kind == PayoutKind)
+    @_specialize(exported: true, where Kind == SessionKind)
     public func latest(_ key: Kind.Key) throws -> FoundRecord<Kind>? {
         try lock.withLock {
             try unlockedCatchUp()
@@ -103,7 +112,8 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         let now = clock()
         incompleteTail = try tail.read(start: { start in
             guard start == .fromBeginning else { return }
-            open = [:]
+            // About 200 bytes a line, half of them open: rehashing a growing table cost more than the scan.
+            open = Dictionary(minimumCapacity: Int(Self.fileSize(path) / 400))
             departed = [:]
             lineCount = 0
             problemCount = 0
@@ -124,6 +134,11 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         }
     }
 
+    private static func fileSize(_ path: String) -> Int64 {
+        var info = stat()
+        return lstat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
     /// Applies scanned lines in file order: the last line of a key wins. Only open lines are copied.
     private func apply(_ scans: [StoreLineScan<Kind>], _ lines: UnsafeBufferPointer<UInt8>, now: Timestamp) {
         var needed = 0
@@ -137,7 +152,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
                     let entry = Entry(key: r.key, time: r.time, state: r.state,
                                       line: writer.add(UnsafeBufferPointer(rebasing: lines[r.offset..<(r.offset + r.length)])))
                     open[r.key] = entry
-                    departed[r.key] = nil
+                    if !departed.isEmpty { departed[r.key] = nil }
                     if !unsentFresh {
                         unsentOpened[r.key] = entry
                         unsentClosed.remove(r.key)

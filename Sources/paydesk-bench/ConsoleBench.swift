@@ -4,30 +4,58 @@ import Foundation
 import PaydeskCore
 
 extension Bench {
-    /// How long the console takes to answer a key with a fresh frame, with many rows listed.
+    /// The console as it runs, without a terminal: a follower reads the store as the console's feed does, the
+    /// real `update` and `ConsoleView.render` answer keys, and a writer appends lines while keys are pressed.
     struct ConsoleFrames: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "console",
-                                                        abstract: "Time the console's update and drawing per key, with many rows listed.")
-        @Option(help: "Pending payouts listed (and as many open sessions).") var rows = 10_000
-        @Option(help: "Key presses timed per measure.") var keys = 200
+        static let configuration = CommandConfiguration(
+            commandName: "console",
+            abstract: "Time the console on a large payouts store: start, keys, filter keystrokes, a live feed, idle cost, memory.")
+        @Option(help: "Payout lines to generate (ignored with --store).") var lines = 1_000_000
+        @Option(help: "An existing payouts.jsonl to read instead.") var store: String?
+        @Option(help: "Add one line with a field this many MB long (and generate only 10 others).") var hugeFieldMb = 0
+        @Option(help: "Keys timed per measure.") var keys = 200
+        @Option(help: "Seconds of live feed (100 new lines a second).") var feedSeconds = 10
+        @Option(help: "Text typed into the filter, a key at a time.") var filter = "c-10"
 
         func run() throws {
-            let now = Timestamp.now
-            func row(_ i: Int, gateway: String) -> TargetRow {
-                let time = now + Int64(-(i % 280))
-                let key = gateway == "xpay" ? "ps_\(String(i, radix: 16))" : String(700_000 + i)
-                let fields = RecordFields([("id", .string(key)), ("order_id", .string("ORD-\(i)")), ("customer_id", .string("C-\(i % 977)")),
-                                           ("amount", .number(String(100 + i % 50_000))), ("currency", .string(i % 7 == 0 ? "GBP" : "EUR")),
-                                           ("payment_method", .string(["card", "sepa", "skrill"][i % 3]))])
-                return TargetRow(id: TargetID(gateway: gateway, key: key), time: time, fields: fields)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paydesk-bench-console-\(getpid())").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let generator = StoreGenerator(seed: 42)
+            // The live feed appends to the file: a store given is copied first, never written to.
+            let path = dir + "/payouts.jsonl"
+            var generated = lines
+            if let store {
+                try FileManager.default.copyItem(atPath: store, toPath: path)
+            } else {
+                generated = hugeFieldMb > 0 ? 10 : lines
+                try generator.writePayouts(lines: generated, to: path)
+                if hugeFieldMb > 0 {
+                    let huge = #"{"trace_id":9,"requested_at":"2026-11-21T09:00:00Z","status":"pending","description":""#
+                        + String(repeating: "abcdefghij", count: hugeFieldMb * 100_000) + "\"}\n"
+                    try Data(huge.utf8).append(toFile: path)
+                }
             }
-            let data = ConsoleData(sessions: (0..<rows).map { row($0, gateway: "xpay") }, payouts: (0..<rows).map { row($0, gateway: "praxis") })
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            print("store: \(path), \(size / 1_000_000) MB")
+            if let jq = timeJQ(path) { print(String(format: "jq select(.status==\"pending\") on the same file:  %8.0f ms", jq * 1000)) }
+
+            // Start: the feed's first read, the first update, the first frame.
+            let started = now()
+            let follower = StoreFollower<PayoutKind>(path: path)
+            try follower.catchUp()
+            let change = follower.takeChange()!
             let profile = Profile(name: "BENCH", production: false, xpayURL: "http://127.0.0.1:1/x", praxisURL: "http://127.0.0.1:1")
             var state = ConsoleState(profile: profile, profiles: [profile], operatorName: "bench", themeNames: ["default"],
-                                     themeName: "default", now: now, width: 120, height: 40)
-
-            let load = time { _ = state.update(.loaded(data)) }
+                                     themeName: "default", now: .now, width: 120, height: 40)
+            _ = state.update(.changed(ConsoleDataChange(sessions: RowChange(isFresh: true), payouts: RowChange(change, path: path),
+                                                        attempts: [])))
             _ = state.update(.key(.character("2")))
+            _ = ConsoleView.render(state)
+            let startTime = now() - started
+            print(String(format: "start until the payouts count and rows are drawn:  %8.0f ms  (%d pending listed)", startTime * 1000,
+                         state.count(.payouts)))
+
             var frames: [Double] = []
             for i in 0..<keys {
                 frames.append(time {
@@ -35,26 +63,172 @@ extension Bench {
                     _ = ConsoleView.render(state)
                 })
             }
-            var filtering: [Double] = []
-            _ = state.update(.key(.character("/")))
-            for i in 0..<min(keys, 40) {
-                filtering.append(time {
-                    _ = state.update(.key(i % 2 == 0 ? .character("9") : .backspace))
+            report("Down/Up, key to frame", frames)
+
+            // A long list is searched in the background: the key's frame comes first, the rows when the search ends.
+            var keyFrames: [Double] = []
+            var results: [Double] = []
+            func press(_ key: Key) {
+                var jobs: [FilterJob] = []
+                let frame = time {
+                    jobs = state.update(.key(key)).compactMap { if case .filter(let job) = $0 { job } else { nil } }
                     _ = ConsoleView.render(state)
+                }
+                keyFrames.append(frame)
+                let search = time {
+                    for job in jobs { _ = state.update(.filtered(job.run())) }
+                    _ = ConsoleView.render(state)
+                }
+                results.append(frame + search)
+            }
+            _ = state.update(.key(.character("/")))
+            for c in filter { press(.character(c)) }
+            let matched = state.shownCount(.payouts)
+            for _ in filter { press(.backspace) }
+            _ = state.update(.key(.escape))
+            report("filter keystroke \"\(filter)\" typed and erased, key to frame", keyFrames)
+            report("filter keystroke \"\(filter)\" typed and erased, key to filtered rows drawn", results)
+            print("  (\"\(filter)\" keeps \(matched) of \(state.count(.payouts)) rows)")
+
+            if hugeFieldMb == 0 { try liveFeed(&state, follower, path: path, generator: generator, firstIndex: generated) }
+
+            // Idle: the clock ticks once a second and the feed looks at the files four times a second.
+            var idle: [Double] = []
+            for k in 0..<20 {
+                idle.append(time {
+                    _ = state.update(.tick(.now + Int64(k)))
+                    _ = ConsoleView.render(state)
+                    for _ in 0..<4 { try? follower.catchUp(); _ = follower.takeChange() }
                 })
             }
-            func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
-            print("console, \(rows) sessions and \(rows) payouts, 120x40:")
-            print(String(format: "  load into the state:            %8.2f ms", load * 1000))
-            print(String(format: "  key (Up/Down) + frame, median:  %8.2f ms  (max %.2f ms, %d keys)", median(frames) * 1000, frames.max()! * 1000, frames.count))
-            print(String(format: "  filter keystroke + frame, median: %6.2f ms  (max %.2f ms)", median(filtering) * 1000, filtering.max()! * 1000))
-            print("  peak memory: \(peakResidentMegabytes()) MB")
+            let perSecond = idle.sorted()[idle.count / 2]
+            print(String(format: "idle, work per second (a tick, a frame, four looks at the file):  %6.2f ms = %.2f%% of a core",
+                         perSecond * 1000, perSecond * 100))
+            print("peak memory: \(peakResidentMegabytes()) MB resident")
         }
 
-        private func time(_ body: () -> Void) -> Double {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        /// A writer appends 100 lines a second; the loop presses keys and takes in what the feed reads 4 times a second.
+        private func liveFeed(_ state: inout ConsoleState, _ follower: StoreFollower<PayoutKind>, path: String,
+                              generator: StoreGenerator, firstIndex: Int) throws {
+            let writer = FeedWriter(path: path, generator: generator, firstIndex: firstIndex, seconds: feedSeconds)
+            writer.start()
+            var frames: [Double] = []
+            var batches: [Double] = []
+            var lags: [Double] = []
+            var lastLook = now()
+            let end = now() + Double(feedSeconds)
+            var k = 0
+            while now() < end || !writer.done {
+                if now() - lastLook >= 0.25 {
+                    lastLook = now()
+                    let start = now()
+                    try? follower.catchUp()
+                    if let change = follower.takeChange() {
+                        _ = state.update(.changed(ConsoleDataChange(payouts: RowChange(change, path: path))))
+                    }
+                    _ = ConsoleView.render(state)
+                    batches.append(now() - start)
+                    let seen = now()
+                    for written in writer.take(whereShown: { state.data.payouts[String($0)] != nil }) { lags.append(seen - written) }
+                }
+                let start = now()
+                _ = state.update(.key(k % 60 < 30 ? .down : .up))
+                _ = ConsoleView.render(state)
+                frames.append(now() - start)
+                k += 1
+                Thread.sleep(forTimeInterval: 0.03)
+            }
+            report("with 100 new lines a second: Down/Up, key to frame", frames)
+            report("with 100 new lines a second: taking in a feed batch + frame", batches)
+            report("with 100 new lines a second: line written until its row is listed", lags)
+        }
+
+        private func report(_ what: String, _ values: [Double]) {
+            guard !values.isEmpty else { return }
+            let sorted = values.sorted()
+            print(String(format: "%@:  median %7.2f ms, p95 %7.2f ms, max %7.2f ms (%d)", what, sorted[sorted.count / 2] * 1000,
+                         sorted[min(sorted.count - 1, sorted.count * 95 / 100)] * 1000, sorted.last! * 1000, sorted.count))
         }
     }
 }
+
+/// Appends new pending payouts at 100 a second (10 every 100 ms), remembering when each batch was written.
+private final class FeedWriter: @unchecked Sendable {
+    private let path: String
+    private let generator: StoreGenerator
+    private let seconds: Int
+    private var next: Int
+    private let lock = NSLock()
+    private var written: [(trace: Int64, at: Double)] = []
+    private var finished = false
+
+    init(path: String, generator: StoreGenerator, firstIndex: Int, seconds: Int) {
+        self.path = path
+        self.generator = generator
+        self.seconds = seconds
+        next = firstIndex + 10_000_000
+    }
+
+    var done: Bool { lock.withLock { finished && written.isEmpty } }
+
+    func start() {
+        Thread { [self] in
+            let handle = FileHandle(forWritingAtPath: path)!
+            handle.seekToEndOfFile()
+            for _ in 0..<(seconds * 10) {
+                var text = ""
+                for _ in 0..<10 {
+                    text += generator.payoutLine(next, updateOf: nil).replacingOccurrences(of: #""status":"approved""#, with: #""status":"pending""#)
+                        .replacingOccurrences(of: #""status":"rejected""#, with: #""status":"pending""#)
+                        .replacingOccurrences(of: #""status":"cancelled""#, with: #""status":"pending""#) + "\n"
+                    next += 1
+                }
+                handle.write(Data(text.utf8))
+                lock.withLock { written.append((Int64(1_000_000 + next - 1), now())) }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            handle.closeFile()
+            lock.withLock { finished = true }
+        }.start()
+    }
+
+    /// The write times of the batches whose last row is now listed.
+    func take(whereShown shown: (Int64) -> Bool) -> [Double] {
+        lock.withLock {
+            let ready = written.filter { shown($0.trace) }
+            written.removeAll { shown($0.trace) }
+            return ready.map(\.at)
+        }
+    }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+func time(_ body: () -> Void) -> Double {
+    let start = now()
+    body()
+    return now() - start
+}
+
+/// jq's time for the same selection, when jq is installed.
+func timeJQ(_ path: String) -> Double? {
+    guard let jq = ["/usr/bin/jq", "/usr/local/bin/jq"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: jq)
+    process.arguments = ["-c", #"select(.status=="pending")"#, path]
+    process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+    let start = now()
+    guard (try? process.run()) != nil else { return nil }
+    process.waitUntilExit()
+    return now() - start
+}
+
+extension Data {
+    func append(toFile path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        handle.write(self)
+        handle.closeFile()
+    }
+}
+

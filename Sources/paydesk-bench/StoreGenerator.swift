@@ -8,13 +8,16 @@ final class StoreGenerator {
     init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     func writePayouts(lines: Int, to path: String) throws {
-        try write(lines: lines, to: path) { index, updateOf in
+        try write(lines: lines, to: path, line: payoutLine)
+    }
+
+    /// The payout line for record `index`, or an update of record `updateOf`.
+    func payoutLine(_ index: Int, updateOf: Int?) -> String {
             let trace = 1_000_000 + (updateOf ?? index)
             let status = updateOf == nil ? pick(["pending", "pending", "pending", "pending", "pending", "pending", "approved", "approved", "rejected", "cancelled"])
                                          : pick(["approved", "cancelled", "rejected"])
             let at = Timestamp(milliseconds: 1_795_000_000_000 + Int64(updateOf ?? index) * 2_000)
             return #"{"trace_id":\#(trace),"requested_at":"\#(at.rfc3339.prefix(19))Z","order_id":"O-\#(trace)","amount":\#(random.next() % 500_000 + 100),"currency":"\#(pick(["EUR", "EUR", "GBP", "USD", "JPY"]))","customer_id":"C-\#(pad(Int(random.next() % 10_000_000), 7))","payment_method":"\#(pick(["sepa", "visa", "mastercard", "skrill"]))","status":"\#(status)","src":"crm"}"#
-        }
     }
 
     /// Sessions created over the last `spreadSeconds`, so some are open and the rest expired.

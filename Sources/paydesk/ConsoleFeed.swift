@@ -90,13 +90,7 @@ final class ConsoleFeed: @unchecked Sendable {
             return RowChange(isFresh: true, problem: problem)
         }
         guard let change = follower.takeChange() else { return nil }
-        let problem = change.firstProblem.map {
-            "\(change.problemCount) bad line(s) skipped in \(follower.path) (the file is unchanged), first at line \($0.line): "
-                + "\($0.message). `paydesk store check` lists them."
-        }
-        return RowChange(isFresh: change.isFresh, opened: change.opened.map { entry in
-            TargetRow(id: TargetID(gateway: Kind.gatewayName, key: String(describing: entry.key)), time: entry.time, line: entry.line)
-        }, closed: change.closed.map { String(describing: $0) }, problem: problem)
+        return RowChange(change, path: follower.path)
     }
 
     /// `message` the first time a source fails with it, nil while it keeps failing the same way.

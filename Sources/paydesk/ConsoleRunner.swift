@@ -16,6 +16,7 @@ final class ConsoleRunner: @unchecked Sendable {
     private var feed: ConsoleFeed
     private var dispatcher: CallDispatcher
     private let inbox = EventInbox()
+    private lazy var filters = FilterWorker { [inbox] in inbox.post(.filtered($0)) }
 
     init(config: PaydeskConfig, profile: Profile, credentials: Credentials, environment: [String: String],
          theme: String?, readOnly: Bool) {
@@ -62,6 +63,7 @@ final class ConsoleRunner: @unchecked Sendable {
         defer {
             terminal.end()
             feed.stop()
+            filters.stop()
         }
         terminal.apply(theme: theme)
         let size = terminal.size
@@ -100,6 +102,7 @@ final class ConsoleRunner: @unchecked Sendable {
                 let effect = effects.removeFirst()
                 switch effect {
                 case .reload: feed.refresh()
+                case .filter(let job): filters.search(job)
                 case .cancel(let targets, let reason): dispatcher.cancel(targets, reason: reason)
                 case .switchProfile(let name): effects += switchProfile(to: name, terminal)
                 case .useTheme(let name):
