@@ -5,4 +5,5 @@
 #include <wchar.h>
 extern int wcwidth(wchar_t c);
 extern void *memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+extern void *memrchr(const void *s, int c, size_t n);
 #endif

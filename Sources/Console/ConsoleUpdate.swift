@@ -259,6 +259,11 @@ extension ConsoleState {
             return
         }
         let rows = data[tab]
+        if let loading = rows.loading {
+            notice = Notice(text: "Still reading the \(tab == .sessions ? "sessions" : "payouts") store (\(Int(loading * 100))%): "
+                            + "rows may still change. Wait until it is read, then cancel.", role: .warning)
+            return
+        }
         let marked = list.marked.filter { key in rows[key].map { TargetView.isOpen($0, tab: tab, now: now) } ?? false }
         let targets: [String]
         if !marked.isEmpty {

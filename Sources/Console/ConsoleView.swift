@@ -67,7 +67,7 @@ public enum ConsoleView {
         grid.fill(row: y, role: .tab)
         var x = 0
         for tab in ConsoleTab.allCases {
-            let count = tab == .history ? "" : state.data[tab].isLoading ? " (loading)" : " (\(state.count(tab)))"
+            let count = tab == .history ? "" : state.data[tab].loading.map { " (\(state.count(tab)), loading \(Int($0 * 100))%)" } ?? " (\(state.count(tab)))"
             let label = " \(tab.rawValue + 1) \(tabTitle(tab))\(count) "
             x = grid.put(label, x: x, y: y, role: tab == state.tab ? .tabActive : .tab) + 1
         }

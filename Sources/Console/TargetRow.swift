@@ -16,11 +16,12 @@ public struct TargetID: Hashable, Sendable, CustomStringConvertible {
 /// One open session or pending payout as the console lists it: its key, its time (created or requested) and
 /// its latest store line, kept as bytes. Fields are read from the line only for rows someone looks at.
 public struct TargetRow: Sendable {
-    /// The key, and whether it is a session (else a payout): not the gateway's name, which a million rows would repeat.
+    // The key, and whether it is a session (else a payout): not the gateway's name, which a million rows would
+    // repeat. The flag last, where it packs best.
     private let key: String
-    private let isSession: Bool
     public let time: Timestamp
     public let line: StoredLine
+    private let isSession: Bool
 
     public init(id: TargetID, time: Timestamp, line: StoredLine) {
         key = id.key
@@ -88,8 +89,8 @@ public struct ConsoleData: Sendable {
     /// Nothing read yet: the screen says it is loading.
     public static var loading: ConsoleData {
         var data = ConsoleData()
-        data.sessions = TargetRows(loading: true)
-        data.payouts = TargetRows(loading: true)
+        data.sessions = TargetRows(loading: 0)
+        data.payouts = TargetRows(loading: 0)
         return data
     }
 
@@ -135,12 +136,15 @@ public struct RowChange: Sendable {
     public var closed: [String]
     /// The store's bad lines, worded for the operator, or nil.
     public var problem: String?
+    /// While the store is still being read from its start: how much of it was read (0...1).
+    public var loading: Double?
 
-    public init(isFresh: Bool = false, opened: [TargetRow] = [], closed: [String] = [], problem: String? = nil) {
+    public init(isFresh: Bool = false, opened: [TargetRow] = [], closed: [String] = [], problem: String? = nil, loading: Double? = nil) {
         self.isFresh = isFresh
         self.opened = opened
         self.closed = closed
         self.problem = problem
+        self.loading = loading
     }
 }
 
@@ -153,6 +157,6 @@ extension RowChange {
         }
         self.init(isFresh: change.isFresh, opened: change.opened.map { entry in
             TargetRow(id: TargetID(gateway: Kind.gatewayName, key: String(describing: entry.key)), time: entry.time, line: entry.line)
-        }, closed: change.closed.map { String(describing: $0) }, problem: problem)
+        }, closed: change.closed.map { String(describing: $0) }, problem: problem, loading: change.loading)
     }
 }

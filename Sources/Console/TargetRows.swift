@@ -9,8 +9,9 @@ public struct TargetRows: Sendable {
     private(set) var times: [Int64] = []
     private var index: [String: Int32] = [:]
     public private(set) var count = 0
-    /// Nothing has been read yet.
-    public private(set) var isLoading = false
+    /// The store is still being read from its start: how much of it was read (0 before anything).
+    public private(set) var loading: Double?
+    public var isLoading: Bool { loading != nil }
 
     /// Which slots a change emptied and filled; `isFresh` when every slot may have moved.
     struct SlotChange {
@@ -26,7 +27,7 @@ public struct TargetRows: Sendable {
         for row in rows { place(row) }
     }
 
-    init(loading: Bool) { isLoading = loading }
+    init(loading: Double) { self.loading = loading }
 
     public subscript(key: String) -> TargetRow? { index[key].flatMap { slots[Int($0)] } }
 
@@ -35,11 +36,12 @@ public struct TargetRows: Sendable {
 
     @discardableResult
     mutating func apply(_ change: RowChange) -> SlotChange {
-        isLoading = false
         if change.isFresh {
             self = TargetRows(change.opened)
+            loading = change.loading
             return SlotChange(isFresh: true)
         }
+        loading = change.loading
         var delta = SlotChange()
         for key in change.closed {
             if let slot = index.removeValue(forKey: key) {
@@ -60,6 +62,7 @@ public struct TargetRows: Sendable {
         }
         if slots.count > 10_000, count < slots.count / 2 {
             self = TargetRows(rows)
+            loading = change.loading
             return SlotChange(isFresh: true)
         }
         return delta

@@ -76,7 +76,7 @@ public final class AuditFollower: @unchecked Sendable {
             problemCount = 0
             firstProblem = nil
             changed = true
-        }) { lines, _ in
+        }) { lines, _, _ in
             var start = 0
             while start < lines.count {
                 let end = lines[start...].firstIndex(of: 0x0A) ?? lines.count

@@ -1,4 +1,5 @@
 import Foundation
+import CLibcExtras
 
 /// Reads a file that only grows (between compactions) from where the last read stopped: complete lines only,
 /// a piece at a time, so the memory it takes is one piece, not the file. A new inode (a compaction renamed a
@@ -16,6 +17,8 @@ struct FileTail {
         self.what = what
     }
 
+    /// The first piece is small, so the first rows are on screen soon; pieces double up to the largest.
+    static let firstPieceSize = 1 << 20
     static let pieceSize = 16 << 20
 
     /// Forgets what was read: the next read starts from the beginning (after the file could not be read).
@@ -35,10 +38,11 @@ struct FileTail {
 
     enum Start { case fromBeginning, fromOffset }
 
-    /// Calls `body` with each run of complete lines (and whether it starts the file) appended since the last read (after `start` says whether
+    /// Calls `body` with each run of complete lines (and where in the file it starts, and how much of the file is read) appended since the last read (after `start` says whether
     /// the file was read from its beginning). Returns how many bytes follow the last newline: a line still being
     /// written, or one cut short. A missing file reads as empty.
-    mutating func read(start: (Start) -> Void, _ body: (_ lines: UnsafeBufferPointer<UInt8>, _ atFileStart: Bool) throws -> Void) throws -> Int {
+    mutating func read(start: (Start) -> Void,
+                       _ body: (_ lines: UnsafeBufferPointer<UInt8>, _ fileOffset: Int, _ fractionRead: Double) throws -> Void) throws -> Int {
         let first = !started
         started = true
         guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: what) else {
@@ -64,6 +68,7 @@ struct FileTail {
         defer { buffer.deallocate() }
         var filled = 0
         var position = offset
+        var piece = offset == 0 ? Self.firstPieceSize : Self.pieceSize
         while position < size {
             if filled == buffer.count {
                 // One line longer than a piece: make room for it.
@@ -72,7 +77,7 @@ struct FileTail {
                 buffer.deallocate()
                 buffer = bigger
             }
-            let n = pread(fd, buffer.baseAddress! + filled, min(buffer.count - filled, size - position), off_t(position))
+            let n = pread(fd, buffer.baseAddress! + filled, min(buffer.count - filled, size - position, max(piece - filled, 1)), off_t(position))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw PaydeskError.io("cannot read \(what) \(path): \(systemMessage())")
@@ -80,10 +85,13 @@ struct FileTail {
             if n == 0 { break }   // shrank under us: the next read notices
             filled += n
             position += n
-            var end = filled
-            while end > 0, buffer[end - 1] != 0x0A { end -= 1 }
-            guard end > 0 else { continue }
-            try body(UnsafeBufferPointer(rebasing: buffer[..<end]), offset == 0)
+            let end = memrchr(buffer.baseAddress!, 0x0A, filled).map { UnsafeRawPointer($0) - UnsafeRawPointer(buffer.baseAddress!) + 1 } ?? 0
+            guard end > 0 else {
+                piece = filled * 2   // no newline yet: a long line, read on
+                continue
+            }
+            try body(UnsafeBufferPointer(rebasing: buffer[..<end]), offset, Double(offset + end) / Double(max(size, 1)))
+            piece = min(piece * 2, Self.pieceSize)
             offset += end
             if end < filled { (buffer.baseAddress!).update(from: buffer.baseAddress! + end, count: filled - end) }
             filled -= end

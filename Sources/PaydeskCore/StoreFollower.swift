@@ -1,31 +1,42 @@
 import Foundation
 
 /// One store file followed as it grows, for a console that stays open all day: the first read takes the whole
-/// file (a piece at a time), every later one only what was appended. It keeps the open records (open sessions,
-/// pending payouts) with their lines, and nothing of the rest. Thread-safe: the console's feed and its
-/// cancellations both ask it; each asks it to catch up first, so answers are never older than the file.
+/// file (a piece at a time), every later one only what was appended. Of the open records (open sessions,
+/// pending payouts) it keeps where their latest line is in the file; their lines go to the screens, once.
+/// Thread-safe: the console's feed and its cancellations both ask it; each asks it to catch up first, so
+/// answers are never older than the file.
 public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
-    /// An open record: its key, time and state as its latest line says, and that line.
+    /// An open record as the screens get it: its key, time and state as its latest line says, and that line.
     public struct Entry: Sendable {
         public let key: Kind.Key
         public let time: Timestamp
         public let state: UInt8
         public let line: StoredLine
+        let offset: Int
     }
 
     /// What changed for the screens since they last asked.
     public struct Change: Sendable {
         /// The file was read from its beginning (the first read, a compaction, a replaced or deleted file):
-        /// `opened` is then every open record, and whatever was shown before is gone.
+        /// `opened` is then every open record so far, and whatever was shown before is gone.
         public var isFresh = false
-        /// Records whose latest line is open, in no particular order.
+        /// Records whose latest line is open, oldest first.
         public var opened: [Entry] = []
         /// Records whose latest line is no longer open.
         public var closed: [Kind.Key] = []
         /// Bad lines so far in the file, and the first of them.
         public var problemCount = 0
         public var firstProblem: LineProblem?
+        /// While a read of the whole file is under way: how much of it was read (0...1).
+        public var loading: Double?
+    }
 
+    /// Where an open record's latest line is in the file, and what it says.
+    private struct Place {
+        let offset: Int
+        let time: Timestamp
+        let length: Int32
+        let state: UInt8
     }
 
     public let path: String
@@ -33,7 +44,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     private let lock = NSLock()
     private var tail: FileTail
     private var lineCount = 0
-    private var open: [Kind.Key: Entry] = [:]
+    private var open: [Kind.Key: Place] = [:]
     /// Keys that were open and are not any more, with their latest state: a refusal can say what they are.
     private var departed: [Kind.Key: (state: UInt8, time: Timestamp)] = [:]
     private var problemCount = 0
@@ -41,11 +52,14 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     /// Bytes after the last newline: a line still being written or cut short, counted as a problem while it lasts.
     private var incompleteTail = 0
     private var lastSweep = Timestamp(milliseconds: 0)
-    // Not yet taken by the screens.
+    // Not yet taken by the screens: open lines in file order (a later one of the same key supersedes an
+    // earlier one) and closed keys. Arrays, not tables: a first read puts every open record here.
     private var unsentFresh = false
-    private var unsentOpened: [Kind.Key: Entry] = [:]
+    private var unsentOpened: [Entry] = []
     private var unsentClosed: Set<Kind.Key> = []
     private var sentProblems = (count: -1, first: LineProblem?.none)
+    /// The last change sent said a read was under way: the next one says it ended, even with nothing else.
+    private var sentLoading = false
 
     public init(path: String, clock: @escaping @Sendable () -> Timestamp = { .now }) {
         self.path = path
@@ -54,32 +68,20 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     }
 
     /// Reads what was appended since the last read (the whole file the first time, or when it was replaced).
+    /// While a whole file is read, `progress` (if given) gets what was read so far after each piece, so the
+    /// screens fill as it goes.
     // Specialized per kind, for callers in other modules: generic, the hot loop runs several times slower.
     @_specialize(exported: true, where Kind == PayoutKind)
     @_specialize(exported: true, where Kind == SessionKind)
-    public func catchUp() throws {
-        try lock.withLock { try unlockedCatchUp() }
+    public func catchUp(progress: ((Change) -> Void)? = nil) throws {
+        try lock.withLock { try unlockedCatchUp(progress: progress) }
     }
 
     /// What changed since the last call, or nil when nothing did.
     @_specialize(exported: true, where Kind == PayoutKind)
     @_specialize(exported: true, where Kind == SessionKind)
     public func takeChange() -> Change? {
-        lock.withLock {
-            let problems = problems
-            guard unsentFresh || !unsentOpened.isEmpty || !unsentClosed.isEmpty || problems.count != sentProblems.count
-                || problems.first != sentProblems.first else { return nil }
-            sentProblems = problems
-            var change = Change(isFresh: unsentFresh, closed: Array(unsentClosed), problemCount: problems.count, firstProblem: problems.first)
-            // Oldest first, as the lists show them by default: the screen then has nothing to sort.
-            change.opened = (unsentFresh ? Array(open.values) : Array(unsentOpened.values)).sorted {
-                $0.time.milliseconds != $1.time.milliseconds ? $0.time.milliseconds < $1.time.milliseconds : $0.key < $1.key
-            }
-            unsentFresh = false
-            unsentOpened = [:]
-            unsentClosed = []
-            return change
-        }
+        lock.withLock { unlockedTakeChange(loading: nil) }
     }
 
     /// Forgets everything read (after the file could not be read): the next read is a fresh one.
@@ -88,14 +90,17 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     }
 
     /// How a record stands now, after reading what was appended: its latest state and time, with its line
-    /// when it is open. Nil when the follower does not know it (never open since the console started):
-    /// `StoreSearch` then finds it in the file.
+    /// (read again from the file) when it is open. Nil when the follower does not know it (never open since
+    /// the console started): `StoreSearch` then finds it in the file.
     @_specialize(exported: true, where Kind == PayoutKind)
     @_specialize(exported: true, where Kind == SessionKind)
     public func latest(_ key: Kind.Key) throws -> FoundRecord<Kind>? {
         try lock.withLock {
-            try unlockedCatchUp()
-            if let entry = open[key] { return FoundRecord(key: key, time: entry.time, state: entry.state, line: entry.line) }
+            try unlockedCatchUp(progress: nil)
+            if let place = open[key] {
+                let line = try readLine(at: place, key: key)
+                return FoundRecord(key: key, time: place.time, state: place.state, line: line)
+            }
             if let gone = departed[key] { return FoundRecord(key: key, time: gone.time, state: gone.state, line: nil) }
             return nil
         }
@@ -108,10 +113,33 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         return (problemCount + 1, firstProblem ?? cut)
     }
 
-    private func unlockedCatchUp() throws {
+    private func unlockedTakeChange(loading: Double?) -> Change? {
+        let problems = problems
+        guard unsentFresh || !unsentOpened.isEmpty || !unsentClosed.isEmpty || problems.count != sentProblems.count
+            || problems.first != sentProblems.first || loading != nil || sentLoading else { return nil }
+        sentProblems = problems
+        sentLoading = loading != nil
+        // Only each key's latest line, if it is still open; closed keys that did not open again.
+        let current = unsentOpened.filter { open[$0.key]?.offset == $0.offset }
+        var change = Change(isFresh: unsentFresh, closed: unsentClosed.filter { open[$0] == nil },
+                            problemCount: problems.count, firstProblem: problems.first, loading: loading)
+        // Oldest first, as the lists show them by default: the screen then has nothing to sort. Lines come in
+        // file order, nearly sorted already.
+        change.opened = current.sorted {
+            $0.time.milliseconds != $1.time.milliseconds ? $0.time.milliseconds < $1.time.milliseconds : $0.key < $1.key
+        }
+        unsentFresh = false
+        unsentOpened = []
+        unsentClosed = []
+        return change
+    }
+
+    private func unlockedCatchUp(progress: ((Change) -> Void)?) throws {
         let now = clock()
+        var fresh = false
         incompleteTail = try tail.read(start: { start in
             guard start == .fromBeginning else { return }
+            fresh = true
             // About 200 bytes a line, half of them open: rehashing a growing table cost more than the scan.
             open = Dictionary(minimumCapacity: Int(Self.fileSize(path) / 400))
             departed = [:]
@@ -119,10 +147,12 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             problemCount = 0
             firstProblem = nil
             unsentFresh = true
-            unsentOpened = [:]
+            unsentOpened = []
             unsentClosed = []
-        }) { lines, atFileStart in
-            apply(StoreLineScan<Kind>.inParallel(lines, from: 0, to: lines.count, atFileStart: atFileStart), lines, now: now)
+        }) { lines, fileOffset, fractionRead in
+            apply(StoreLineScan<Kind>.inParallel(lines, from: 0, to: lines.count, atFileStart: fileOffset == 0), lines,
+                  fileOffset: fileOffset, now: now)
+            if fresh, fractionRead < 1, let progress, let change = unlockedTakeChange(loading: fractionRead) { progress(change) }
         }
         // Sessions expire as time passes: forget them once a minute, so a day of sessions is not kept all day.
         if now.milliseconds - lastSweep.milliseconds >= 60_000 {
@@ -140,7 +170,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     }
 
     /// Applies scanned lines in file order: the last line of a key wins. Only open lines are copied.
-    private func apply(_ scans: [StoreLineScan<Kind>], _ lines: UnsafeBufferPointer<UInt8>, now: Timestamp) {
+    private func apply(_ scans: [StoreLineScan<Kind>], _ lines: UnsafeBufferPointer<UInt8>, fileOffset: Int, now: Timestamp) {
         var needed = 0
         for scan in scans {
             for r in scan.records where Kind.isActionable(r.state, time: r.time, now: now) { needed += r.length }
@@ -149,20 +179,16 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         for scan in scans {
             for r in scan.records {
                 if Kind.isActionable(r.state, time: r.time, now: now) {
-                    let entry = Entry(key: r.key, time: r.time, state: r.state,
-                                      line: writer.add(UnsafeBufferPointer(rebasing: lines[r.offset..<(r.offset + r.length)])))
-                    open[r.key] = entry
+                    let offset = fileOffset + r.offset
+                    open[r.key] = Place(offset: offset, time: r.time, length: Int32(clamping: r.length), state: r.state)
                     if !departed.isEmpty { departed[r.key] = nil }
-                    if !unsentFresh {
-                        unsentOpened[r.key] = entry
-                        unsentClosed.remove(r.key)
-                    }
+                    unsentOpened.append(Entry(key: r.key, time: r.time, state: r.state,
+                                              line: writer.add(UnsafeBufferPointer(rebasing: lines[r.offset..<(r.offset + r.length)])),
+                                              offset: offset))
+                    unsentClosed.remove(r.key)
                 } else if open.removeValue(forKey: r.key) != nil || departed[r.key] != nil {
                     departed[r.key] = (r.state, r.time)
-                    if !unsentFresh {
-                        unsentOpened[r.key] = nil
-                        unsentClosed.insert(r.key)
-                    }
+                    if !unsentFresh { unsentClosed.insert(r.key) }
                 }
             }
             for p in scan.problems where firstProblem == nil {
@@ -171,6 +197,27 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             problemCount += scan.problemCount
             lineCount += scan.lineCount
         }
+    }
+
+    /// An open record's line, read again from where it is in the file.
+    private func readLine(at place: Place, key: Kind.Key) throws -> StoredLine {
+        guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: "\(Kind.noun)s store") else {
+            throw PaydeskError.io("\(path) disappeared while it was read")
+        }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: Int(place.length))
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(place.offset)) }
+        guard n == bytes.count else { throw PaydeskError.io("cannot read \(path) at byte \(place.offset): \(systemMessage())") }
+        var trimmed = bytes[...]
+        while let last = trimmed.last, StoreSnapshot<Kind>.isWhitespace(last) { trimmed = trimmed.dropLast() }
+        while let first = trimmed.first, StoreSnapshot<Kind>.isWhitespace(first) { trimmed = trimmed.dropFirst() }
+        let line = StoredLine(Array(trimmed))
+        // The file was checked just now, but a writer could still change it in place: the line must be the record's.
+        guard let record = StoreLineScan<Kind>.scan(line.bytes, from: 0, to: line.length, atFileStart: false).records.first,
+              record.key == key, record.state == place.state else {
+            throw PaydeskError.io("\(path) changed under paydesk at byte \(place.offset); nothing was sent. Try again")
+        }
+        return line
     }
 }
 

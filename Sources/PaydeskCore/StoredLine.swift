@@ -15,14 +15,19 @@ public final class LineChunk: @unchecked Sendable {
 /// One stored line (without its newline and surrounding blanks), where a `LineChunk` keeps it.
 public struct StoredLine: Sendable {
     let chunk: LineChunk
-    let offset: Int
-    public let length: Int
+    // 32 bits each (a chunk is one piece of a file): half a million rows keep one of these each.
+    private let start: UInt32
+    private let count: UInt32
 
     init(chunk: LineChunk, offset: Int, length: Int) {
+        precondition(offset + length <= UInt32.max, "a line chunk holds less than 4 GiB")
         self.chunk = chunk
-        self.offset = offset
-        self.length = length
+        start = UInt32(offset)
+        count = UInt32(length)
     }
+
+    var offset: Int { Int(start) }
+    public var length: Int { Int(count) }
 
     /// A line of its own, for fixtures and single records.
     public init(_ bytes: [UInt8]) {

@@ -48,9 +48,8 @@ final class ConsoleFeed: @unchecked Sendable {
 
     private func run() {
         while true {
-            let change = readOnce()
+            readOnce()
             let keepGoing = condition.withLock { () -> Bool in
-                if let change { events.append(.changed(change)) }
                 if !wanted, !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
                 wanted = false
                 return !stopped
@@ -59,30 +58,42 @@ final class ConsoleFeed: @unchecked Sendable {
         }
     }
 
-    private func readOnce() -> ConsoleDataChange? {
-        var change = ConsoleDataChange()
-        change.sessions = rows(lookups.sessions)
-        change.payouts = rows(lookups.payouts)
+    /// Each source's change is handed over as soon as it is read: a small sessions file is not held back by a
+    /// large payouts one.
+    private func readOnce() {
+        // The trail first: statuses (in flight, in doubt) must be there when rows appear.
+        var audit = ConsoleDataChange()
         do {
             try lookups.audit.catchUp()
-            if let audit = lookups.audit.takeChange() {
-                change.attempts = audit.attempts
-                change.auditProblem = audit.firstProblem.map {
-                    "\(audit.problemCount) bad line(s) in the audit trail, first \($0); `paydesk audit verify` checks it"
+            if let change = lookups.audit.takeChange() {
+                audit.attempts = change.attempts
+                audit.auditProblem = change.firstProblem.map {
+                    "\(change.problemCount) bad line(s) in the audit trail, first \($0); `paydesk audit verify` checks it"
                 } ?? ""
             }
             readErrors["audit"] = nil
         } catch {
-            change.auditProblem = reportOnce("audit", "Cannot read the audit trail: \(error)")
+            audit.auditProblem = reportOnce("audit", "Cannot read the audit trail: \(error)")
         }
-        return change.isEmpty ? nil : change
+        post(audit)
+        post(ConsoleDataChange(sessions: rows(lookups.sessions)))
+        post(ConsoleDataChange(payouts: rows(lookups.payouts)))
+    }
+
+    private func post(_ change: ConsoleDataChange) {
+        guard !change.isEmpty else { return }
+        condition.withLock { events.append(.changed(change)) }
     }
 
     /// The tab's rows that changed. A store that cannot be read empties the tab and says why (once); the next
     /// read that works reads it whole.
     private func rows<Kind: CancellableKind>(_ follower: StoreFollower<Kind>) -> RowChange? {
         do {
-            try follower.catchUp()
+            // A large file fills the screen as it is read, a piece at a time.
+            try follower.catchUp { [self] partial in
+                let rows = RowChange(partial, path: follower.path)
+                post(Kind.self == SessionKind.self ? ConsoleDataChange(sessions: rows) : ConsoleDataChange(payouts: rows))
+            }
             readErrors[Kind.noun] = nil
         } catch {
             follower.forget()

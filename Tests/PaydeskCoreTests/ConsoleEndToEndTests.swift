@@ -26,7 +26,7 @@ extension PaydeskTests {
         defer { tmux.stop() }
         do {
             guard await tmux.waitFor("DEMO · TEST") != nil,
-                  await tmux.waitFor("both tabs loaded", { $0.contains("Praxis payouts (") && !$0.contains("(loading)") }) != nil else { return }
+                  await tmux.waitFor("both tabs loaded", { $0.contains("Praxis payouts (") && !$0.contains("loading") }) != nil else { return }
 
             // A session: the youngest is the last row (sorted by time left); it is scripted to cancel.
             try tmux.press("End")
@@ -66,7 +66,7 @@ extension PaydeskTests {
             try tmux.press("Enter")
             await tmux.waitFor("DEMO-PROD · PRODUCTION")
             await tmux.waitFor("No attempts yet")
-            await tmux.waitFor("DEMO-PROD's rows loaded") { !$0.contains("(loading)") }
+            await tmux.waitFor("DEMO-PROD's rows loaded") { !$0.contains("loading") }
             try tmux.press("End")
             guard let prodSession = await lastRowId(tmux) else { return }
             try tmux.press("c")
