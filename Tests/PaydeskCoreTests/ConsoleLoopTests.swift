@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import Console
+@testable import GatewaySimulator
+@testable import paydesk
+@testable import PaydeskCore
+
+/// Signals a test gives the loop, as the real process would get them.
+final class ScriptedSignals: SignalSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: SignalRequest?
+    func raise(_ request: SignalRequest) { lock.withLock { pending = request } }
+    func take() -> SignalRequest? { lock.withLock { defer { pending = nil }; return pending } }
+}
+
+extension PaydeskTests {
+/// The console's loop itself, on a terminal in memory: the feed, the calls, signals and quitting, without tmux.
+@Suite struct ConsoleLoopTests {
+    /// Starts the loop on a thread of its own (as `paydesk console` does); returns its terminal and its exit status to come.
+    private func start(_ home: SimulatedHome, signals: ScriptedSignals = ScriptedSignals()) throws
+        -> (InMemoryTerminal, Task<Int32, Error>) {
+        let paths = PaydeskPaths(configDirectory: home.dir.path, dataRoot: home.dir.path + "/data", home: home.dir.path)
+        let config = try PaydeskConfig.load(paths: paths, environment: home.environment)
+        let profile = try config.profile(named: "TEST")
+        _ = try config.checkedDataDirectory(of: profile)
+        let runner = ConsoleRunner(config: config, profile: profile, credentials: Credentials(environment: home.environment),
+                                   environment: home.environment, theme: "monochrome", readOnly: false)
+        let terminal = InMemoryTerminal(width: 110, height: 30)
+        let theme = try runner.loadTheme("monochrome")
+        let status = Task<Int32, Error> {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread { continuation.resume(with: Result { try runner.run(on: terminal, theme: theme, signals: signals) }) }.start()
+            }
+        }
+        return (terminal, status)
+    }
+
+    @Test func rowsAppendedToTheStoreAppearAndQQuits() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim)
+            home.seed(payouts: [11, 12])
+            let (terminal, status) = try start(home)
+            #expect(terminal.waitForFrame { $0.contains("Praxis payouts (2)") })
+            try Data((payoutLine(13) + "\n").utf8).append(toFile: home.dir.file("data/TEST/payouts.jsonl"))
+            #expect(terminal.waitForFrame(seconds: 5) { $0.contains("Praxis payouts (3)") }, "an appended line is listed without a key")
+            terminal.type(.character("q"))
+            #expect(try await status.value == 0)
+        }
+    }
+
+    @Test func aTermSignalEndsTheLoopWith143() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim)
+            let signals = ScriptedSignals()
+            let (terminal, status) = try start(home, signals: signals)
+            #expect(terminal.waitForFrame { $0.contains("Praxis payouts (0)") })
+            signals.raise(.terminate)
+            #expect(try await status.value == 143)
+        }
+    }
+
+    @Test func quittingWaitsForTheCallInFlightAndItsOutcomeIsWritten() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim)
+            home.seed(payouts: [21])
+            await sim.state.addPayout(21)
+            await sim.state.setLatency(1500, for: "21")
+            let (terminal, status) = try start(home)
+            #expect(terminal.waitForFrame { $0.contains("Praxis payouts (1)") })
+            terminal.type(.character("2"), .character("c"))
+            #expect(terminal.waitForFrame { $0.contains("Reason:") })
+            terminal.type(.enter, .character("y"))
+            #expect(terminal.waitForFrame { $0.contains("in flight") })
+            terminal.type(.character("q"))
+            #expect(terminal.waitForFrame { $0.contains("in flight") && $0.contains("Quit") })
+            terminal.type(.character("y"))
+            #expect(terminal.waitForFrame { $0.contains("Quitting when") })
+            #expect(try await status.value == 0)
+            let attempts = try await home.attempts()
+            #expect(attempts.first?["result"] == .string("cancelled"), "the answer was written before the loop ended")
+            #expect(await sim.state.requestCount(for: "21") == 1)
+        }
+    }
+
+    @Test func theConsolesServiceReadsWhatWasAppendedBeforeItSends() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim)
+            home.seed(payouts: [31, 32])
+            await sim.state.addPayout(31)
+            let directory = home.dir.file("data/TEST")
+            let lookups = FollowedLookups(sessions: StoreFollower(path: directory + "/sessions.jsonl"),
+                                          payouts: StoreFollower(path: directory + "/payouts.jsonl"), audit: AuditFollower(directory: directory))
+            try lookups.payouts.catchUp()
+            #expect(lookups.payouts.takeChange()?.opened.count == 2)
+            // Another system approves 31 after the console read the store: the service must see it.
+            try Data((payoutLine(31, status: "approved") + "\n").utf8).append(toFile: directory + "/payouts.jsonl")
+            let service = CancellationService(profile: Profile(name: "TEST", production: false, xpayURL: sim.xpayURL,
+                                                               praxisURL: sim.praxisURL),
+                                              dataDirectory: directory, operatorName: "m.rossi", lookups: lookups)
+            await #expect(throws: PaydeskError.self) {
+                _ = try await service.cancel(PayoutKind.self, key: 31, reason: "r", gateway: sim.praxisClient())
+            }
+            #expect(await sim.state.requestCount(for: "31") == 0, "nothing was sent about a payout no longer pending")
+            #expect(lookups.payouts.takeChange()?.closed == [31], "and the screen hears of it too")
+            // 32 is still pending: cancelled through the followers, and the followers see the result.
+            await sim.state.addPayout(32)
+            let report = try await service.cancel(PayoutKind.self, key: 32, reason: "r", gateway: sim.praxisClient())
+            #expect(report.outcome.result == .cancelled)
+            #expect(try lookups.audit.entries(gateway: "praxis", target: "32").count == 2)
+            try lookups.payouts.catchUp()
+            #expect(lookups.payouts.takeChange()?.closed == [32])
+        }
+    }
+}
+}
