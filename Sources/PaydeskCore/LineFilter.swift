@@ -33,8 +33,8 @@ public struct LineFilter: Sendable {
         let hasEscapes = line.baseAddress.map { memchr($0, 0x5C, line.count) != nil } ?? false
         if !Self.contains(line, lowered) { return hasEscapes && decodedMatch(line) }
         var found = false
-        ValueSpans.forEach(in: line) { span, escaped in
-            found = escaped ? decodedMatch(span, asString: true) : Self.contains(span, lowered)
+        MemberSpans.forEach(in: line) { member in
+            found = member.valueEscaped ? decodedMatch(member.value, asString: member.isString) : Self.contains(member.value, lowered)
             return !found
         }
         return found
@@ -56,10 +56,7 @@ public struct LineFilter: Sendable {
     }
 
     private func decodedMatch(_ span: UnsafeBufferPointer<UInt8>, asString: Bool) -> Bool {
-        var quoted = [UInt8(ascii: "\"")] + Array(span)
-        quoted.append(UInt8(ascii: "\""))
-        guard case .string(let s)? = try? JSONValue.parse(quoted) else { return false }
-        return matches(s)
+        matches(LineTexts.text(span, escaped: true, isString: asString))
     }
 
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c &- 65 < 26 ? c | 0x20 : c }
@@ -92,29 +89,37 @@ public struct LineFilter: Sendable {
     }
 }
 
-/// The values of a valid JSON object line, each as bytes: a string's between its quotes (and whether it holds
-/// escapes), anything else as written. Names are skipped. `body` returns false to stop.
-enum ValueSpans {
-    static func forEach(in line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Bool) -> Bool) {
+/// The members of a valid JSON object line, each as bytes: its name, and its value (a string's between its
+/// quotes, anything else as written), with whether each holds escapes. `body` returns false to stop.
+enum MemberSpans {
+    struct Member {
+        let name: UnsafeBufferPointer<UInt8>
+        let nameEscaped: Bool
+        let value: UnsafeBufferPointer<UInt8>
+        let valueEscaped: Bool
+        let isString: Bool
+    }
+
+    static func forEach(in line: UnsafeBufferPointer<UInt8>, _ body: (Member) -> Bool) {
         guard let base = line.baseAddress else { return }
         let n = line.count
         var i = 0
         func skipBlanks() { while i < n, base[i] == 0x20 || base[i] == 0x09 || base[i] == 0x0D { i += 1 } }
         /// From an opening quote at `i`: moves past the closing one; returns the content's end and whether it has escapes.
         func skipString() -> (end: Int, escaped: Bool) {
-            var escaped = false
-            var j = i + 1
+            let start = i + 1
+            var j = start
+            var end = n
             while j < n {
-                guard let p = memchr(base + j, 0x22, n - j) else { j = n; break }
+                guard let p = memchr(base + j, 0x22, n - j) else { break }
                 let q = UnsafeRawPointer(p) - UnsafeRawPointer(base)
                 var slashes = 0
-                while q - 1 - slashes > i, base[q - 1 - slashes] == 0x5C { slashes += 1 }
-                if slashes > 0 { escaped = true }
-                if slashes % 2 == 0 { i = q + 1; return (q, escaped) }
+                while q - 1 - slashes >= start, base[q - 1 - slashes] == 0x5C { slashes += 1 }
+                if slashes % 2 == 0 { end = q; break }
                 j = q + 1
             }
-            i = n
-            return (n, escaped)
+            i = min(end + 1, n)
+            return (end, memchr(base + start, 0x5C, end - start) != nil)
         }
         skipBlanks()
         guard i < n, base[i] == UInt8(ascii: "{") else { return }
@@ -122,17 +127,21 @@ enum ValueSpans {
         while i < n {
             skipBlanks()
             guard i < n, base[i] == 0x22 else { return }   // '}' or the end
-            _ = skipString()                                 // the name
+            let nameStart = i + 1
+            let (nameEnd, nameEscaped) = skipString()
+            let name = UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)
             skipBlanks()
             guard i < n, base[i] == UInt8(ascii: ":") else { return }
             i += 1
             skipBlanks()
             guard i < n else { return }
             let start = i
+            let member: Member
             switch base[i] {
             case 0x22:
                 let (end, escaped) = skipString()
-                if !body(UnsafeBufferPointer(start: base + start + 1, count: end - start - 1), escaped) { return }
+                member = Member(name: name, nameEscaped: nameEscaped, value: UnsafeBufferPointer(start: base + start + 1, count: end - start - 1),
+                                valueEscaped: escaped, isString: true)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 var depth = 0
                 var escaped = false
@@ -144,11 +153,14 @@ enum ValueSpans {
                     i += 1
                     if depth == 0 { break }
                 }
-                if !body(UnsafeBufferPointer(start: base + start, count: i - start), false) { return }
+                member = Member(name: name, nameEscaped: nameEscaped, value: UnsafeBufferPointer(start: base + start, count: i - start),
+                                valueEscaped: escaped, isString: false)
             default:
                 while i < n, base[i] != UInt8(ascii: ","), base[i] != UInt8(ascii: "}"), base[i] != 0x20, base[i] != 0x09 { i += 1 }
-                if !body(UnsafeBufferPointer(start: base + start, count: i - start), false) { return }
+                member = Member(name: name, nameEscaped: nameEscaped, value: UnsafeBufferPointer(start: base + start, count: i - start),
+                                valueEscaped: false, isString: false)
             }
+            if !body(member) { return }
             skipBlanks()
             if i < n, base[i] == UInt8(ascii: ",") { i += 1 }
         }

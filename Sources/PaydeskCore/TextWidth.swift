@@ -82,6 +82,8 @@ public func padded(_ text: String, toWidth width: Int, alignRight: Bool = false)
 /// `text` with every character that could move the cursor, recolour the terminal or reorder text shown as
 /// an escape (`\n`, `\u{1B}`): a customer name must never forge a row or hide a word.
 public func printable(_ text: String) -> String {
+    // Plain ASCII, by far the most text, needs no look at each character.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
     guard text.unicodeScalars.contains(where: isUnprintable) else { return text }
     var out = ""
     for scalar in text.unicodeScalars {

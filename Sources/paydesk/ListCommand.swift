@@ -58,10 +58,20 @@ struct ListCommand: ParsableCommand {
             }
             return
         }
-        var table = TextTable(Kind.headers, rightAligned: Kind.rightAligned)
-        for record in shown {
-            table.add(Kind.row(store.recordFields(of: record), record, effectiveState: store.effectiveState(of: record, now: now), now: now))
+        // Rows are built on every core, in parts kept in order.
+        let known = Kind.fields.map(\.name)
+        let pieces = shown.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
+        let parts = TableParts(count: pieces)
+        let records = shown
+        DispatchQueue.concurrentPerform(iterations: pieces) { k in
+            var part = TextTable(Kind.headers, rightAligned: Kind.rightAligned)
+            for record in records[(records.count * k / pieces)..<(records.count * (k + 1) / pieces)] {
+                part.add(Kind.row(LineTexts(store.lineBytes(of: record), knownNames: known), record,
+                                  effectiveState: store.effectiveState(of: record, now: now), now: now))
+            }
+            parts.set(k, part)
         }
+        let table = TextTable(joining: parts.values)
         if !shown.isEmpty { table.printed() }
         let noun = Kind.noun + (shown.count == 1 ? "" : "s")
         let what = all ? noun : "\(Kind.states[0]) \(noun)"
@@ -74,7 +84,7 @@ struct ListCommand: ParsableCommand {
 protocol ListedKind: RecordKind {
     static var headers: [String] { get }
     static var rightAligned: Set<Int> { get }
-    static func row(_ fields: RecordFields, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp) -> [String]
+    static func row(_ fields: LineTexts, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp) -> [String]
     static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: @autoclosure () -> String)
 }
 
@@ -84,8 +94,8 @@ extension ListedKind {
         Output.line("")
     }
 
-    static func others(_ fields: RecordFields) -> String {
-        fields.unknown(Self.self).map { "\($0.0)=\($0.1.displayText)" }.joined(separator: " ")
+    static func others(_ fields: LineTexts) -> String {
+        fields.others.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
     }
 }
 
@@ -93,7 +103,7 @@ extension SessionKind: ListedKind {
     static let headers = ["SESSION", "ORDER", "CUSTOMER", "AMOUNT", "CREATED", "AGE", "EXPIRES IN", "STATE", "OTHER FIELDS"]
     static let rightAligned: Set<Int> = [3, 5, 6]
 
-    static func row(_ f: RecordFields, _ r: StoredRecord<SessionID>, effectiveState: String, now: Timestamp) -> [String] {
+    static func row(_ f: LineTexts, _ r: StoredRecord<SessionID>, effectiveState: String, now: Timestamp) -> [String] {
         let left = expiry(ofCreated: r.time).milliseconds - now.milliseconds
         return [r.key.text, f.text("order_id"), f.text("customer_id"), f.amountText, r.time.display,
                 compactDuration(milliseconds: now.milliseconds - r.time.milliseconds),
@@ -128,7 +138,7 @@ extension PayoutKind: ListedKind {
     static let headers = ["TRACE ID", "ORDER", "CUSTOMER", "AMOUNT", "METHOD", "REQUESTED", "STATUS", "OTHER FIELDS"]
     static let rightAligned: Set<Int> = [0, 3]
 
-    static func row(_ f: RecordFields, _ r: StoredRecord<Int64>, effectiveState: String, now: Timestamp) -> [String] {
+    static func row(_ f: LineTexts, _ r: StoredRecord<Int64>, effectiveState: String, now: Timestamp) -> [String] {
         [String(r.key), f.text("order_id"), f.text("customer_id"), f.amountText, f.text("payment_method"),
          r.time.display, effectiveState, others(f)]
     }
@@ -145,4 +155,13 @@ func containsIgnoringASCIICase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle:
         return true
     }
     return false
+}
+
+/// Parts of a table built by concurrent workers, each in its own slot.
+private final class TableParts: @unchecked Sendable {
+    private var parts: [TextTable?]
+    private let lock = NSLock()
+    init(count: Int) { parts = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ part: TextTable) { lock.withLock { parts[k] = part } }
+    var values: [TextTable] { lock.withLock { parts.map { $0! } } }
 }

@@ -65,30 +65,67 @@ enum Output {
 struct TextTable {
     let headers: [String]
     let rightAligned: Set<Int>
-    private(set) var rows: [[String]] = []
+    /// Every cell, row after row, its width, and each column's width: one array, not one per row.
+    private var cells: [String] = []
+    private var cellWidths: [Int32] = []
+    private var widths: [Int]
 
     init(_ headers: [String], rightAligned: Set<Int> = []) {
         self.headers = headers
         self.rightAligned = rightAligned
+        widths = headers.map(displayWidth)
     }
 
+    var rowCount: Int { cells.count / headers.count }
+
     /// Cells come from other systems' data: control characters are shown escaped, never sent to the terminal.
-    mutating func add(_ row: [String]) { rows.append(row.map(printable)) }
+    mutating func add(_ row: [String]) {
+        for (k, cell) in row.enumerated() {
+            let shown = printable(cell)
+            let width = displayWidth(shown)
+            widths[k] = max(widths[k], width)
+            cells.append(shown)
+            cellWidths.append(Int32(width))
+        }
+    }
+
+    /// Tables built in parts (on several cores), one after the other.
+    init(joining parts: [TextTable]) {
+        self.init(parts[0].headers, rightAligned: parts[0].rightAligned)
+        for part in parts {
+            cells += part.cells
+            cellWidths += part.cellWidths
+            widths = zip(widths, part.widths).map { max($0, $1) }
+        }
+    }
 
     func printed() {
-        var widths = headers.map(displayWidth)
-        for row in rows {
-            for (k, cell) in row.enumerated() { widths[k] = max(widths[k], displayWidth(cell)) }
-        }
-        for row in [headers] + rows {
-            var line = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        func emit(_ row: ArraySlice<String>, _ rowWidths: [Int]) {
+            let lineStart = out.count
             for (k, cell) in row.enumerated() {
                 let last = k == row.count - 1
-                line += last && !rightAligned.contains(k) ? cell : padded(cell, toWidth: widths[k], alignRight: rightAligned.contains(k))
-                if !last { line += "  " }
+                let gap = widths[k] - rowWidths[k]
+                let right = rightAligned.contains(k)
+                if right { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: gap)) }
+                out.append(contentsOf: cell.utf8)
+                if !last {
+                    if !right { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: gap)) }
+                    out.append(contentsOf: [0x20, 0x20])
+                }
             }
-            while line.hasSuffix(" ") { line.removeLast() }
-            Output.line(line)
+            while out.count > lineStart, out.last == 0x20 { out.removeLast() }
+            out.append(0x0A)
+            if out.count > 1 << 16 {
+                out.withUnsafeBufferPointer { Output.bytes($0) }
+                out.removeAll(keepingCapacity: true)
+            }
         }
+        emit(headers[...], headers.map(displayWidth))
+        for start in stride(from: 0, to: cells.count, by: headers.count) {
+            emit(cells[start..<(start + headers.count)], cellWidths[start..<(start + headers.count)].map { Int($0) })
+        }
+        out.withUnsafeBufferPointer { Output.bytes($0) }
     }
 }

@@ -27,9 +27,14 @@ extension PaydeskTests {
         #expect(!LineFilter("d-").narrows(LineFilter("wd-1")))
     }
 
-    @Test func anEscapedLetterInAValueIsFound() {
-        let line = Array(#"{"trace_id":1,"customer_id":"\u0041lice"}"#.utf8)
+    @Test func anEscapedLetterInAValueIsFoundAndTheEscapeItselfIsNot() {
+        let line = Array(#"{"trace_id":1,"customer_id":"\u0041lice","note":"tab\there"}"#.utf8)
         #expect(line.withUnsafeBufferPointer { LineFilter("alice").matches($0) })
+        #expect(line.withUnsafeBufferPointer { LineFilter("tab\there").matches($0) })
+        #expect(!line.withUnsafeBufferPointer { LineFilter("u0041").matches($0) }, "an escape is not the text it stands for")
+        let texts = line.withUnsafeBufferPointer { LineTexts($0, knownNames: ["trace_id", "customer_id"]) }
+        #expect(texts.text("customer_id") == "Alice")
+        #expect(texts.others.first?.1 == "tab\there")
     }
 
     // MARK: The view against a plain computation
