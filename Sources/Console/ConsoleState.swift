@@ -31,8 +31,9 @@ public struct ConsoleState: Sendable {
     /// The sessions and payouts tabs as shown, kept between keys.
     var sessionsView = TargetView()
     var payoutsView = TargetView()
-    /// The History tab as shown.
+    /// The History tab as shown, and what it was computed from.
     var historyRows: [Attempt] = []
+    var historyInputs: HistoryInputs?
     /// Cancellations this console has sent and not yet heard back from.
     public internal(set) var ownCalls: Set<TargetID> = []
     public internal(set) var dialog: Dialog?
@@ -120,4 +121,12 @@ public struct ConsoleState: Sendable {
 
     /// The keys the current tab's actions and the help offer here.
     public var actions: [ConsoleAction] { ConsoleActions.table(for: tab, readOnly: profile.readOnly) }
+}
+
+/// What the History tab's rows depend on (comparing the attempts costs nothing when they share storage).
+struct HistoryInputs: Equatable, Sendable {
+    let attempts: [Attempt]
+    let filter: String
+    let sortColumn: Int
+    let descending: Bool
 }

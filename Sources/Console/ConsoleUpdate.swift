@@ -123,7 +123,13 @@ extension ConsoleState {
             }
             if let job { jobs.append(.filter(job)) }
         }
-        historyRows = historyView()
+        // The History tab: sorted again only when the attempts, its filter or its order changed.
+        let history = lists[.history]!
+        let inputs = HistoryInputs(attempts: data.attempts, filter: history.filter, sortColumn: history.sortColumn, descending: history.descending)
+        if inputs != historyInputs {
+            historyInputs = inputs
+            historyRows = historyView()
+        }
         return jobs
     }
 

@@ -42,6 +42,15 @@ public struct TargetRows: Sendable {
             return SlotChange(isFresh: true)
         }
         loading = change.loading
+        if let loading, loading > 0.05 {
+            // Room for the whole file at once: growing by doubling would hold two copies of every row for a moment.
+            let expected = Int(Double(count + change.opened.count) / loading * 1.05)
+            if expected > slots.capacity {
+                slots.reserveCapacity(expected)
+                times.reserveCapacity(expected)
+                index.reserveCapacity(expected)
+            }
+        }
         var delta = SlotChange()
         for key in change.closed {
             if let slot = index.removeValue(forKey: key) {

@@ -11,20 +11,23 @@ enum AuditEvidence {
         let idle = locks.filter { AttemptLock.isEvidence(directory + "/locks/" + $0) }.count
         if idle > 0 { found.append("\(idle) attempt lock file\(idle == 1 ? "" : "s") in locks/") }
         for name in [SessionKind.fileName, PayoutKind.fileName] {
-            guard let bytes = try? FileBytes.read(path: directory + "/" + name) else { continue }
-            let marked = occurrences(of: Array("\"cancel_attempt_id\"".utf8), in: bytes)
+            // Read a piece at a time (complete lines): a million-line store is not held in memory for this.
+            var tail = FileTail(path: directory + "/" + name, what: "store")
+            var marked = 0
+            _ = try? tail.read(start: { _ in }) { lines, _, _ in marked += occurrences(of: Array("\"cancel_attempt_id\"".utf8), in: lines) }
             if marked > 0 { found.append("\(marked) line\(marked == 1 ? "" : "s") of \(name) marked cancelled by paydesk") }
         }
         return found
     }
 
-    private static func occurrences(of needle: [UInt8], in file: FileBytes) -> Int {
+    private static func occurrences(of needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
         var count = 0
         var offset = 0
         needle.withUnsafeBytes { n in
-            while offset < file.count, let hit = memmem(file.base + offset, file.count - offset, n.baseAddress, n.count) {
+            while offset < bytes.count, let hit = memmem(base + offset, bytes.count - offset, n.baseAddress, n.count) {
                 count += 1
-                offset = hit.assumingMemoryBound(to: UInt8.self) - file.base + n.count
+                offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + n.count
             }
         }
         return count

@@ -1,4 +1,6 @@
 /// Where a cancellation finds its target's latest line and earlier attempts, reading only what it needs.
+import Foundation
+
 public protocol CancelLookups: Sendable {
     /// The record's latest line, or nil when no valid line has its key.
     func latest<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key) throws -> FoundRecord<Kind>?
@@ -7,13 +9,22 @@ public protocol CancelLookups: Sendable {
 }
 
 /// For one-shot commands: a byte search of the store and of the trail, parsing only the lines that name the target.
-public struct FileLookups: CancelLookups {
+/// A second look at the same target (the check before asking the operator, then again under the target's
+/// lock) searches only what was appended in between.
+public final class FileLookups: CancelLookups, @unchecked Sendable {
     public let dataDirectory: String
+    private let lock = NSLock()
+    private var searched: [String: (mark: StoreSearch.Mark, found: Any?)] = [:]
 
     public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
 
     public func latest<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key) throws -> FoundRecord<Kind>? {
-        try StoreSearch.latest(kind, key: key, path: dataDirectory + "/" + Kind.fileName)
+        let id = "\(Kind.fileName) \(key)"
+        let before = lock.withLock { searched[id] }
+        let result = try StoreSearch.latest(kind, key: key, path: dataDirectory + "/" + Kind.fileName, after: before?.mark)
+        let found = result.found ?? (result.appendedOnly ? before?.found as? FoundRecord<Kind> : nil)
+        lock.withLock { searched[id] = result.mark.map { ($0, found) } }
+        return found
     }
 
     public func entries(gateway: String, target: String) throws -> [AuditEntry] {

@@ -19,7 +19,7 @@ struct FileTail {
 
     /// The first piece is small, so the first rows are on screen soon; pieces double up to the largest.
     static let firstPieceSize = 1 << 20
-    static let pieceSize = 16 << 20
+    static let pieceSize = 8 << 20
 
     /// Forgets what was read: the next read starts from the beginning (after the file could not be read).
     mutating func forget() {

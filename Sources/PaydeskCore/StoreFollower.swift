@@ -31,12 +31,11 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         public var loading: Double?
     }
 
-    /// Where an open record's latest line is in the file, and what it says.
+    /// Where an open record's latest line starts in the file, and its time (sessions expire by it). 16 bytes:
+    /// a million-line store keeps half a million of them; the rest is read again from the line when asked.
     private struct Place {
         let offset: Int
         let time: Timestamp
-        let length: Int32
-        let state: UInt8
     }
 
     public let path: String
@@ -98,8 +97,8 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         try lock.withLock {
             try unlockedCatchUp(progress: nil)
             if let place = open[key] {
-                let line = try readLine(at: place, key: key)
-                return FoundRecord(key: key, time: place.time, state: place.state, line: line)
+                let (line, state) = try readLine(at: place, key: key)
+                return FoundRecord(key: key, time: place.time, state: state, line: line)
             }
             if let gone = departed[key] { return FoundRecord(key: key, time: gone.time, state: gone.state, line: nil) }
             return nil
@@ -159,7 +158,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             lastSweep = now
             let recordsExpire = !Kind.isActionable(0, time: Timestamp(milliseconds: 0), now: now)   // an open line from 1970
             if recordsExpire {
-                open = open.filter { Kind.isActionable($0.value.state, time: $0.value.time, now: now) }
+                open = open.filter { Kind.isActionable(0, time: $0.value.time, now: now) }   // open lines say the first state
             }
         }
     }
@@ -180,7 +179,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             for r in scan.records {
                 if Kind.isActionable(r.state, time: r.time, now: now) {
                     let offset = fileOffset + r.offset
-                    open[r.key] = Place(offset: offset, time: r.time, length: Int32(clamping: r.length), state: r.state)
+                    open[r.key] = Place(offset: offset, time: r.time)
                     if !departed.isEmpty { departed[r.key] = nil }
                     unsentOpened.append(Entry(key: r.key, time: r.time, state: r.state,
                                               line: writer.add(UnsafeBufferPointer(rebasing: lines[r.offset..<(r.offset + r.length)])),
@@ -199,25 +198,33 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         }
     }
 
-    /// An open record's line, read again from where it is in the file.
-    private func readLine(at place: Place, key: Kind.Key) throws -> StoredLine {
+    /// An open record's line and state, read again from where it starts in the file (up to its newline).
+    private func readLine(at place: Place, key: Kind.Key) throws -> (StoredLine, UInt8) {
         guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: "\(Kind.noun)s store") else {
             throw PaydeskError.io("\(path) disappeared while it was read")
         }
         defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: Int(place.length))
-        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(place.offset)) }
-        guard n == bytes.count else { throw PaydeskError.io("cannot read \(path) at byte \(place.offset): \(systemMessage())") }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(place.offset + bytes.count)) }
+            guard n > 0 else { throw PaydeskError.io("cannot read \(path) at byte \(place.offset): \(n < 0 ? systemMessage() : "it ends there")") }
+            if let newline = chunk[..<n].firstIndex(of: 0x0A) {
+                bytes += chunk[..<newline]
+                break
+            }
+            bytes += chunk[..<n]
+        }
         var trimmed = bytes[...]
         while let last = trimmed.last, StoreSnapshot<Kind>.isWhitespace(last) { trimmed = trimmed.dropLast() }
         while let first = trimmed.first, StoreSnapshot<Kind>.isWhitespace(first) { trimmed = trimmed.dropFirst() }
         let line = StoredLine(Array(trimmed))
         // The file was checked just now, but a writer could still change it in place: the line must be the record's.
         guard let record = StoreLineScan<Kind>.scan(line.bytes, from: 0, to: line.length, atFileStart: false).records.first,
-              record.key == key, record.state == place.state else {
+              record.key == key, Kind.isActionable(record.state, time: record.time, now: record.time) else {
             throw PaydeskError.io("\(path) changed under paydesk at byte \(place.offset); nothing was sent. Try again")
         }
-        return line
+        return (line, record.state)
     }
 }
 

@@ -11,28 +11,48 @@ import CLibcExtras
 public enum StoreSearch {
     static let pieceSize = 8 << 20
 
+    /// Where a search stopped: the file (device, inode) and the end of its last complete line then.
+    public struct Mark: Sendable, Equatable {
+        let device: UInt64
+        let inode: UInt64
+        let end: Int
+    }
+
     /// The record's latest valid line, or nil when no valid line has its key. A key written with needless
     /// escapes (`\u0070s_1`) is not found: the search then says the record is not in the store, and nothing is sent.
     public static func latest<Kind: RecordKind>(_ kind: Kind.Type, key: Kind.Key, path: String) throws -> FoundRecord<Kind>? {
+        try latest(kind, key: key, path: path, after: nil).found
+    }
+
+    /// The same, searching only what was appended since `mark` when the file is still the one `mark` saw (same
+    /// inode, no shorter, a newline where it ended); `found` is then nil when nothing appended names the key.
+    /// Returns where this search stopped, and whether it searched only the appended part.
+    static func latest<Kind: RecordKind>(_ kind: Kind.Type, key: Kind.Key, path: String, after mark: Mark?) throws
+        -> (found: FoundRecord<Kind>?, mark: Mark?, appendedOnly: Bool) {
         let needle = Array(Kind.searchText(of: key).utf8)
-        guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: "\(Kind.noun)s store") else { return nil }
+        guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: "\(Kind.noun)s store") else { return (nil, nil, false) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot read \(path): \(systemMessage())") }
         var end = Int(info.st_size)
+        var floor = 0
+        if let mark, mark.device == UInt64(info.st_dev), mark.inode == UInt64(info.st_ino), mark.end <= end, endsLine(fd, at: mark.end) {
+            floor = mark.end
+        }
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: pieceSize + 1)
         defer { buffer.deallocate() }
         // Only complete lines count: skip what follows the last newline.
         var sawNewline = false
-        while end > 0, !sawNewline {
-            let start = max(0, end - pieceSize)
+        while end > floor, !sawNewline {
+            let start = max(floor, end - pieceSize)
             let data = try readFully(fd, into: buffer, from: start, count: end - start, path: path)
             if let last = data.lastIndex(of: 0x0A) { end = start + last + 1; sawNewline = true } else { end = start }
         }
-        while end > 0 {
-            var start = max(0, end - pieceSize)
+        let searched = Mark(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), end: max(end, floor))
+        while end > floor {
+            var start = max(floor, end - pieceSize)
             var data = try readFully(fd, into: buffer, from: start, count: end - start, path: path)
-            if start > 0 {
+            if start > floor {
                 // Begin at a line start; a line longer than a piece is read whole on its own.
                 if let first = data.dropLast().firstIndex(of: 0x0A) {
                     start += first + 1
@@ -42,15 +62,21 @@ public enum StoreSearch {
                     let found = whole.bytes.withUnsafeBufferPointer {
                         lastMatch(kind, key: key, needle: needle, in: $0, atFileStart: whole.start == 0)
                     }
-                    if let found { return found }
+                    if let found { return (found, searched, floor > 0) }
                     end = whole.start
                     continue
                 }
             }
-            if let found = lastMatch(kind, key: key, needle: needle, in: data, atFileStart: start == 0) { return found }
+            if let found = lastMatch(kind, key: key, needle: needle, in: data, atFileStart: start == 0) { return (found, searched, floor > 0) }
             end = start
         }
-        return nil
+        return (nil, searched, floor > 0)
+    }
+
+    private static func endsLine(_ fd: Int32, at offset: Int) -> Bool {
+        guard offset > 0 else { return true }
+        var byte: UInt8 = 0
+        return pread(fd, &byte, 1, off_t(offset - 1)) == 1 && byte == 0x0A
     }
 
     /// The last line in `data` (complete lines) whose key is `key`.

@@ -133,6 +133,26 @@ extension PaydeskTests {
         #expect(try StoreSearch.latest(PayoutKind.self, key: 44_000, path: path) != nil)
     }
 
+    @Test func aSecondLookSearchesOnlyWhatWasAppendedUnlessTheFileWasReplaced() throws {
+        try append([payoutLine(5), payoutLine(6)])
+        let lookups = FileLookups(dataDirectory: dir.path)
+        #expect(try lookups.latest(PayoutKind.self, key: 5)?.effectiveState(now: now) == "pending")
+        let path = dir.file("payouts.jsonl")
+        let first = try StoreSearch.latest(PayoutKind.self, key: 5, path: path, after: nil)
+        try append([payoutLine(6, status: "approved")])
+        let again = try StoreSearch.latest(PayoutKind.self, key: 5, path: path, after: first.mark)
+        #expect(again.appendedOnly && again.found == nil, "nothing appended names 5")
+        #expect(try lookups.latest(PayoutKind.self, key: 5)?.effectiveState(now: now) == "pending", "the first answer stands")
+        try append([payoutLine(5, status: "cancelled")])
+        #expect(try lookups.latest(PayoutKind.self, key: 5)?.effectiveState(now: now) == "cancelled", "an appended line wins")
+        // Replaced (a compaction): searched whole again, whatever was seen before.
+        let replacement = dir.write("new.jsonl", payoutLine(5, status: "rejected") + "\n")
+        #expect(rename(replacement, path) == 0)
+        #expect(try lookups.latest(PayoutKind.self, key: 5)?.effectiveState(now: now) == "rejected")
+        let whole = try StoreSearch.latest(PayoutKind.self, key: 5, path: path, after: again.mark)
+        #expect(!whole.appendedOnly)
+    }
+
     @Test func theSearchFindsASessionIdThatJSONEscapes() throws {
         try append([sessionLine(#"s\"q"#, createdSecondsAgo: 10, now: now)], to: "sessions.jsonl")
         let found = try StoreSearch.latest(SessionKind.self, key: SessionID("s\"q"), path: dir.file("sessions.jsonl"))
