@@ -46,24 +46,26 @@ public struct TargetRow: Sendable {
     }
 }
 
-/// A row being drawn or sorted, with its line parsed once.
+/// A row being drawn or sorted, with the fields its columns show read once from its line (the others are
+/// skipped unread: one may be megabytes long).
 struct ShownTarget {
     let row: TargetRow
-    let fields: RecordFields
+    let fields: LineTexts
+
+    private static let sessionFields = SessionKind.fields.map(\.name)
+    private static let payoutFields = PayoutKind.fields.map(\.name)
 
     init(_ row: TargetRow) {
         self.row = row
-        fields = row.fields
+        let known = row.id.gateway == SessionKind.gatewayName ? Self.sessionFields : Self.payoutFields
+        fields = LineTexts(row.line.bytes, knownNames: known, keepingOthers: false)
     }
 
     var id: TargetID { row.id }
     var time: Timestamp { row.time }
 
     /// The amount in minor units, for sorting.
-    var minorUnits: Int64 {
-        if case .number(let n)? = fields["amount"], let minor = Int64(n) { return minor }
-        return .min
-    }
+    var minorUnits: Int64 { Int64(fields.text("amount")) ?? .min }
 }
 
 /// What the console shows of one profile: each tab's rows, the attempts, and what could not be read.

@@ -6,13 +6,16 @@ public struct LineTexts {
     /// Fields the kind does not know, name and text, in the line's order.
     public private(set) var others: [(String, String)] = []
 
-    public init(_ line: UnsafeBufferPointer<UInt8>, knownNames: [String]) {
+    /// `keepingOthers: false` skips the fields the kind does not know without making text of them (one may be
+    /// megabytes long, and a screen row does not show it).
+    public init(_ line: UnsafeBufferPointer<UInt8>, knownNames: [String], keepingOthers: Bool = true) {
         names = knownNames
         known = Array(repeating: nil, count: knownNames.count)
         let nameBytes = knownNames.map { Array($0.utf8) }
         MemberSpans.forEach(in: line) { m in
             let name = m.nameEscaped ? Self.text(m.name, escaped: true, isString: true) : nil
             let index = name.map { knownNames.firstIndex(of: $0) } ?? nameBytes.firstIndex { $0.elementsEqual(m.name) }
+            if index == nil, !keepingOthers { return true }
             let value = m.value.count == 4 && !m.isString && m.value.elementsEqual("null".utf8) ? nil
                 : Self.text(m.value, escaped: m.valueEscaped, isString: m.isString)
             if let index {
