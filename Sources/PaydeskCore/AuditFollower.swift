@@ -6,6 +6,7 @@ import CLibcExtras
 /// Thread-safe, like `StoreFollower`.
 public final class AuditFollower: @unchecked Sendable {
     public let directory: String
+    private let path: String
     private let lock = NSLock()
     private var tail: FileTail
     private var lineCount = 0
@@ -19,7 +20,8 @@ public final class AuditFollower: @unchecked Sendable {
 
     public init(directory: String) {
         self.directory = directory
-        tail = FileTail(path: directory + "/audit.jsonl", what: "audit trail")
+        path = directory + "/audit.jsonl"
+        tail = FileTail(path: path, what: "audit trail")
     }
 
     /// What the screens show of the trail: every attempt (newest first) and its problems.
@@ -88,7 +90,7 @@ public final class AuditFollower: @unchecked Sendable {
                         entries.append(entry)
                     case .failure(let e):
                         problemCount += 1
-                        if firstProblem == nil { firstProblem = LineProblem(path: tail.path, line: lineCount, column: nil, message: e.message) }
+                        if firstProblem == nil { firstProblem = LineProblem(path: path, line: lineCount, column: nil, message: e.message) }
                     }
                 }
                 start = end + 1
@@ -97,7 +99,7 @@ public final class AuditFollower: @unchecked Sendable {
         }
         if entries.isEmpty, lineCount == 0, firstProblem == nil, let head = try? AuditLog(directory: directory).readHead(), head.seq > 0 {
             problemCount = 1
-            firstProblem = LineProblem(path: tail.path, line: 1, column: nil, message: AuditLog.missingTrail(head))
+            firstProblem = LineProblem(path: path, line: 1, column: nil, message: AuditLog.missingTrail(head))
             changed = true
         }
     }

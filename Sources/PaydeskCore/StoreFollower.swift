@@ -136,7 +136,8 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     private func unlockedCatchUp(progress: ((Change) -> Void)?) throws {
         let now = clock()
         var fresh = false
-        incompleteTail = try tail.read(start: { start in
+        // Assigned after the read: the progress callback reads `incompleteTail` while the read is under way.
+        let incomplete = try tail.read(start: { start in
             guard start == .fromBeginning else { return }
             fresh = true
             // About 200 bytes a line, half of them open: rehashing a growing table cost more than the scan.
@@ -153,6 +154,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
                   fileOffset: fileOffset, now: now)
             if fresh, fractionRead < 1, let progress, let change = unlockedTakeChange(loading: fractionRead) { progress(change) }
         }
+        incompleteTail = incomplete
         // Sessions expire as time passes: forget them once a minute, so a day of sessions is not kept all day.
         if now.milliseconds - lastSweep.milliseconds >= 60_000 {
             lastSweep = now

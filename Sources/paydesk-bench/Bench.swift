@@ -9,7 +9,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "paydesk-bench",
         abstract: "Generate store files and measure how fast paydesk loads them.",
-        subcommands: [Run.self, Generate.self, Load.self, ConsoleFrames.self, CommandLine.self, TerminalRun.self],
+        subcommands: [Run.self, Generate.self, Load.self, ConsoleFrames.self, CommandLine.self, TerminalRun.self, CancelCost.self],
         defaultSubcommand: Run.self
     )
 }

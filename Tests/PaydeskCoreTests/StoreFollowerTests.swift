@@ -159,6 +159,22 @@ extension PaydeskTests {
         #expect(found?.key == SessionID("s\"q"))
     }
 
+    @Test func theTrailsFollowerCountsABadLineAndReadsOnlyWhatIsAppended() throws {
+        let log = AuditLog(directory: dir.path)
+        _ = try log.append(AuditEntry(at: now, operatorName: "op", profile: "TEST", gateway: "praxis", target: "1", event: .intent, attemptId: "a"))
+        try Data("{not an entry}\n".utf8).append(toFile: dir.file("audit.jsonl"))
+        let follower = AuditFollower(directory: dir.path)
+        try follower.catchUp()
+        let first = try #require(follower.takeChange())
+        #expect(first.attempts.count == 1)
+        #expect(first.problemCount == 1)
+        #expect(first.firstProblem?.line == 2)
+        #expect(follower.takeChange() == nil, "nothing changed since")
+        try Data((try String(contentsOfFile: dir.file("audit.jsonl"), encoding: .utf8).split(separator: "\n")[0] + "\n").utf8)
+            .append(toFile: dir.file("audit.jsonl"))   // the same entry again: appended, read, counted once more
+        #expect(try follower.entries(gateway: "praxis", target: "1").count == 2)
+    }
+
     @Test func theAuditSearchParsesOnlyItsTargetsLines() throws {
         let log = AuditLog(directory: dir.path)
         for target in ["752856", "7528", "752856"] {
