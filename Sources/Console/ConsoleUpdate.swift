@@ -54,7 +54,8 @@ extension ConsoleState {
         case .notice(let text, let isError):
             notice = Notice(text: text, role: isError ? .error : .warning)
         case .filtered(let result):
-            withView(result.tab) { $0.accept(result) }
+            let (rows, statuses, now) = (data[result.tab], statuses, now)
+            withView(result.tab) { $0.accept(result, rows, tab: result.tab, statuses: statuses, now: now) }
         case .interrupt:
             // Closes whatever dialog is open (nothing is sent) and asks as q does; a second Ctrl-C on that question does nothing.
             if case .quit? = dialog { break }

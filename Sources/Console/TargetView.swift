@@ -19,6 +19,9 @@ struct TargetView: Sendable {
     private(set) var version = 0
     /// The filter being searched in the background, and the version it searches; `shown` is the last result until then.
     private(set) var pending: (text: String, version: Int)?
+    /// Slots that changed since the pending search started: its result is corrected for them rather than thrown
+    /// away, so a search slower than the feed still ends.
+    private var changedSincePending: [Int32] = []
 
     /// Up to this many rows a filter is searched at once (a few milliseconds); beyond, in the background.
     static let inlineFilterLimit = 30_000
@@ -41,6 +44,7 @@ struct TargetView: Sendable {
         filter = LineFilter("")
         shown = sorted
         pending = nil
+        changedSincePending = []
     }
 
     /// Applies a change of rows: removed slots leave, added ones merge into their place.
@@ -54,6 +58,7 @@ struct TargetView: Sendable {
         }
         let added = change.added.filter { rows.slots[Int($0)].map { Self.isOpen($0, tab: tab, now: now) } ?? false }
         version += 1
+        if pending != nil { changedSincePending += change.removed + change.added }
         guard !added.isEmpty else { return }
         prepareKeys(rows, tab: tab, slots: added)
         let less = comparator(rows, tab: tab)
@@ -69,7 +74,7 @@ struct TargetView: Sendable {
     mutating func refilter(_ text: String, tab: ConsoleTab, _ rows: TargetRows, statuses: [TargetID: TargetStatus], force: Bool = false) -> FilterJob? {
         let new = LineFilter(text)
         if !force, pending == nil, new.text == filter.text { return nil }
-        if !force, let pending, pending.text == text, pending.version == version { return nil }
+        if !force, let pending, pending.text == text { return nil }   // rows changed since are corrected for on arrival
         let base = !force && pending == nil && !filter.isEmpty && new.narrows(filter) ? shown : sorted
         guard !new.isEmpty, base.count > Self.inlineFilterLimit else {
             filter = new
@@ -78,15 +83,28 @@ struct TargetView: Sendable {
             return nil
         }
         pending = (text, version)
+        changedSincePending = []
         return FilterJob(tab: tab, text: text, version: version, candidates: base, rows: rows.slots, statuses: statuses)
     }
 
-    /// A background search's result: taken when it is still the one wanted, for these rows.
-    mutating func accept(_ result: FilterResult) {
-        guard let pending, pending.text == result.text, pending.version == result.version, result.version == version else { return }
-        filter = LineFilter(result.text)
-        shown = result.slots
+    /// A background search's result, taken when it is for the filter still wanted. Rows that changed while it ran
+    /// are searched again here (a few), and rows gone or expired since are left out.
+    mutating func accept(_ result: FilterResult, _ rows: TargetRows, tab: ConsoleTab, statuses: [TargetID: TargetStatus], now: Timestamp) {
+        guard let pending, pending.text == result.text, pending.version == result.version else { return }
+        let filter = LineFilter(result.text)
+        var slots = result.slots
+        if result.version != version {
+            var changed = [Bool](repeating: false, count: rows.slots.count)
+            for slot in changedSincePending { changed[Int(slot)] = true }
+            slots.removeAll { changed[Int($0)] || !(rows.slots[Int($0)].map { Self.isOpen($0, tab: tab, now: now) } ?? false) }
+            let again = Set(changedSincePending).filter { rows.slots[Int($0)].map { Self.isOpen($0, tab: tab, now: now) } ?? false }
+            let less = comparator(rows, tab: tab)
+            slots = Self.merged(slots, Self.filtered(Array(again), rows.slots, filter, statuses).sorted(by: less), by: less)
+        }
+        self.filter = filter
+        shown = slots
         self.pending = nil
+        changedSincePending = []
     }
 
     /// Drops the sessions that expired by `now` (called when `now` passes `nextExpiry`).

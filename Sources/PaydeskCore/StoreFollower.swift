@@ -160,7 +160,11 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             lastSweep = now
             let recordsExpire = !Kind.isActionable(0, time: Timestamp(milliseconds: 0), now: now)   // an open line from 1970
             if recordsExpire {
-                open = open.filter { Kind.isActionable(0, time: $0.value.time, now: now) }   // open lines say the first state
+                // Open lines say the first state. The screens are told too, so they let go of the rows.
+                for (key, place) in open where !Kind.isActionable(0, time: place.time, now: now) {
+                    open[key] = nil
+                    if !unsentFresh { unsentClosed.insert(key) }
+                }
             }
         }
     }

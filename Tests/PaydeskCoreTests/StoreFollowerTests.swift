@@ -12,7 +12,7 @@ extension PaydeskTests {
     private func append(_ lines: [String], to name: String = "payouts.jsonl") throws {
         let path = dir.file(name)
         let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)!
         }()
         handle.seekToEndOfFile()
@@ -97,6 +97,17 @@ extension PaydeskTests {
         unlink(dir.file("payouts.jsonl"))
         #expect(mkfifo(dir.file("payouts.jsonl"), 0o600) == 0)
         #expect(throws: PaydeskError.self) { try follower().catchUp() }
+    }
+
+    @Test func sessionsThatExpireWhileTheConsoleRunsAreLetGoOf() throws {
+        try append([sessionLine("s_1", createdSecondsAgo: 10, now: now)], to: "sessions.jsonl")
+        let clock = LockedValue(now)
+        let f = StoreFollower<SessionKind>(path: dir.file("sessions.jsonl"), clock: { clock.withLock { $0 } })
+        try f.catchUp()
+        #expect(f.takeChange()?.opened.count == 1)
+        clock.withLock { $0 = now + 400 }
+        try f.catchUp()
+        #expect(f.takeChange()?.closed.map(\.text) == ["s_1"], "the screen hears of it, and lets the row go")
     }
 
     @Test func expiredSessionsAreNotKept() throws {
