@@ -63,7 +63,7 @@ public struct LineFilter: Sendable {
 
     /// Whether `haystack` contains `needle` (lower-case), ignoring ASCII case. `memchr` finds each candidate
     /// start in either case, so long values are crossed at memory speed.
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+    public static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }
         guard let base = haystack.baseAddress, haystack.count >= needle.count else { return false }
         let first = needle[0]

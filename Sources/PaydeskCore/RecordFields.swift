@@ -30,11 +30,6 @@ public struct RecordFields: Sendable {
         let known = Set(Kind.fields.map(\.name))
         return members.filter { !known.contains($0.0) }
     }
-
-    /// Whether any field's value contains `needle`, ignoring case.
-    public func matches(_ needle: String) -> Bool {
-        members.contains { $0.1.displayText.range(of: needle, options: .caseInsensitive) != nil }
-    }
 }
 
 extension StoreSnapshot {

@@ -34,14 +34,9 @@ struct ListCommand: ParsableCommand {
         let needle = filter.flatMap { $0.isEmpty ? nil : $0 }
         var shown = store.records.filter { all || store.isActionable($0, now: now) }
         if let needle {
-            // Most lines are rejected by a byte search; the few left are checked field by field. The byte search
-            // is exact only for plain ASCII text and lines without escapes; anything else goes field by field.
-            let prefilter = needle.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" } ? Array(needle.lowercased().utf8) : nil
-            shown = shown.filter { record in
-                let line = store.lineBytes(of: record)
-                if let prefilter, !line.contains(UInt8(ascii: "\\")), !containsIgnoringASCIICase(line, prefilter) { return false }
-                return store.recordFields(of: record).matches(needle)
-            }
+            // The console's filter: a byte search of each line, then its values only (any case).
+            let filter = LineFilter(needle)
+            shown = shown.filter { filter.matches(store.lineBytes(of: $0)) }
         }
         shown.sort { ($0.time, $0.key) < ($1.time, $1.key) }
 
@@ -114,7 +109,7 @@ extension SessionKind: ListedKind {
     static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState stateOf: @autoclosure () -> String) {
         let effectiveState = stateOf()
         // A line that already has the field (another system wrote it) is rewritten rather than given it twice.
-        if containsIgnoringASCIICase(line, Array("\"effective_state\"".utf8)),
+        if LineFilter.contains(line, Array("\"effective_state\"".utf8)),
            case .object(let members)? = try? JSONValue.parse(line) {
             Output.line(JSONValue.object([("effective_state", .string(effectiveState))] + members.filter { $0.0 != "effective_state" }).jsonText)
             return
@@ -142,19 +137,6 @@ extension PayoutKind: ListedKind {
         [String(r.key), f.text("order_id"), f.text("customer_id"), f.amountText, f.text("payment_method"),
          r.time.display, effectiveState, others(f)]
     }
-}
-
-/// Whether `haystack` contains `needle` (already lower-case ASCII or UTF-8), ignoring ASCII case.
-func containsIgnoringASCIICase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-    guard !needle.isEmpty else { return true }
-    guard haystack.count >= needle.count else { return false }
-    @inline(__always) func lower(_ c: UInt8) -> UInt8 { c &- 65 < 26 ? c | 0x20 : c }
-    let first = needle[0]
-    outer: for start in 0...(haystack.count - needle.count) where lower(haystack[start]) == first {
-        for k in 1..<needle.count where lower(haystack[start + k]) != needle[k] { continue outer }
-        return true
-    }
-    return false
 }
 
 /// Parts of a table built by concurrent workers, each in its own slot.
