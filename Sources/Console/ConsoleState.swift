@@ -87,11 +87,6 @@ public struct ConsoleState: Sendable {
         return data[tab].slots[Int(view.shown[position])]
     }
 
-    /// The rows of a sessions or payouts tab as shown: filtered and sorted (every one: for tests and small lists).
-    public func visibleTargets(_ tab: ConsoleTab) -> [TargetRow] {
-        (0..<shownCount(tab)).compactMap { shownTarget(tab, at: $0) }
-    }
-
     /// The History tab's attempts as shown.
     public func visibleAttempts() -> [Attempt] { historyRows }
 
