@@ -1,5 +1,4 @@
 import Foundation
-import CLibcExtras
 
 /// A profile's audit trail followed as it grows: only appended lines are read and parsed. It keeps the
 /// entries per target, so a cancellation asks for its target's attempts without reading the trail again.
@@ -15,7 +14,9 @@ public final class AuditFollower: @unchecked Sendable {
     private var problemCount = 0
     private var firstProblem: LineProblem?
     private var changed = true
-    /// Intents without an outcome whose lock was held when last looked at: their state can change without a write.
+    /// Intents without an outcome so far (attempt id: gateway and target), kept as lines arrive.
+    private var unanswered: [String: (gateway: String, target: String)] = [:]
+    /// Whether each unanswered target's lock was held when last looked at: that changes without a write.
     private var liveTargets: [String: Bool] = [:]
 
     public init(directory: String) {
@@ -40,9 +41,11 @@ public final class AuditFollower: @unchecked Sendable {
     /// The attempts, when something changed since the last call.
     public func takeChange() -> Change? {
         lock.withLock {
-            let unanswered = unansweredTargets()
-            let live = Dictionary(uniqueKeysWithValues: unanswered.map { ($0, AttemptLock.isHeld(directory: directory, gateway: $0.gateway, target: $0.target)) }
-                .map { ("\($0.0.gateway) \($0.0.target)", $0.1) })
+            // Only the few intents without an outcome are looked at again (one lock each), not the whole trail.
+            var live: [String: Bool] = [:]
+            for (_, t) in unanswered where live["\(t.gateway) \(t.target)"] == nil {
+                live["\(t.gateway) \(t.target)"] = AttemptLock.isHeld(directory: directory, gateway: t.gateway, target: t.target)
+            }
             if live != liveTargets { changed = true }
             liveTargets = live
             guard changed else { return nil }
@@ -60,20 +63,12 @@ public final class AuditFollower: @unchecked Sendable {
         }
     }
 
-    private func unansweredTargets() -> [(gateway: String, target: String)] {
-        var answered = Set<String>()
-        var open: [(String, String)] = []
-        for entry in entries.reversed() {
-            if entry.event == .outcome { answered.insert(entry.attemptId) } else if !answered.contains(entry.attemptId) { open.append((entry.gateway, entry.target)) }
-        }
-        return open
-    }
-
     private func unlockedCatchUp() throws {
         _ = try tail.read(start: { start in
             guard start == .fromBeginning else { return }
             entries = []
             byTarget = [:]
+            unanswered = [:]
             lineCount = 0
             problemCount = 0
             firstProblem = nil
@@ -88,6 +83,7 @@ public final class AuditFollower: @unchecked Sendable {
                     case .success(let entry):
                         byTarget[entry.target, default: []].append(entries.count)
                         entries.append(entry)
+                        unanswered[entry.attemptId] = entry.event == .intent ? (entry.gateway, entry.target) : nil
                     case .failure(let e):
                         problemCount += 1
                         if firstProblem == nil { firstProblem = LineProblem(path: path, line: lineCount, column: nil, message: e.message) }
@@ -101,39 +97,6 @@ public final class AuditFollower: @unchecked Sendable {
             problemCount = 1
             firstProblem = LineProblem(path: path, line: 1, column: nil, message: AuditLog.missingTrail(head))
             changed = true
-        }
-    }
-}
-
-/// One target's audit entries found in the trail by a byte search: only lines that name the target are parsed.
-/// For the one-shot `cancel`.
-public enum AuditSearch {
-    public static func entries(directory: String, gateway: String, target: String) throws -> [AuditEntry] {
-        let log = AuditLog(directory: directory)
-        return try log.underLock {
-            let bytes = try log.read()
-            var needle = ""
-            JSONValue.writeString(target, to: &needle)
-            let pattern = Array(needle.utf8)
-            var found: [AuditEntry] = []
-            bytes.withUnsafeBufferPointer { data in
-                guard let base = data.baseAddress else { return }
-                var from = 0
-                while from < data.count, let p = memmem(base + from, data.count - from, pattern, pattern.count) {
-                    let at = UnsafeRawPointer(p) - UnsafeRawPointer(base)
-                    var lineStart = at
-                    while lineStart > 0, data[lineStart - 1] != 0x0A { lineStart -= 1 }
-                    var lineEnd = at
-                    while lineEnd < data.count, data[lineEnd] != 0x0A { lineEnd += 1 }
-                    // Only complete lines: the last one may still be being written.
-                    if lineEnd < data.count, case .success(let entry) = AuditEntry.parse(UnsafeBufferPointer(rebasing: data[lineStart..<lineEnd])),
-                       entry.gateway == gateway, entry.target == target {
-                        found.append(entry)
-                    }
-                    from = lineEnd + 1
-                }
-            }
-            return found
         }
     }
 }

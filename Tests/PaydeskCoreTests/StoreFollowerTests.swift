@@ -186,6 +186,18 @@ extension PaydeskTests {
         #expect(try follower.entries(gateway: "praxis", target: "1").count == 2)
     }
 
+    @Test func twoAttemptsInDoubtOnOneTargetAreBothShown() throws {
+        // A retry (--retry-unknown) that died too: two intents without an outcome for the same target.
+        let log = AuditLog(directory: dir.path)
+        for id in ["first", "retry"] {
+            _ = try log.append(AuditEntry(at: now, operatorName: "op", profile: "TEST", gateway: "praxis", target: "7", event: .intent, attemptId: id))
+        }
+        let follower = AuditFollower(directory: dir.path)
+        try follower.catchUp()
+        let change = try #require(follower.takeChange())
+        #expect(change.attempts.map(\.state) == [.inDoubt, .inDoubt])
+    }
+
     @Test func theAuditSearchParsesOnlyItsTargetsLines() throws {
         let log = AuditLog(directory: dir.path)
         for target in ["752856", "7528", "752856"] {
