@@ -19,7 +19,7 @@ let package = Package(
         // the shim defines what we need).
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // wcwidth and memmem, which Glibc's Swift module hides.
+        // wcwidth, memmem and memrchr, which Glibc's Swift module hides.
         .systemLibrary(name: "CLibcExtras"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 

@@ -81,11 +81,10 @@ public struct ConsoleData: Sendable {
     public var payoutsProblem: String?
     public var auditProblem: String?
 
-    public init(sessions: [TargetRow] = [], payouts: [TargetRow] = [], attempts: [Attempt] = [], problems: [String] = []) {
+    public init(sessions: [TargetRow] = [], payouts: [TargetRow] = [], attempts: [Attempt] = []) {
         self.sessions = TargetRows(sessions)
         self.payouts = TargetRows(payouts)
         self.attempts = attempts
-        auditProblem = problems.isEmpty ? nil : problems.joined(separator: " ")
     }
 
     /// Nothing read yet: the screen says it is loading.
@@ -98,18 +97,9 @@ public struct ConsoleData: Sendable {
 
     public var problems: [String] { [sessionsProblem, payoutsProblem, auditProblem].compactMap { $0 } }
 
-    subscript(tab: ConsoleTab) -> TargetRows {
-        get { tab == .sessions ? sessions : payouts }
-        set { if tab == .sessions { sessions = newValue } else { payouts = newValue } }
-    }
+    /// A tab's rows, to read (changes go to `sessions` or `payouts` in place: through a copy they copy every row).
+    subscript(tab: ConsoleTab) -> TargetRows { tab == .sessions ? sessions : payouts }
 
-    /// Applies what the files said since the last change.
-    public mutating func apply(_ change: ConsoleDataChange) {
-        if let c = change.sessions { sessions.apply(c); sessionsProblem = c.problem }
-        if let c = change.payouts { payouts.apply(c); payoutsProblem = c.problem }
-        if let attempts = change.attempts { self.attempts = attempts }
-        if let problem = change.auditProblem { auditProblem = problem.isEmpty ? nil : problem }
-    }
 }
 
 /// What changed in a profile's files, as the feed read it: per tab, and the attempts when the trail changed.

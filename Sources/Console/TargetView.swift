@@ -146,15 +146,13 @@ struct TargetView: Sendable {
             let ka = slots[Int(a)]!.id.key, kb = slots[Int(b)]!.id.key
             return numericKeys && ka.utf8.count != kb.utf8.count ? ka.utf8.count < kb.utf8.count : ka < kb
         }
+        let times = rows.times
+        func byTime(newestFirst: Bool) -> (Int32, Int32) -> Bool {
+            { a, b in times[Int(a)] != times[Int(b)] ? (times[Int(a)] < times[Int(b)]) != newestFirst : keyOrder(a, b) }
+        }
         switch Self.columns(tab)[sortColumn].order {
-        case .oldestFirst?, .newestFirst?:
-            let newestFirst = (Self.columns(tab)[sortColumn].order.map { if case .newestFirst = $0 { true } else { false } } ?? false) != descending
-            let times = rows.times
-            return { a, b in
-                let ta = times[Int(a)], tb = times[Int(b)]
-                if ta != tb { return (ta < tb) != newestFirst }
-                return keyOrder(a, b)
-            }
+        case .oldestFirst?: return byTime(newestFirst: descending)
+        case .newestFirst?: return byTime(newestFirst: !descending)
         case .value?:
             let keys = sortKeys
             return { a, b in
@@ -197,15 +195,15 @@ struct TargetView: Sendable {
         }
         let pieces = slots.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
         if pieces == 1 { return slots.filter(matches) }
-        let results = PieceResults(count: pieces)
+        let results = ResultSlots<[Int32]>(count: pieces)
         slots.withUnsafeBufferPointer { buffer in
             nonisolated(unsafe) let shared = buffer   // read-only while the workers run
             DispatchQueue.concurrentPerform(iterations: pieces) { k in
                 let part = shared[(shared.count * k / pieces)..<(shared.count * (k + 1) / pieces)]
-                results.set(k, part.filter(matches))
+                results[k] = part.filter(matches)
             }
         }
-        return results.joined
+        return Array(results.values.joined())
     }
 }
 
@@ -232,15 +230,6 @@ public struct FilterResult: Sendable {
     public let text: String
     let version: Int
     let slots: [Int32]
-}
-
-/// Each worker's matches, joined in order.
-private final class PieceResults: @unchecked Sendable {
-    private var parts: [[Int32]]
-    private let lock = NSLock()
-    init(count: Int) { parts = Array(repeating: [], count: count) }
-    func set(_ k: Int, _ value: [Int32]) { lock.withLock { parts[k] = value } }
-    var joined: [Int32] { lock.withLock { Array(parts.joined()) } }
 }
 
 extension Array where Element == Int32 {

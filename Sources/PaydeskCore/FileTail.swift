@@ -30,7 +30,7 @@ struct FileTail {
 
     /// Whether the byte before `offset` is still a newline: a file rewritten in place (same inode, no
     /// shorter) fails this, and is read again from its beginning.
-    private func endsLine(_ fd: Int32, at offset: Int) -> Bool {
+    static func endsLine(_ fd: Int32, at offset: Int) -> Bool {
         guard offset > 0 else { return true }
         var byte: UInt8 = 0
         return pread(fd, &byte, 1, off_t(offset - 1)) == 1 && byte == 0x0A
@@ -38,9 +38,9 @@ struct FileTail {
 
     enum Start { case fromBeginning, fromOffset }
 
-    /// Calls `body` with each run of complete lines (and where in the file it starts, and how much of the file is read) appended since the last read (after `start` says whether
-    /// the file was read from its beginning). Returns how many bytes follow the last newline: a line still being
-    /// written, or one cut short. A missing file reads as empty.
+    /// Calls `start` with where this read begins, then `body` with each run of complete lines appended since the
+    /// last read, where in the file the run starts, and how much of the file is read by its end. Returns how many
+    /// bytes follow the last newline: a line still being written, or one cut short. A missing file reads as empty.
     mutating func read(start: (Start) -> Void,
                        _ body: (_ lines: UnsafeBufferPointer<UInt8>, _ fileOffset: Int, _ fractionRead: Double) throws -> Void) throws -> Int {
         let first = !started
@@ -57,7 +57,7 @@ struct FileTail {
         guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot read \(what) \(path): \(systemMessage())") }
         let now = (UInt64(info.st_dev), UInt64(info.st_ino))
         let size = Int(info.st_size)
-        if first || identity == nil || identity! != now || size < offset || !endsLine(fd, at: offset) {
+        if first || identity == nil || identity! != now || size < offset || !Self.endsLine(fd, at: offset) {
             identity = now
             offset = 0
             start(.fromBeginning)

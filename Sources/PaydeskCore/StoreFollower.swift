@@ -221,10 +221,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             }
             bytes += chunk[..<n]
         }
-        var trimmed = bytes[...]
-        while let last = trimmed.last, StoreSnapshot<Kind>.isWhitespace(last) { trimmed = trimmed.dropLast() }
-        while let first = trimmed.first, StoreSnapshot<Kind>.isWhitespace(first) { trimmed = trimmed.dropFirst() }
-        let line = StoredLine(Array(trimmed))
+        let line = StoredLine(bytes)
         // The file was checked just now, but a writer could still change it in place: the line must be the record's.
         guard let record = StoreLineScan<Kind>.scan(line.bytes, from: 0, to: line.length, atFileStart: false).records.first,
               record.key == key, Kind.isActionable(record.state, time: record.time, now: record.time) else {

@@ -36,7 +36,7 @@ public enum StoreSearch {
         guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot read \(path): \(systemMessage())") }
         var end = Int(info.st_size)
         var floor = 0
-        if let mark, mark.device == UInt64(info.st_dev), mark.inode == UInt64(info.st_ino), mark.end <= end, endsLine(fd, at: mark.end) {
+        if let mark, mark.device == UInt64(info.st_dev), mark.inode == UInt64(info.st_ino), mark.end <= end, FileTail.endsLine(fd, at: mark.end) {
             floor = mark.end
         }
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: pieceSize + 1)
@@ -73,12 +73,6 @@ public enum StoreSearch {
         return (nil, searched, floor > 0)
     }
 
-    private static func endsLine(_ fd: Int32, at offset: Int) -> Bool {
-        guard offset > 0 else { return true }
-        var byte: UInt8 = 0
-        return pread(fd, &byte, 1, off_t(offset - 1)) == 1 && byte == 0x0A
-    }
-
     /// The last line in `data` (complete lines) whose key is `key`.
     private static func lastMatch<Kind: RecordKind>(_ kind: Kind.Type, key: Kind.Key, needle: [UInt8], in data: UnsafeBufferPointer<UInt8>,
                                                     atFileStart: Bool) -> FoundRecord<Kind>? {
@@ -101,7 +95,7 @@ public enum StoreSearch {
             let scan = StoreLineScan<Kind>.scan(data, from: lineStart, to: lineEnd, atFileStart: atFileStart)
             if let r = scan.records.first, r.key == key {
                 return FoundRecord(key: key, time: r.time, state: r.state,
-                                   line: StoredLine(Array(UnsafeBufferPointer(rebasing: data[lineStart..<lineEnd]))))
+                                   line: StoredLine(Array(trimmingBlanks(UnsafeBufferPointer(rebasing: data[lineStart..<lineEnd])))))
             }
         }
         return nil

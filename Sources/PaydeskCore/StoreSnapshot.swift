@@ -129,10 +129,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
 
     /// The record's line exactly as stored, without its newline and surrounding blanks.
     public func lineBytes(of record: StoredRecord<Kind.Key>) -> UnsafeBufferPointer<UInt8> {
-        var start = record.offset, end = record.offset + record.length
-        while start < end, Self.isWhitespace(bytes.base[start]) { start += 1 }
-        while end > start, Self.isWhitespace(bytes.base[end - 1]) { end -= 1 }
-        return UnsafeBufferPointer(start: bytes.base + start, count: end - start)
+        trimmingBlanks(UnsafeBufferPointer(start: bytes.base + record.offset, count: record.length))
     }
 
     /// Every field of the record, unknown ones included, in the order of its line.
@@ -150,16 +147,4 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
     public func isActionable(_ record: StoredRecord<Kind.Key>, now: Timestamp) -> Bool {
         Kind.isActionable(record.state, time: record.time, now: now)
     }
-}
-
-/// Results written by concurrent workers, each to its own slot.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
-    }
-    var values: [Value] { lock.withLock { storage.map { $0! } } }
 }

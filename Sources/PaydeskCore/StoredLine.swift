@@ -31,9 +31,8 @@ public struct StoredLine: Sendable {
 
     /// A line of its own, for fixtures and single records.
     public init(_ bytes: [UInt8]) {
-        let chunk = LineChunk(capacity: bytes.count)
-        bytes.withUnsafeBufferPointer { chunk.base.update(from: $0.baseAddress!, count: bytes.count) }
-        self.init(chunk: chunk, offset: 0, length: bytes.count)
+        var writer = LineChunkWriter(capacity: bytes.count)
+        self = bytes.withUnsafeBufferPointer { writer.add($0) }
     }
 
     public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: chunk.base + offset, count: length) }
@@ -45,6 +44,14 @@ public struct StoredLine: Sendable {
     }
 }
 
+/// `line` without the blanks around it (spaces, tabs, a carriage return), as every stored line is kept.
+func trimmingBlanks(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var start = 0, end = line.count
+    while start < end, StoreSnapshot<SessionKind>.isWhitespace(line[start]) { start += 1 }
+    while end > start, StoreSnapshot<SessionKind>.isWhitespace(line[end - 1]) { end -= 1 }
+    return UnsafeBufferPointer(rebasing: line[start..<end])
+}
+
 /// Fills `LineChunk`s with the lines it is given, a chunk per batch.
 struct LineChunkWriter {
     private var chunk: LineChunk
@@ -54,12 +61,10 @@ struct LineChunkWriter {
 
     /// Copies `line` in, trimmed of blanks (the caller sized the chunk for every line it will add).
     mutating func add(_ line: UnsafeBufferPointer<UInt8>) -> StoredLine {
-        var start = 0, end = line.count
-        while start < end, StoreSnapshot<SessionKind>.isWhitespace(line[start]) { start += 1 }
-        while end > start, StoreSnapshot<SessionKind>.isWhitespace(line[end - 1]) { end -= 1 }
-        let length = end - start
+        let trimmed = trimmingBlanks(line)
+        let length = trimmed.count
         precondition(used + length <= chunk.count, "LineChunkWriter sized too small")
-        if length > 0 { (chunk.base + used).update(from: line.baseAddress! + start, count: length) }
+        if length > 0 { (chunk.base + used).update(from: trimmed.baseAddress!, count: length) }
         defer { used += length }
         return StoredLine(chunk: chunk, offset: used, length: length)
     }

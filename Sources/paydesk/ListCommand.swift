@@ -56,7 +56,7 @@ struct ListCommand: ParsableCommand {
         // Rows are built on every core, in parts kept in order.
         let known = Kind.fields.map(\.name)
         let pieces = shown.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
-        let parts = TableParts(count: pieces)
+        let parts = ResultSlots<TextTable>(count: pieces)
         let records = shown
         DispatchQueue.concurrentPerform(iterations: pieces) { k in
             var part = TextTable(Kind.headers, rightAligned: Kind.rightAligned)
@@ -64,7 +64,7 @@ struct ListCommand: ParsableCommand {
                 part.add(Kind.row(LineTexts(store.lineBytes(of: record), knownNames: known), record,
                                   effectiveState: store.effectiveState(of: record, now: now), now: now))
             }
-            parts.set(k, part)
+            parts[k] = part
         }
         let table = TextTable(joining: parts.values)
         if !shown.isEmpty { table.printed() }
@@ -137,13 +137,4 @@ extension PayoutKind: ListedKind {
         [String(r.key), f.text("order_id"), f.text("customer_id"), f.amountText, f.text("payment_method"),
          r.time.display, effectiveState, others(f)]
     }
-}
-
-/// Parts of a table built by concurrent workers, each in its own slot.
-private final class TableParts: @unchecked Sendable {
-    private var parts: [TextTable?]
-    private let lock = NSLock()
-    init(count: Int) { parts = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ part: TextTable) { lock.withLock { parts[k] = part } }
-    var values: [TextTable] { lock.withLock { parts.map { $0! } } }
 }
