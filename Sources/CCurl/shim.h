@@ -10,6 +10,7 @@
 typedef struct pd_http_call {
     // In.
     const char *url;
+    int get;                      // 1: a GET with no body (a lookup); 0: a POST of body
     const unsigned char *body;
     size_t body_length;
     struct curl_slist *headers;
@@ -107,8 +108,12 @@ static inline void pd_http_perform(pd_http_call *call) {
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, call->idle_timeout_s);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, call->headers);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)call->body_length);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, call->body_length ? (const char *)call->body : "");
+    if (call->get) {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)call->body_length);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, call->body_length ? (const char *)call->body : "");
+    }
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, pd_http_on_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, call);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, pd_http_on_header);

@@ -71,6 +71,7 @@ private final class CurlExchange: @unchecked Sendable {
             headerList = curl_slist_append(headerList, line)
         }
         call.pointee.url = c(request.url.absoluteString)
+        call.pointee.get = request.method == .get ? 1 : 0
         call.pointee.body = UnsafePointer(body.baseAddress)
         call.pointee.body_length = request.body.count
         call.pointee.headers = headerList

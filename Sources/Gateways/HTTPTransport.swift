@@ -3,11 +3,15 @@ import PaydeskCore
 
 /// One HTTP exchange. The clients build requests and read responses; a transport only moves bytes.
 public struct GatewayRequest: Sendable {
+    public enum Method: String, Sendable { case get = "GET", post = "POST" }
+
+    public var method: Method
     public var url: URL
     public var headers: [(String, String)]
     public var body: [UInt8]
 
-    public init(url: URL, headers: [(String, String)], body: [UInt8]) {
+    public init(method: Method = .post, url: URL, headers: [(String, String)], body: [UInt8]) {
+        self.method = method
         self.url = url
         self.headers = headers
         self.body = body
@@ -67,6 +71,6 @@ extension TransportFailure {
 }
 
 public protocol HTTPTransport: Sendable {
-    /// POSTs the request and reads at most `AnswerLimits.maxAnswerBytes` of the answer. Never follows redirects.
+    /// Sends the request (a POST, or a GET for a lookup) and reads at most `AnswerLimits.maxAnswerBytes` of the answer. Never follows redirects.
     func send(_ request: GatewayRequest, timeouts: Timeouts) async -> Result<GatewayResponse, TransportFailure>
 }
