@@ -1,8 +1,8 @@
 import Foundation
 import PaydeskCore
 
-/// Praxis Agent API `payout-cancel`: a signed JSON request, a signed JSON answer.
-public struct PraxisClient: CancelGateway {
+/// Praxis Agent API `payout-cancel` and `find-transaction`: signed JSON requests, signed JSON answers.
+public struct PraxisClient: CancelGateway, StateGateway {
     public let name = "praxis"
     public let baseURL: String
     let merchantId: Secret
@@ -12,9 +12,11 @@ public struct PraxisClient: CancelGateway {
     let transport: HTTPTransport
     let timeouts: Timeouts
     let clock: @Sendable () -> Int64
+    /// Confirm every success with `find-transaction` before calling it cancelled (`praxis_confirm`).
+    let confirm: Bool
 
     public init(baseURL: String, merchantId: Secret, applicationKey: Secret, secret: Secret, version: String = "1.2",
-                transport: HTTPTransport = CurlTransport(), timeouts: Timeouts = Timeouts(),
+                transport: HTTPTransport = CurlTransport(), timeouts: Timeouts = Timeouts(), confirm: Bool = true,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.baseURL = baseURL
         self.merchantId = merchantId
@@ -24,11 +26,21 @@ public struct PraxisClient: CancelGateway {
         self.transport = transport
         self.timeouts = timeouts
         self.clock = clock
+        self.confirm = confirm
     }
 
     /// The request body, signed now (Praxis accepts it for one minute). With `masked`, the signature reads
     /// as a mask: within its minute it would be a valid request on its own.
     public func request(traceId: Int64, timestamp: Int64, masked: Bool = false) -> GatewayRequest {
+        signedRequest("/api/payout-cancel", traceId: traceId, timestamp: timestamp, masked: masked)
+    }
+
+    /// `find-transaction` for `traceId`, signed now: what Praxis says the payout is. Changes nothing.
+    public func findRequest(traceId: Int64, timestamp: Int64) -> GatewayRequest {
+        signedRequest("/api/find-transaction", traceId: traceId, timestamp: timestamp, masked: false)
+    }
+
+    private func signedRequest(_ path: String, traceId: Int64, timestamp: Int64, masked: Bool) -> GatewayRequest {
         var fields: [(String, JSONValue)] = [
             ("merchant_id", .string(merchantId.reveal())),
             ("application_key", .string(applicationKey.reveal())),
@@ -37,7 +49,7 @@ public struct PraxisClient: CancelGateway {
             ("version", .string(version)),
         ]
         fields.append(("signature", .string(masked ? "********" : PraxisSignature.sign(fields, secret: secret))))
-        return GatewayRequest(url: URL(string: baseURL + "/api/payout-cancel")!,
+        return GatewayRequest(url: URL(string: baseURL + path)!,
                            headers: [("Content-Type", "application/json"), ("Accept", "application/json")],
                            body: Array(JSONValue.object(fields).jsonText.utf8))
     }
@@ -64,11 +76,100 @@ public struct PraxisClient: CancelGateway {
         let sent = request(traceId: traceId, timestamp: clock())
         let result = await transport.send(sent, timeouts: timeouts)
         var outcome = Self.classify(result, secret: secret, asked: Asked(traceId: traceId, version: version, orderId: orderId))
-        // A live signature is a valid request for a minute: it must not be kept either.
-        let signature = (try? JSONValue.parse(sent.body))?["signature"]?.displayText ?? ""
-        outcome = outcome.keptSafely(hiding: SecretMask([secret.reveal(), signature]))
+        outcome = outcome.keptSafely(hiding: mask(sent))
+        if confirm, outcome.result == .cancelled {
+            outcome = Self.confirmed(outcome, by: await state(target: target, orderId: orderId))
+        }
         outcome.latencyMs = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         return outcome
+    }
+
+    /// The secret, and the request's live signature (a valid request for a minute), in every form they could come back in.
+    private func mask(_ sent: GatewayRequest) -> SecretMask {
+        SecretMask([secret.reveal(), (try? JSONValue.parse(sent.body))?["signature"]?.displayText ?? ""])
+    }
+
+    /// A signed success stands only when `find-transaction` says the payout is cancelled: the success's signed values
+    /// could have been re-cut, or replayed from another payout's answer. Anything else leaves it unknown, both answers said.
+    static func confirmed(_ success: AttemptOutcome, by check: GatewayCheck) -> AttemptOutcome {
+        var outcome = success
+        outcome.gatewayState = check.facts.gatewayState
+        if check.verdict == .cancelled {
+            outcome.description += "; confirmed by find-transaction (\(check.facts.gatewayState?.summary ?? "cancelled"))"
+            return outcome
+        }
+        outcome.result = .unknown
+        outcome.description = (check.verdict == .unknown
+            ? "payout-cancel answered a success, but find-transaction could not confirm it (\(check.facts.description))"
+            : "the gateway's answers disagree: payout-cancel said \"\(success.description)\" (status 0), but find-transaction says the payout is "
+                + "\(check.facts.gatewayState?.state ?? check.verdict.rawValue)") + ". The payout may or may not have been cancelled: check again before retrying"
+        return outcome
+    }
+
+    public func state(target: String, orderId: String?) async -> GatewayCheck {
+        guard let traceId = Int64(target) else {
+            return .failed(AttemptOutcome(result: .failed, description: "trace_id \(printable(target)) is not a number; nothing was asked"))
+        }
+        let started = DispatchTime.now()
+        let sent = findRequest(traceId: traceId, timestamp: clock())
+        let result = await transport.send(sent, timeouts: timeouts)
+        var check = Self.classifyFind(result, secret: secret, asked: Asked(traceId: traceId, version: version, orderId: orderId))
+        check.facts = check.facts.keptSafely(hiding: mask(sent))
+        check.facts.latencyMs = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+        return check
+    }
+
+    /// What a `find-transaction` answer says: only a validly signed status-0 answer that names the payout asked about, with
+    /// a transaction status paydesk knows, settles it.
+    static func classifyFind(_ result: Result<GatewayResponse, TransportFailure>, secret: Secret, asked: Asked,
+                             receivedAt: Timestamp = .now) -> GatewayCheck {
+        let response: GatewayResponse
+        switch result {
+        case .failure(.notSent(let why)): return .failed(AttemptOutcome(result: .failed, description: "not sent: \(why)"))
+        case .failure(.mayHaveBeenSent(let why)): return .failed(AttemptOutcome(result: .failed, description: "no answer: \(why)"))
+        case .success(let r): response = r
+        }
+        func facts(_ description: String, status: Int? = nil, signatureValid: Bool? = nil, state: GatewayState? = nil) -> AttemptOutcome {
+            ClockSkew.noted(AttemptOutcome(result: .unknown, httpStatus: response.status, gatewayStatus: status.map(String.init), description: description,
+                                           signatureValid: signatureValid, gatewayState: state), response, receivedAt: receivedAt)
+        }
+        guard response.status == 200 else { return .failed(facts("HTTP \(response.status) from the gateway; check praxis_url")) }
+        let members: [(String, JSONValue)]
+        switch GatewayJSON.object(response.body) {
+        case .failure(let problem): return .inconclusive(facts("malformed answer: \(problem.words), not the protocol's"))
+        case .success(let m): members = m
+        }
+        let answer: PraxisFindAnswer
+        switch PraxisFindAnswer.read(members) {
+        case .failure(let malformed): return .inconclusive(facts("malformed answer: \(malformed.why); it proves nothing"))
+        case .success(let a): answer = a
+        }
+        let check = PraxisSignature.check(members, secret: secret)
+        guard check == .valid else {
+            return .inconclusive(facts("\(check == .missing ? "unsigned" : "forged or corrupted") answer (signature \(check.rawValue)"
+                + (check == .invalid ? ", or praxis_secret is wrong" : "") + "); it says \"\(answer.description)\" but may not come from Praxis",
+                status: answer.status, signatureValid: false))
+        }
+        func inconclusive(_ why: String) -> GatewayCheck {
+            .inconclusive(facts(why, status: answer.status, signatureValid: true, state: answer.kept))
+        }
+        if let v = answer.version, v != asked.version {
+            return inconclusive("the answer's version \"\(v)\" is not the one sent (\"\(asked.version)\"): it proves nothing; it says \"\(answer.description)\"")
+        }
+        if answer.status < 0 { return .failed(facts("the gateway could not answer: \(answer.description)", status: answer.status, signatureValid: true)) }
+        guard answer.status == 0 else { return inconclusive("the gateway says: \(answer.description)") }
+        guard answer.traceId == asked.traceId else {
+            return inconclusive("the answer is about trace_id \(answer.traceId.map(String.init) ?? "(none)"), but paydesk asked about \(asked.traceId): "
+                + "it may be another payout's answer, so it proves nothing")
+        }
+        if let type = answer.transactionType, type != "payout" {
+            return inconclusive("the transaction is a \(printable(type)), not a payout: it proves nothing")
+        }
+        guard let verdict = answer.verdict else {
+            return inconclusive("the payout's status is \"\(answer.transactionStatus.map(printable) ?? "(none)")\", which paydesk does not know how to read")
+        }
+        return GatewayCheck(verdict: verdict, facts: facts("payout \(answer.transactionStatus ?? "")", status: answer.status, signatureValid: true,
+                                                           state: answer.kept))
     }
 
     /// HTTP 200 with a valid signature over the protocol's fields, the version sent and the order asked about:

@@ -18,6 +18,7 @@ extension PraxisClient {
                   merchantId: try credentials.value(of: profile.praxisMerchantID, named: "praxis_merchant_id"),
                   applicationKey: try credentials.value(of: profile.praxisApplicationKey, named: "praxis_application_key"),
                   secret: try credentials.value(of: profile.praxisSecret, named: "praxis_secret"),
-                  version: profile.praxisVersion, transport: transport ?? CurlTransport(proxy: profile.proxy), timeouts: Timeouts(profile: profile))
+                  version: profile.praxisVersion, transport: transport ?? CurlTransport(proxy: profile.proxy), timeouts: Timeouts(profile: profile),
+                  confirm: profile.praxisConfirm)
     }
 }

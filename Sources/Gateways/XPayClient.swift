@@ -3,7 +3,7 @@ import PaydeskCore
 
 /// Nexi XPay Build: `POST {xpay_url}/build/cancel` with `X-Api-Key`, a fresh `Correlation-Id` (UUID v4) per
 /// call, and `{"sessionId": ...}`.
-public struct XPayClient: CancelGateway {
+public struct XPayClient: CancelGateway, StateGateway {
     public let name = "xpay"
     public let baseURL: String
     let apiKey: Secret
@@ -36,6 +36,66 @@ public struct XPayClient: CancelGateway {
         return outcome
     }
 
+    /// `GET {xpay_url}/build/state?sessionId=...`: what XPay says the session is. Changes nothing.
+    public func stateRequest(sessionId: String, correlationId: String) -> GatewayRequest {
+        var query = URLComponents()
+        query.queryItems = [URLQueryItem(name: "sessionId", value: sessionId)]
+        // `+` is a space in a query: a session id holding one must keep it.
+        let encoded = (query.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        return GatewayRequest(method: .get, url: URL(string: baseURL + "/build/state?" + encoded)!,
+                              headers: [("Accept", "application/json"), ("X-Api-Key", apiKey.reveal()), ("Correlation-Id", correlationId)],
+                              body: [])
+    }
+
+    public func state(target sessionId: String, orderId: String?) async -> GatewayCheck {
+        let correlationId = UUID().uuidString.lowercased()
+        let started = DispatchTime.now()
+        let result = await transport.send(stateRequest(sessionId: sessionId, correlationId: correlationId), timeouts: timeouts)
+        var check = Self.classifyState(result)
+        check.facts = check.facts.keptSafely(hiding: SecretMask([apiKey.reveal()]))
+        check.facts.correlationId = correlationId
+        check.facts.latencyMs = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+        return check
+    }
+
+    /// What a `build/state` answer says: a StateResponse settles it; an error or a state paydesk does not know does not.
+    static func classifyState(_ result: Result<GatewayResponse, TransportFailure>, receivedAt: Timestamp = .now) -> GatewayCheck {
+        let response: GatewayResponse
+        switch result {
+        case .failure(.notSent(let why)): return .failed(AttemptOutcome(result: .failed, description: "not sent: \(why)"))
+        case .failure(.mayHaveBeenSent(let why)): return .failed(AttemptOutcome(result: .failed, description: "no answer: \(why)"))
+        case .success(let r): response = r
+        }
+        let parsed = GatewayJSON.object(response.body)
+        let errors = Self.errors(in: parsed)
+        let codes = errors.isEmpty ? nil : errors.map(\.code).joined(separator: ",")
+        let described = errors.map { "\($0.code): \($0.description)" }.joined(separator: "; ")
+        func facts(_ description: String, state: GatewayState? = nil) -> AttemptOutcome {
+            ClockSkew.noted(AttemptOutcome(result: .unknown, httpStatus: response.status, gatewayStatus: codes, description: description,
+                                           errorCode: codes, gatewayState: state), response, receivedAt: receivedAt)
+        }
+        switch response.status {
+        case 200:
+            guard case .success(let members) = parsed else {
+                if case .failure(let problem) = parsed { return .inconclusive(facts("HTTP 200 with a body that is not a StateResponse (\(problem.words))")) }
+                return .inconclusive(facts("HTTP 200 with a body that is not a StateResponse"))
+            }
+            guard errors.isEmpty, let state = XPayStateResponse(members) else {
+                return .inconclusive(facts(errors.isEmpty ? "HTTP 200 without a state" : "HTTP 200 that carries errors (\(described))"))
+            }
+            guard let verdict = state.verdict else {
+                return .inconclusive(facts("the session's state is \(state.kept.summary), which paydesk does not know how to read", state: state.kept))
+            }
+            return GatewayCheck(verdict: verdict, facts: facts("session \(state.kept.summary)", state: state.kept))
+        case 400...499 where response.status != 401:
+            return .inconclusive(facts(described.isEmpty ? "HTTP \(response.status) from the gateway" : described))
+        case 401:
+            return .failed(facts("unauthorized: the API key was refused (HTTP 401); check xpay_api_key"))
+        default:
+            return .failed(facts("HTTP \(response.status) from the gateway" + (described.isEmpty ? "" : ": \(described)")))
+        }
+    }
+
     /// What an answer means. 200 cancelled; 400 rejected; 401 and 5xx failed (but a proxy's 502 and 504, which
     /// may have passed the request on); a failure after sending unknown.
     public static func classify(_ result: Result<GatewayResponse, TransportFailure>, receivedAt: Timestamp = .now) -> AttemptOutcome {
@@ -57,18 +117,26 @@ public struct XPayClient: CancelGateway {
         let note = GatewayBody.note(response.body, parsed)
         switch response.status {
         case 200:
-            // The body is not documented: kept as a short trace, never relied on. But a body that is not even a
-            // JSON object (an HTML page from a proxy or a wrong URL answering 200 to anything), or one with a key
-            // given twice, proves nothing.
+            // The documented 200 is a StateResponse: its operation, CANCEL CANCELED, is the proof. The seed says only
+            // "200 = processed", so an empty body or `{}` counts too. A body that is not even a JSON object (an HTML
+            // page from a proxy or a wrong URL answering 200 to anything), or one with a key given twice, proves
+            // nothing. The body itself is never kept: its operation carries the cardholder's personal data.
             let body = response.body.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
             if !body.isEmpty, case .failure(let problem) = parsed {
                 return AttemptOutcome(result: .unknown, httpStatus: 200,
-                                      description: "HTTP 200 with a body that is not the gateway's JSON (\(problem.words)): it proves nothing, the session may have been cancelled" + note)
+                                      description: "HTTP 200 with a body that is not the gateway's JSON (\(problem.words)): it proves nothing, the session may have been cancelled")
             }
             if !errors.isEmpty {
                 return outcome(.unknown, "HTTP 200 that carries errors (\(described)): the gateway's answer contradicts itself, the session may have been cancelled")
             }
-            return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled" + note)
+            guard case .success(let members) = parsed, let state = XPayStateResponse(members), state.kept.operationResult != nil else {
+                return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled")
+            }
+            if state.isCancelled {
+                return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled (\(state.kept.summary))", gatewayState: state.kept)
+            }
+            return AttemptOutcome(result: .unknown, httpStatus: 200, description: "HTTP 200, but the operation it names is \(state.kept.summary), "
+                                  + "not CANCEL CANCELED: the session may or may not have been cancelled", gatewayState: state.kept)
         case 400:
             return outcome(.rejected, "invalid request (HTTP 400)" + note)
         case 401:

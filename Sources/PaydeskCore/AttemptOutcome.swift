@@ -37,10 +37,12 @@ public struct AttemptOutcome: Sendable, Equatable {
     /// How far the gateway's clock (its answer's `Date`) is ahead of this machine's, in seconds, when more than
     /// `ClockSkew.tolerance` apart: this machine's time sync is broken.
     public var clockSkewSeconds: Int?
+    /// What the gateway said the target is (XPay's StateResponse, Praxis's find-transaction), in the few fields kept.
+    public var gatewayState: GatewayState?
 
     public init(result: AttemptResult, httpStatus: Int? = nil, gatewayStatus: String? = nil, description: String,
                 errorCode: String? = nil, signatureValid: Bool? = nil, correlationId: String? = nil, latencyMs: Int = 0,
-                clockSkewSeconds: Int? = nil) {
+                clockSkewSeconds: Int? = nil, gatewayState: GatewayState? = nil) {
         self.result = result
         self.httpStatus = httpStatus
         self.gatewayStatus = gatewayStatus
@@ -50,6 +52,7 @@ public struct AttemptOutcome: Sendable, Equatable {
         self.correlationId = correlationId
         self.latencyMs = latencyMs
         self.clockSkewSeconds = clockSkewSeconds
+        self.gatewayState = gatewayState
     }
 }
 
@@ -64,6 +67,20 @@ extension AttemptOutcome {
         o.add("correlation_id", correlationId)
         o.add("latency_ms", latencyMs)
         o.add("clock_skew_s", clockSkewSeconds)
+        if let gatewayState { o.add("gateway_state", gatewayState.json) }
+    }
+
+    /// The facts back from a trail line written by `addFacts`, with `result`.
+    static func facts(_ value: JSONValue, result: AttemptResult) -> AttemptOutcome {
+        func string(_ key: String) -> String? { if case .string(let s)? = value[key] { s } else { nil } }
+        func int(_ key: String) -> Int? { if case .number(let n)? = value[key] { Int(n) } else { nil } }
+        var signatureValid: Bool?
+        if case .bool(let b)? = value["signature_valid"] { signatureValid = b }
+        return AttemptOutcome(result: result, httpStatus: int("http_status"), gatewayStatus: string("gateway_status"),
+                              description: string("description") ?? "", errorCode: string("error_code"),
+                              signatureValid: signatureValid, correlationId: string("correlation_id"),
+                              latencyMs: int("latency_ms") ?? 0, clockSkewSeconds: int("clock_skew_s"),
+                              gatewayState: GatewayState(json: value["gateway_state"]))
     }
 }
 

@@ -1,7 +1,8 @@
-/// One line of `audit.jsonl`: the intent written before a request leaves, the outcome written when known, or
-/// an operator's acknowledgement of a break in the trail (the only way past one).
+/// One line of `audit.jsonl`: the intent written before a request leaves, the outcome written when known, a
+/// check of a target's state with its gateway, or an operator's acknowledgement of a break in the trail (the
+/// only way past one).
 public struct AuditEntry: Sendable, Equatable {
-    public enum Event: String, Sendable { case intent, outcome, acknowledge }
+    public enum Event: String, Sendable { case intent, outcome, check, acknowledge }
 
     public var seq: Int
     public var at: Timestamp
@@ -14,7 +15,11 @@ public struct AuditEntry: Sendable, Equatable {
     public var reason: String?
     /// On an intent: the earlier attempt (in doubt or unknown) the operator checked before retrying.
     public var retryOf: String?
-    /// On an outcome.
+    /// On a check: the attempt (in doubt or unknown) it was made to resolve, if there was one.
+    public var resolves: String?
+    /// On a check: what it concluded.
+    public var verdict: CheckVerdict?
+    /// On an outcome: how it ended. On a check: the gateway's answer (its `result` follows the verdict).
     public var outcome: AttemptOutcome?
     /// On an acknowledgement: the break it accepts, in `audit verify`'s words, and what else was found.
     public var acknowledges: String?
@@ -28,7 +33,7 @@ public struct AuditEntry: Sendable, Equatable {
 
     public init(seq: Int = 0, at: Timestamp, operatorName: String, profile: String, gateway: String, target: String,
                 event: Event, attemptId: String, reason: String? = nil, retryOf: String? = nil,
-                outcome: AttemptOutcome? = nil, acknowledges: String? = nil, trailSHA256: String? = nil,
+                resolves: String? = nil, verdict: CheckVerdict? = nil, outcome: AttemptOutcome? = nil, acknowledges: String? = nil, trailSHA256: String? = nil,
                 prev: String = AuditEntry.firstPrev) {
         self.seq = seq
         self.at = at
@@ -40,6 +45,8 @@ public struct AuditEntry: Sendable, Equatable {
         self.attemptId = attemptId
         self.reason = reason
         self.retryOf = retryOf
+        self.resolves = resolves
+        self.verdict = verdict
         self.outcome = outcome
         self.acknowledges = acknowledges
         self.trailSHA256 = trailSHA256
@@ -61,8 +68,10 @@ public struct AuditEntry: Sendable, Equatable {
         }
         o.add("reason", reason)
         o.add("retry_of", retryOf)
+        o.add("resolves", resolves)
+        o.add("verdict", verdict?.rawValue)
         if let outcome {
-            o.add("result", outcome.result.rawValue)
+            if event != .check { o.add("result", outcome.result.rawValue) }
             outcome.addFacts(to: &o)
         }
         o.add("acknowledges", acknowledges)
@@ -91,20 +100,26 @@ public struct AuditEntry: Sendable, Equatable {
             return .failure(FieldError(message: "an acknowledgement needs acknowledges and trail_sha256"))
         }
         var outcome: AttemptOutcome?
-        if event == .outcome {
+        var verdict: CheckVerdict?
+        switch event {
+        case .outcome:
             guard let resultText = string("result"), let result = AttemptResult(rawValue: resultText) else {
                 return .failure(FieldError(message: "an outcome line needs a result"))
             }
-            var signatureValid: Bool?
-            if case .bool(let b)? = value["signature_valid"] { signatureValid = b }
-            outcome = AttemptOutcome(result: result, httpStatus: int("http_status"), gatewayStatus: string("gateway_status"),
-                                     description: string("description") ?? "", errorCode: string("error_code"),
-                                     signatureValid: signatureValid, correlationId: string("correlation_id"),
-                                     latencyMs: int("latency_ms") ?? 0, clockSkewSeconds: int("clock_skew_s"))
+            outcome = AttemptOutcome.facts(value, result: result)
+        case .check:
+            guard let verdictText = string("verdict"), let v = CheckVerdict(rawValue: verdictText) else {
+                return .failure(FieldError(message: "a check line needs a verdict"))
+            }
+            verdict = v
+            outcome = AttemptOutcome.facts(value, result: v.heldAs)
+        case .intent, .acknowledge:
+            break
         }
         return .success(AuditEntry(seq: seq, at: at, operatorName: string("operator") ?? "", profile: string("profile") ?? "",
                                    gateway: gateway, target: target, event: event, attemptId: attemptId,
-                                   reason: string("reason"), retryOf: string("retry_of"), outcome: outcome,
+                                   reason: string("reason"), retryOf: string("retry_of"), resolves: string("resolves"),
+                                   verdict: verdict, outcome: outcome,
                                    acknowledges: string("acknowledges"), trailSHA256: string("trail_sha256"), prev: prev))
     }
 }

@@ -22,18 +22,29 @@ extension SessionKind {
 }
 
 extension Attempt {
-    /// Why another cancellation of a target must not be sent, given its earlier attempts (newest first), or nil.
-    /// `what` names the target ("payout 752856").
-    public static func refusal(after previous: [Attempt], what: String, retryUnknown: Bool) -> String? {
+    /// Why another cancellation of a target must not be sent, given its earlier attempts (newest first) and any
+    /// checks of it not joined to an attempt (the target had none), or nil. `what` names the target ("payout 752856").
+    public static func refusal(after previous: [Attempt], checks: [AuditEntry] = [], what: String, retryUnknown: Bool) -> String? {
         if let done = previous.first(where: { if case .finished(let o) = $0.state { o.result == .cancelled } else { false } }) {
             return "\(what) was already cancelled at \(done.outcome?.at.display ?? "?") by \(done.intent.operatorName) (attempt \(done.id))"
+        }
+        let allChecks = (previous.flatMap(\.checks) + checks).sorted { $0.seq < $1.seq }
+        if let found = allChecks.last(where: { $0.verdict == .cancelled }) {
+            return "\(what) was found cancelled at the gateway by a check at \(found.at.display) by \(found.operatorName) (check \(found.attemptId))"
         }
         if let live = previous.first(where: { $0.state == .inFlight }) {
             return "a cancellation of \(what) is already in flight (attempt \(live.id))"
         }
+        let sinceLatest = allChecks.filter { $0.seq > (previous.first?.intent.seq ?? -1) }
+        if let ended = sinceLatest.last(where: { $0.verdict?.isConclusive == true }), ended.verdict == .closed {
+            let state = ended.outcome?.gatewayState?.summary ?? ""
+            return "the gateway said at \(ended.at.display) that \(what) has ended\(state.isEmpty ? "" : " (\(state))"): "
+                + "it can no longer be cancelled (check \(ended.attemptId))"
+        }
         if let latest = previous.first, latest.needsChecking, !retryUnknown {
             return "an earlier attempt on \(what) (\(latest.id), \(latest.intent.at.display)) is \(latest.label): it may have "
-                + "gone through. Check with the gateway first: if it did not, retry with paydesk cancel --retry-unknown"
+                + "gone through. Check with the gateway first (paydesk check \(what), or v in the console); "
+                + "if it did not go through, retry with paydesk cancel --retry-unknown"
         }
         return nil
     }

@@ -35,8 +35,9 @@ public struct CancellationService: Sendable {
 
     /// Why `key` must not be cancelled now, or nil. `record` is its latest line as a lookup found it;
     /// `attempts` are its attempts, newest first.
+    /// `checks` are the target's checks (those joined to an attempt may be among them).
     public func refusal<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, record: FoundRecord<Kind>?,
-                                               attempts: [Attempt], retryUnknown: Bool = false) -> String? {
+                                               attempts: [Attempt], checks: [AuditEntry] = [], retryUnknown: Bool = false) -> String? {
         let what = Kind.describe(key)
         if profile.readOnly { return "profile \(profile.name) is read-only" }
         guard let record else { return "\(what) is not in the store (\(dataDirectory)/\(Kind.fileName))" }
@@ -44,24 +45,24 @@ public struct CancellationService: Sendable {
         if state != Kind.states[0] {
             return "\(what) is \(state), not \(Kind.states[0])" + (state == "expired" ? " (XPay sessions expire 5 minutes after creation)" : "")
         }
-        return Attempt.refusal(after: attempts, what: what, retryUnknown: retryUnknown)
+        return Attempt.refusal(after: attempts, checks: checks, what: what, retryUnknown: retryUnknown)
     }
 
     /// The target's latest line and its attempts, as a cancellation would see them now, and why it would be refused.
-    public func check<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, retryUnknown: Bool = false)
+    public func preview<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, retryUnknown: Bool = false)
         throws -> (record: FoundRecord<Kind>?, refusal: String?) {
         let target = String(describing: key)
         let record = try lookups.latest(kind, key: key)
         let entries = try lookups.entries(gateway: Kind.gatewayName, target: target)
         let attempts = AttemptHistory.attempts(entries) { AttemptLock.isHeld(directory: dataDirectory, gateway: $0, target: $1) }
-        return (record, refusal(kind, key: key, record: record, attempts: attempts, retryUnknown: retryUnknown))
+        return (record, refusal(kind, key: key, record: record, attempts: attempts, checks: entries.filter { $0.event == .check },
+                                retryUnknown: retryUnknown))
     }
 
     /// Cancels `key` through `gateway`. Throws (and sends nothing) when it must refuse or cannot write the intent.
     public func cancel<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, reason: String?, retryUnknown: Bool = false,
                                               gateway: CancelGateway) async throws -> Report {
         let target = String(describing: key)
-        let storePath = dataDirectory + "/" + Kind.fileName
         // One attempt per target at a time, across processes: the lock is held until the outcome is written.
         guard let lock = try AttemptLock.take(directory: dataDirectory, gateway: Kind.gatewayName, target: target) else {
             throw PaydeskError.failed("another paydesk is cancelling \(Kind.describe(key)) right now; nothing was sent")
@@ -83,10 +84,12 @@ public struct CancellationService: Sendable {
         }
         // We hold the target's lock ourselves: any earlier attempt without outcome is in doubt.
         let attempts = AttemptHistory.attempts(entries) { _, _ in false }
-        if let why = refusal(kind, key: key, record: record, attempts: attempts, retryUnknown: retryUnknown) {
+        if let why = refusal(kind, key: key, record: record, attempts: attempts, checks: entries.filter { $0.event == .check },
+                             retryUnknown: retryUnknown) {
             throw PaydeskError.failed("refused: \(why); nothing was sent")
         }
-        let retryOf = attempts.first { $0.needsChecking }?.id
+        // A retry after an attempt in doubt (checked since, or retried with --retry-unknown) names it.
+        let retryOf = attempts.first.flatMap { $0.wasInDoubt ? $0.id : nil }
 
         // Interrupted (Ctrl-C) before anything was written: nothing happens, and nothing is recorded.
         if Task.isCancelled { throw PaydeskError.failed("interrupted: nothing was sent") }
@@ -115,14 +118,20 @@ public struct CancellationService: Sendable {
         }
         var storeWriteError: String?
         if outcome.result == .cancelled {
-            do {
-                try StoreAppender.append([cancelledLine(fields, Kind.self, attemptId: attemptId)], to: storePath)
-            } catch {
-                storeWriteError = "\(error)"
-            }
+            storeWriteError = markCancelled(fields, Kind.self, attemptId: attemptId)
         }
         return Report(attemptId: attemptId, outcome: outcome, auditWriteError: auditWriteError, storeWriteError: storeWriteError,
                       auditHeadWarning: headWarning)
+    }
+
+    /// Appends the record's line marked cancelled to the store; why it could not, or nil.
+    func markCancelled<Kind: CancellableKind>(_ fields: RecordFields, _ kind: Kind.Type, attemptId: String) -> String? {
+        do {
+            try StoreAppender.append([cancelledLine(fields, Kind.self, attemptId: attemptId)], to: dataDirectory + "/" + Kind.fileName)
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 
     /// The record's latest line with its state set to cancelled, and when and by whom.

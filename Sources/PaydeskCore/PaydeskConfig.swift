@@ -18,7 +18,7 @@ public struct PaydeskConfig: Sendable {
     static let profileKeys: Set = [
         "production", "read_only", "theme", "xpay_url", "xpay_api_key_env", "xpay_api_key_file",
         "praxis_url", "praxis_merchant_id", "praxis_application_key", "praxis_secret_env", "praxis_secret_file", "praxis_version",
-        "connect_timeout", "total_timeout", "proxy",
+        "connect_timeout", "total_timeout", "proxy", "praxis_confirm", "auto_check_seconds",
     ]
     /// Keys that would put a secret in the file itself.
     static let inlineSecretKeys = ["xpay_api_key": "xpay_api_key", "praxis_secret": "praxis_secret",
@@ -120,8 +120,8 @@ public struct PaydeskConfig: Sendable {
             }
         }
         try checkKeys(t, allowed: profileKeys, at: at, fail: fail)
-        func bool(_ key: String) throws -> Bool {
-            guard let value = t[key] else { return false }
+        func bool(_ key: String, _ fallback: Bool = false) throws -> Bool {
+            guard let value = t[key] else { return fallback }
             guard let b = value.bool else { throw fail("\(at)\(key) must be true or false") }
             return b
         }
@@ -164,6 +164,13 @@ public struct PaydeskConfig: Sendable {
                     + "Mark it production, or use the sandbox URL")
             }
         }
+        var autoCheck = 5.0
+        if let value = t["auto_check_seconds"] {
+            guard let n = value.double ?? value.int.map(Double.init), n >= 0, n <= 600 else {
+                throw fail("\(at)auto_check_seconds must be a number of seconds between 0 (no automatic check) and 600")
+            }
+            autoCheck = n
+        }
         let proxy = try string("proxy")
         if let proxy, let problem = GatewayURL.proxyProblem(proxy) { throw fail("\(at)proxy: \(problem)") }
         return Profile(
@@ -174,7 +181,8 @@ public struct PaydeskConfig: Sendable {
             praxisMerchantID: try string("praxis_merchant_id").map { .inline($0) },
             praxisApplicationKey: try string("praxis_application_key").map { .inline($0) },
             praxisSecret: try secret("praxis_secret"),
-            connectTimeout: connectTimeout, totalTimeout: totalTimeout, proxy: proxy.map(GatewayURL.trimmed))
+            connectTimeout: connectTimeout, totalTimeout: totalTimeout, proxy: proxy.map(GatewayURL.trimmed),
+            praxisConfirm: try bool("praxis_confirm", true), autoCheckSeconds: autoCheck)
     }
 
     private static func checkKeys(_ t: TOMLTable, allowed: Set<String>, at: String, fail: (String) -> PaydeskError) throws {

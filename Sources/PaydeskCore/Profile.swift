@@ -17,6 +17,10 @@ public struct Profile: Sendable, Equatable {
     public let totalTimeout: Double
     /// The proxy every gateway call of this profile goes through, or nil for none (the environment's never counts).
     public let proxy: String?
+    /// Confirm every Praxis success with `find-transaction` before calling it cancelled (off only for a gateway without it).
+    public let praxisConfirm: Bool
+    /// After a cancellation ends unknown, the console checks with the gateway by itself this many seconds later (0: never).
+    public let autoCheckSeconds: Double
 
     /// The credentials in the order `paydesk profiles` shows them.
     public var credentials: [(name: String, source: CredentialSource)] {
@@ -28,7 +32,8 @@ public struct Profile: Sendable, Equatable {
                 praxisVersion: String = "1.2", theme: String? = nil,
                 xpayAPIKey: CredentialSource? = nil, praxisMerchantID: CredentialSource? = nil,
                 praxisApplicationKey: CredentialSource? = nil, praxisSecret: CredentialSource? = nil,
-                connectTimeout: Double = 10, totalTimeout: Double = 30, proxy: String? = nil) {
+                connectTimeout: Double = 10, totalTimeout: Double = 30, proxy: String? = nil,
+                praxisConfirm: Bool = true, autoCheckSeconds: Double = 5) {
         self.name = name
         self.production = production
         self.readOnly = readOnly
@@ -44,6 +49,8 @@ public struct Profile: Sendable, Equatable {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.proxy = proxy
+        self.praxisConfirm = praxisConfirm
+        self.autoCheckSeconds = autoCheckSeconds
     }
 
     /// `PAYDESK_TEST_`, `PAYDESK_STAGING_EU_`: where a profile's credentials are looked for by default.
@@ -92,6 +99,7 @@ extension Profile {
     public func makingReadOnly() -> Profile {
         Profile(name: name, production: production, readOnly: true, xpayURL: xpayURL, praxisURL: praxisURL, praxisVersion: praxisVersion,
                 theme: theme, xpayAPIKey: xpayAPIKey, praxisMerchantID: praxisMerchantID, praxisApplicationKey: praxisApplicationKey,
-                praxisSecret: praxisSecret, connectTimeout: connectTimeout, totalTimeout: totalTimeout, proxy: proxy)
+                praxisSecret: praxisSecret, connectTimeout: connectTimeout, totalTimeout: totalTimeout, proxy: proxy,
+                praxisConfirm: praxisConfirm, autoCheckSeconds: autoCheckSeconds)
     }
 }

@@ -13,7 +13,7 @@ struct CancelCommand: AsyncParsableCommand {
             to the audit trail before the request leaves; the outcome when it is known.
             On a terminal it asks first; on a production profile the target must be typed, or given with --confirm.
             Exit status: 0 cancelled, 1 rejected, failed or refused, 2 bad usage or configuration, 3 unknown
-            (it may have happened: check with the gateway before retrying).
+            (it may have happened: paydesk check asks the gateway and settles it).
             """
     )
 
@@ -46,7 +46,7 @@ struct CancelCommand: AsyncParsableCommand {
                                                             client: (Profile, Credentials) throws -> any CancelGateway & DryRunnable) async throws {
         let service = CancellationService(profile: context.profile, dataDirectory: context.dataDirectory, operatorName: context.config.operatorName)
         // Only the target's lines are read: the service looks again, under the target's lock, when it sends.
-        let (record, refusal) = try service.check(kind, key: key, retryUnknown: retryUnknown)
+        let (record, refusal) = try service.preview(kind, key: key, retryUnknown: retryUnknown)
         if let why = refusal { throw PaydeskError.failed("refused: \(why); nothing was sent") }
         let gateway = try client(context.profile, context.credentials)
         let target = String(describing: key)
@@ -135,6 +135,9 @@ struct CancelCommand: AsyncParsableCommand {
             facts.append("\(outcome.latencyMs) ms")
             facts.append("attempt \(report.attemptId)")
             Output.line("  " + printable(facts.joined(separator: " · ")))
+            if outcome.result == .unknown {
+                Output.line("  next: paydesk check \(what) --profile \(context.profile.name) asks the gateway and settles it")
+            }
         }
         if let error = report.auditWriteError {
             Output.error("WARNING: the outcome could not be written to the audit trail (\(error)); history will show this attempt as in doubt")

@@ -8,18 +8,20 @@ struct HistoryCommand: ParsableCommand {
         abstract: "Cancellation attempts of the profile, newest first, with in-doubt attempts marked.",
         discussion: """
             An attempt is "in doubt" when its intent was written but no outcome: the process died mid-call, and the
-            cancellation may have happened. Like "unknown", it must be checked with the gateway before a retry.
+            cancellation may have happened. Like "unknown", it must be checked with the gateway before a retry
+            (paydesk check). Once a check settles it, it reads "checked: cancelled", "checked: open" or
+            "checked: closed", with the check's answer and id.
             """
     )
 
     @Option(help: ArgumentHelp("Only attempts on this session id or trace id.", valueName: "ID")) var target: String?
     @Option(help: ArgumentHelp("Only attempts since this time (2026-11-21 or 2026-11-21T09:00:00Z).", valueName: "DATE")) var since: String?
-    @Option(help: ArgumentHelp("Only this result: cancelled, rejected, failed, unknown, in-doubt, in-flight.", valueName: "R")) var result: String?
+    @Option(help: ArgumentHelp("Only this result: \(Attempt.resultNames.joined(separator: ", ")).", valueName: "R")) var result: String?
     @Option(help: "At most this many attempts.") var limit: Int?
     @Flag(help: "One JSON object per line, for scripts.") var json = false
     @OptionGroup var options: ProfileOptions
 
-    static let results = AttemptResult.allCases.map(\.rawValue) + ["in-doubt", "in-flight"]
+    static let results = Attempt.resultNames
 
     func validate() throws {
         if let result, !Self.results.contains(result) {
@@ -56,8 +58,13 @@ struct HistoryCommand: ParsableCommand {
         for attempt in shown {
             let o = attempt.outcome?.outcome
             let label = attempt.needsChecking ? attempt.label.uppercased() + " (check before retrying)" : attempt.label
+            var description = o?.description ?? ""
+            if let check = attempt.resolution ?? attempt.checks.last(where: { $0.resolves == attempt.id }), let facts = check.outcome {
+                description = [description, "check \(check.attemptId) at \(check.at.display) by \(check.operatorName): "
+                    + "\(check.verdict?.rawValue ?? "?"), \(facts.description)"].filter { !$0.isEmpty }.joined(separator: " · ")
+            }
             table.add([attempt.intent.at.display, attempt.intent.operatorName, attempt.gateway, attempt.target, label,
-                       o?.httpStatus.map(String.init) ?? "", o?.gatewayStatus ?? "", o?.description ?? "", attempt.intent.reason ?? ""])
+                       o?.httpStatus.map(String.init) ?? "", o?.gatewayStatus ?? "", description, attempt.intent.reason ?? ""])
         }
         if !shown.isEmpty { table.printed() }
         Output.flush()
@@ -81,6 +88,15 @@ struct HistoryCommand: ParsableCommand {
         if let entry = attempt.outcome, let outcome = entry.outcome {
             o.add("outcome_at", entry.at.rfc3339)
             outcome.addFacts(to: &o)
+        }
+        if let check = attempt.resolution {
+            var c = JSONObjectWriter()
+            c.add("check_id", check.attemptId)
+            c.add("at", check.at.rfc3339)
+            c.add("operator", check.operatorName)
+            c.add("verdict", check.verdict?.rawValue)
+            check.outcome?.addFacts(to: &c)
+            o.add("resolved_by", c.value)
         }
         return o.text
     }

@@ -11,7 +11,7 @@ struct Paydesk: AsyncParsableCommand {
             Exit status: 0 success, 1 the operation failed, 2 bad usage or configuration.
             Files: --home DIR (or PAYDESK_HOME=DIR) keeps config.toml, themes/ and data/<PROFILE>/ under DIR.
             """,
-        subcommands: [ConsoleCommand.self, DemoCommand.self, ListCommand.self, CancelCommand.self, HistoryCommand.self, AuditCommand.self, ImportCommand.self,
+        subcommands: [ConsoleCommand.self, DemoCommand.self, ListCommand.self, CancelCommand.self, CheckCommand.self, HistoryCommand.self, AuditCommand.self, ImportCommand.self,
                       ProfilesCommand.self, StoreCommand.self, SimCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
