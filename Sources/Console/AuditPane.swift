@@ -25,7 +25,8 @@ enum AuditPane {
             if let status = o.gatewayStatus { parts.append("status \(status)") }
             parts.append(o.description)
         }
-        if a.needsChecking { parts.append("— check with the gateway before retrying") }
+        if let check = a.checks.last { parts.append("— " + DetailsDialog.checkLine(check)) }
+        if a.needsChecking { parts.append("— check with the gateway before retrying (v)") }
         return parts.joined(separator: "  ")
     }
 }

@@ -2,7 +2,7 @@
 /// (as k9s declares its actions), so a key cannot work without being shown, nor be shown without working.
 public struct ConsoleAction: Sendable, Equatable {
     public enum Name: Sendable, Equatable {
-        case help, filter, sort, reverseSort, mark, cancel, details, profiles, theme, reload, quit
+        case help, filter, sort, reverseSort, mark, cancel, check, details, profiles, theme, reload, quit
         case nextTab, previousTab, tab(ConsoleTab), up, down, pageUp, pageDown, home, end, clearFilter
     }
 
@@ -18,6 +18,8 @@ public struct ConsoleAction: Sendable, Equatable {
     public var dangerous = false
     /// Shown in the key bar (the help shows every action).
     public var inKeyBar = true
+    /// Shown in the key bar only while the selected or a marked row is in doubt.
+    public var onlyInDoubt = false
 }
 
 /// The action tables, one per screen.
@@ -44,6 +46,13 @@ public enum ConsoleActions {
         action(.tab(.history), [.character("3")], "3", "history", "History of cancellation attempts.", inKeyBar: false),
     ]
 
+    static let check: ConsoleAction = {
+        var a = action(.check, [.character("v")], "v", "check",
+                       "Ask the gateway what the selected or marked rows are now (for those in doubt); the answer settles them.")
+        a.onlyInDoubt = true
+        return a
+    }()
+
     static let common: [ConsoleAction] = [
         action(.profiles, [.character("p")], "p", "profile", "Switch profile (a production profile asks for its name)."),
         action(.theme, [.character("t")], "t", "theme", "Next colour theme."),
@@ -56,6 +65,7 @@ public enum ConsoleActions {
     /// The XPay sessions and Praxis payouts tabs.
     public static let targetList: [ConsoleAction] = [
         action(.cancel, [.character("c")], "c", "cancel", "Cancel the selected row, or all marked rows (asks first).", dangerous: true),
+        check,
         action(.mark, [.character(" ")], "Space", "mark", "Mark or unmark the row (for cancelling several)."),
         action(.details, [.enter], "Enter", "details", "Every field of the row, and its attempts."),
         action(.filter, [.character("/")], "/", "filter", "Filter as you type: Enter keeps it, Esc clears it."),
@@ -66,6 +76,7 @@ public enum ConsoleActions {
     /// The History tab.
     public static let history: [ConsoleAction] = [
         action(.details, [.enter], "Enter", "details", "The attempt in full, its Correlation-Id included."),
+        check,
         action(.filter, [.character("/")], "/", "filter", "Filter as you type: Enter keeps it, Esc clears it."),
         action(.sort, [.character("s")], "s", "sort", "Sort by the next column."),
         action(.reverseSort, [.character("S")], "S", "reverse", "Reverse the sort.", inKeyBar: false),

@@ -12,6 +12,8 @@ public enum ConsoleEvent: Sendable {
     case changed(ConsoleDataChange)
     /// One cancellation ended: with an outcome, or refused before anything was sent.
     case callFinished(TargetID, CallResult)
+    /// One check with the gateway ended: with its answer, or refused before anything was asked.
+    case checkFinished(TargetID, CheckResult)
     /// The runner now works on `profile`, whose data and theme are these.
     case profileSwitched(Profile, ConsoleData, themeName: String)
     case themeChanged(String)
@@ -31,12 +33,22 @@ public enum CallResult: Sendable, Equatable {
     case refused(String)
 }
 
+/// How one check with the gateway ended, as the console reports it.
+public enum CheckResult: Sendable, Equatable {
+    /// The gateway's answer (or its failure), the check's id, and what could not be written.
+    case answered(GatewayCheck, checkId: String, warnings: [String])
+    /// Nothing was asked, and why.
+    case refused(String)
+}
+
 /// I/O the console asks for; the runner does it and answers with events.
 public enum ConsoleEffect: Equatable, Sendable {
     /// Read what changed in the profile's store and audit trail now, rather than at the next look.
     case reload
     /// Cancel these targets (bounded concurrency), each outcome coming back as `callFinished`.
     case cancel([TargetID], reason: String)
+    /// Ask the gateways what these targets are now, `after` seconds from now, each answer coming back as `checkFinished`.
+    case check([TargetID], after: Double)
     /// Search a long list for its filter off the loop's thread, answering with `filtered`.
     case filter(FilterJob)
     case switchProfile(String)

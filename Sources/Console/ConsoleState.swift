@@ -36,6 +36,8 @@ public struct ConsoleState: Sendable {
     var historyInputs: HistoryInputs?
     /// Cancellations this console has sent and not yet heard back from.
     public internal(set) var ownCalls: Set<TargetID> = []
+    /// Checks with the gateway this console has asked for (or will ask for shortly) and not yet heard back from.
+    public internal(set) var ownChecks: Set<TargetID> = []
     public internal(set) var dialog: Dialog?
     public internal(set) var notice: Notice?
     /// `q` was confirmed while calls were in flight: quit as soon as the last one ends.
@@ -113,6 +115,20 @@ public struct ConsoleState: Sendable {
         guard let row = shownTarget(tab, at: list.cursor), row.id.key == key else { return nil }
         return row
     }
+
+    /// The targets a key acts on: the marked rows of the tab, or the selected one (on History, the selected attempt's).
+    var chosenTargets: [TargetID] {
+        if tab == .history {
+            guard let key = list.selectedKey, let attempt = historyRows.first(where: { $0.id == key }) else { return [] }
+            return [TargetID(gateway: attempt.gateway, key: attempt.target)]
+        }
+        guard let gateway = tab.gateway else { return [] }
+        if !list.marked.isEmpty { return list.marked.sorted().map { TargetID(gateway: gateway, key: $0) } }
+        return selectedTarget.map { [$0.id] } ?? []
+    }
+
+    /// Whether a row the keys act on is in doubt (the key bar then offers the check).
+    var choiceInDoubt: Bool { chosenTargets.contains { statuses[$0] == .inDoubt } }
 
     /// The keys the current tab's actions and the help offer here.
     public var actions: [ConsoleAction] { ConsoleActions.table(for: tab, readOnly: profile.readOnly) }

@@ -4,7 +4,7 @@ extension ConsoleState {
     /// The console's logic: applies `event` and returns the I/O to do. Pure: same state and event, same result.
     public mutating func update(_ event: ConsoleEvent) -> [ConsoleEffect] {
         var effects: [ConsoleEffect] = []
-        let attemptsBefore = data.attempts, callsBefore = ownCalls
+        let attemptsBefore = data.attempts, callsBefore = ownCalls, checksBefore = ownChecks
         switch event {
         case .key(let key):
             effects = handle(key)
@@ -38,6 +38,17 @@ extension ConsoleState {
             notice = Self.notice(for: id, result)
             effects.append(.reload)
             if quitting, ownCalls.isEmpty { effects.append(.quit) }
+            // An answer that proves nothing: ask the gateway once, after a pause that lets it settle.
+            if case .outcome(let outcome, _, _) = result, outcome.result == .unknown, profile.autoCheckSeconds > 0, !quitting {
+                ownChecks.insert(id)
+                effects.append(.check([id], after: profile.autoCheckSeconds))
+                notice = Notice(text: (notice?.text ?? "") + " Checking with the gateway in \(Int(profile.autoCheckSeconds.rounded())) s…",
+                                role: notice?.role ?? .inDoubt)
+            }
+        case .checkFinished(let id, let result):
+            ownChecks.remove(id)
+            notice = Self.notice(for: id, result)
+            effects.append(.reload)
         case .profileSwitched(let newProfile, let fresh, let theme):
             profile = newProfile
             themeName = theme
@@ -63,8 +74,8 @@ extension ConsoleState {
             effects = quit()
         }
         // Unchanged arrays share their storage, so comparing them costs nothing.
-        let attemptsChanged = data.attempts != attemptsBefore || ownCalls != callsBefore
-        if attemptsChanged { statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls) }
+        let attemptsChanged = data.attempts != attemptsBefore || ownCalls != callsBefore || ownChecks != checksBefore
+        if attemptsChanged { statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks) }
         effects += refreshViews(statusesChanged: attemptsChanged)
         // A key changes only the tab on screen (switching tabs included); anything else may move every tab's rows.
         let touched: [ConsoleTab] = if case .key = event { [tab] } else { ConsoleTab.allCases }
@@ -76,7 +87,7 @@ extension ConsoleState {
     private mutating func replaceData(_ fresh: ConsoleData) {
         data = fresh
         deferredChanges = []
-        statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls)
+        statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks)
         sessionsView.rebuild(data.sessions, tab: .sessions, list: lists[.sessions]!, statuses: statuses, now: now)
         payoutsView.rebuild(data.payouts, tab: .payouts, list: lists[.payouts]!, statuses: statuses, now: now)
     }
@@ -85,7 +96,7 @@ extension ConsoleState {
     private mutating func apply(_ change: ConsoleDataChange) {
         if let attempts = change.attempts {
             data.attempts = attempts
-            statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls)
+            statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks)
         }
         if let problem = change.auditProblem { data.auditProblem = problem.isEmpty ? nil : problem }
         for tab in [ConsoleTab.sessions, .payouts] {
@@ -210,9 +221,11 @@ extension ConsoleState {
             move(by: 1)
         case .details: openDetails()
         case .cancel: openCancel()
+        case .check: return check()
         case .profiles:
-            guard ownCalls.isEmpty else {
-                notice = Notice(text: "Wait for the \(ownCalls.count) cancellation\(ownCalls.count == 1 ? "" : "s") in flight before switching profile.", role: .warning)
+            guard ownCalls.isEmpty, ownChecks.isEmpty else {
+                let n = ownCalls.count + ownChecks.count
+                notice = Notice(text: "Wait for the \(n) call\(n == 1 ? "" : "s") to the gateways in flight before switching profile.", role: .warning)
                 break
             }
             dialog = .profiles(ProfileSwitcher(profiles: profiles, current: profile.name))
@@ -255,6 +268,24 @@ extension ConsoleState {
             let attempts = data.attempts.filter { $0.gateway == row.id.gateway && $0.target == row.id.key }
             dialog = .details(.target(row, noun: tab == .sessions ? "Session" : "Payout", status: statuses[row.id], attempts: attempts))
         }
+    }
+
+    /// `v`: asks the gateways what the marked rows (or the selected one) are now. Works on read-only profiles: a check
+    /// changes nothing at the gateway. A row with a call of ours on its way is left out: its answer is the better check.
+    private mutating func check() -> [ConsoleEffect] {
+        let chosen = chosenTargets
+        guard !chosen.isEmpty else {
+            notice = Notice(text: "Nothing to check here.", role: .warning)
+            return []
+        }
+        let targets = chosen.filter { !ownCalls.contains($0) && !ownChecks.contains($0) }
+        guard !targets.isEmpty else {
+            notice = Notice(text: "Already waiting for the gateway about \(chosen.count == 1 ? chosen[0].key : "these rows").", role: .warning)
+            return []
+        }
+        ownChecks.formUnion(targets)
+        notice = Notice(text: "Checking \(targets.count == 1 ? targets[0].key : "\(targets.count) rows") with the gateway on \(profile.name)…", role: .inFlight)
+        return [.check(targets, after: 0)]
     }
 
     /// `c`: the marked rows, or the one under the cursor. Rows with a call on its way or in doubt are refused
@@ -376,6 +407,24 @@ extension ConsoleState {
         lines.append(.init("  On a production profile a reason is required and the id (or the number of rows) must be typed."))
         lines.append(.init("  Esc closes any dialog."))
         return DetailsDialog(title: "Keys: " + ConsoleView.tabTitle(tab), lines: lines)
+    }
+
+    static func notice(for id: TargetID, _ result: CheckResult) -> Notice {
+        switch result {
+        case .refused(let why):
+            return Notice(text: "\(id.key): \(why)", role: .error)
+        case .answered(let check, _, let warnings):
+            let role: ThemeRole = switch check.verdict {
+            case .cancelled: .ok
+            case .open: .row
+            case .closed: .warning
+            case .unknown: .inDoubt
+            }
+            var text = "\(id.key): checked, \(check.failed ? "CHECK FAILED" : check.verdict.rawValue.uppercased()): "
+                + (check.failed ? "the gateway could not be asked" : check.verdict.meaning) + ". \(check.facts.description)"
+            if let warning = warnings.first { text += " WARNING: \(warning)" }
+            return Notice(text: text, role: warnings.isEmpty ? role : .error)
+        }
     }
 
     static func notice(for id: TargetID, _ result: CallResult) -> Notice {

@@ -52,7 +52,8 @@ public struct DetailsDialog: Equatable, Sendable {
         for attempt in attempts {
             lines.append(Line("  " + summary(attempt), Columns.resultRole(attempt)))
             if let description = attempt.outcome?.outcome?.description { lines.append(Line("    " + description)) }
-            if attempt.needsChecking { lines.append(Line("    " + (AttemptResult.unknown.meaning), .inDoubt)) }
+            for check in attempt.checks { lines.append(Line("    " + checkLine(check))) }
+            if attempt.needsChecking { lines.append(Line("    " + (AttemptResult.unknown.meaning) + " (v checks)", .inDoubt)) }
         }
         return DetailsDialog(title: "\(noun) \(row.id.key)", lines: lines)
     }
@@ -83,7 +84,27 @@ public struct DetailsDialog: Equatable, Sendable {
         add("Correlation-Id", o?.correlationId)
         add("latency", o.map { "\($0.latencyMs) ms" })
         add("description", o?.description)
+        add("state", o?.gatewayState?.summary)
+        for check in a.checks {
+            lines.append(Line(""))
+            add("check", check.attemptId + (check.resolves == a.id ? "" : " (of the target, later)"), .header)
+            add("asked at", check.at.display + " by " + check.operatorName)
+            add("verdict", check.verdict.map { "\($0.rawValue.uppercased()) (\($0.meaning))" })
+            add("HTTP status", check.outcome?.httpStatus.map(String.init))
+            add("gateway status", check.outcome?.gatewayStatus)
+            add("state", check.outcome?.gatewayState?.summary)
+            add("signature", check.outcome?.signatureValid.map { $0 ? "valid" : "NOT valid" })
+            add("Correlation-Id", check.outcome?.correlationId)
+            add("latency", check.outcome.map { "\($0.latencyMs) ms" })
+            add("description", check.outcome?.description)
+        }
         return DetailsDialog(title: "Attempt on \(a.gateway) \(a.target)", lines: lines)
+    }
+
+    /// `checked 09:31:02 by ana: CANCELLED, payout cancelled`.
+    static func checkLine(_ check: AuditEntry) -> String {
+        "checked \(Columns.shortTime(check.at)) by \(check.operatorName): \(check.verdict?.rawValue.uppercased() ?? "?")"
+            + (check.outcome.map { ", \($0.description)" } ?? "")
     }
 
     static func summary(_ a: Attempt) -> String {

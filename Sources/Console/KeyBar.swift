@@ -20,7 +20,8 @@ enum KeyBar {
             return [KeyHint("y", "quit when answered"), KeyHint("n", "stay"), KeyHint("Esc", "stay")]
         case nil:
             if state.list.editingFilter { return [KeyHint("Enter", "keep filter"), KeyHint("Esc", "clear filter"), KeyHint("Up/Down", "move")] }
-            return state.actions.filter(\.inKeyBar).map { KeyHint($0.label, $0.summary) }
+            let inDoubt = state.choiceInDoubt
+            return state.actions.filter { $0.inKeyBar && (!$0.onlyInDoubt || inDoubt) }.map { KeyHint($0.label, $0.summary) }
         }
     }
 

@@ -12,6 +12,10 @@ public enum TargetStatus: Equatable, Sendable {
     case cancelled
     case rejected
     case failed
+    /// A check with the gateway found it ended otherwise (paid, approved, declined): it can no longer be cancelled.
+    case closed
+    /// This console is asking the gateway what it is now.
+    case checking
 
     /// The word in the list's status column, or nil for the store's own word.
     var label: String? {
@@ -22,6 +26,8 @@ public enum TargetStatus: Equatable, Sendable {
         case .cancelled: "cancelled"
         case .rejected: "rejected"
         case .failed: "failed"
+        case .closed: "closed"
+        case .checking: "checking"
         }
     }
 
@@ -33,6 +39,8 @@ public enum TargetStatus: Equatable, Sendable {
         case .cancelled: .ok
         case .rejected: .warning
         case .failed: .error
+        case .closed: .warning
+        case .checking: .inFlight
         }
     }
 
@@ -46,23 +54,32 @@ public enum TargetStatus: Equatable, Sendable {
         }
     }
 
-    /// From the latest attempt on a target (attempts come newest first).
+    /// From the latest attempt on a target (attempts come newest first). An attempt in doubt that a check settled
+    /// reads as the check found it: open again (the store's word), cancelled, or closed.
     static func of(_ attempt: Attempt) -> TargetStatus {
-        switch attempt.state {
+        switch attempt.resolution?.verdict {
+        case .cancelled?: return .cancelled
+        case .open?: return .untouched
+        case .closed?: return .closed
+        case .unknown?, nil: break
+        }
+        return switch attempt.state {
         case .inFlight: .inFlight
         case .inDoubt: .inDoubt
         case .finished(let outcome): TargetStatus(outcome.result)
         }
     }
 
-    /// Every attempted target's status; targets with a call of ours on its way are in flight whatever the trail says.
-    static func all(attempts: [Attempt], ownCalls: Set<TargetID>) -> [TargetID: TargetStatus] {
+    /// Every attempted target's status; targets with a call of ours on its way are in flight whatever the trail says,
+    /// and those we are checking are being checked.
+    static func all(attempts: [Attempt], ownCalls: Set<TargetID>, ownChecks: Set<TargetID> = []) -> [TargetID: TargetStatus] {
         var statuses: [TargetID: TargetStatus] = [:]
         for attempt in attempts {
             let id = TargetID(gateway: attempt.gateway, key: attempt.target)
             if statuses[id] == nil { statuses[id] = of(attempt) }
         }
+        for id in ownChecks { statuses[id] = .checking }
         for id in ownCalls { statuses[id] = .inFlight }
-        return statuses
+        return statuses.filter { $0.value != .untouched }
     }
 }

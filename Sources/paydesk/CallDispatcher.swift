@@ -3,24 +3,64 @@ import Foundation
 import Gateways
 import PaydeskCore
 
-/// Runs the console's cancellations in the background, a few at a time, and reports each as it ends.
+/// Runs the console's cancellations in the background, a few at a time, and its checks with the gateways, and
+/// reports each as it ends.
 final class CallDispatcher: @unchecked Sendable {
     static let maxConcurrentCalls = 4
 
     private let service: CancellationService
     private let credentials: Credentials
     private let report: @Sendable (TargetID, CallResult) -> Void
+    private let reportCheck: @Sendable (TargetID, CheckResult) -> Void
     private let lock = NSLock()
     private var waiting: [(TargetID, String)] = []
     private var running: [TargetID: Task<Void, Never>] = [:]
+    private var checking: [TargetID: Task<Void, Never>] = [:]
 
-    init(service: CancellationService, credentials: Credentials, report: @escaping @Sendable (TargetID, CallResult) -> Void) {
+    init(service: CancellationService, credentials: Credentials, report: @escaping @Sendable (TargetID, CallResult) -> Void,
+         reportCheck: @escaping @Sendable (TargetID, CheckResult) -> Void) {
         self.service = service
         self.credentials = credentials
         self.report = report
+        self.reportCheck = reportCheck
     }
 
-    var isIdle: Bool { lock.withLock { waiting.isEmpty && running.isEmpty } }
+    var isIdle: Bool { lock.withLock { waiting.isEmpty && running.isEmpty && checking.isEmpty } }
+
+    /// Asks the gateway what each target is, `delay` seconds from now (each check waits on its own).
+    func check(_ targets: [TargetID], after delay: Double) {
+        lock.withLock {
+            for id in targets where checking[id] == nil {
+                checking[id] = Task { [self] in
+                    if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
+                    let result = Task.isCancelled ? .refused("paydesk was stopped before asking; nothing was asked") : await check(id)
+                    lock.withLock { _ = checking.removeValue(forKey: id) }
+                    reportCheck(id, result)
+                }
+            }
+        }
+    }
+
+    private func check(_ id: TargetID) async -> CheckResult {
+        do {
+            let report: CancellationService.CheckReport
+            switch id.gateway {
+            case SessionKind.gatewayName:
+                guard let key = SessionKind.key(parsing: id.key) else { return .refused("\(id.key) is not a session id") }
+                report = try await service.checkWithGateway(SessionKind.self, key: key, gateway: try XPayClient(profile: service.profile, credentials: credentials))
+            default:
+                guard let key = PayoutKind.key(parsing: id.key) else { return .refused("\(id.key) is not a trace id") }
+                report = try await service.checkWithGateway(PayoutKind.self, key: key, gateway: try PraxisClient(profile: service.profile, credentials: credentials))
+            }
+            var warnings: [String] = []
+            if let e = report.auditWriteError { warnings.append("the check could not be written to the audit trail (\(e)); nothing was acted on") }
+            if let e = report.storeWriteError { warnings.append("the gateway shows it cancelled, but the store could not be updated (\(e))") }
+            if let e = report.auditHeadWarning { warnings.append(e) }
+            return .answered(report.check, checkId: report.checkId, warnings: warnings)
+        } catch {
+            return .refused("\(error)")
+        }
+    }
 
     func cancel(_ targets: [TargetID], reason: String) {
         lock.withLock { waiting += targets.map { ($0, reason) } }
@@ -31,7 +71,7 @@ final class CallDispatcher: @unchecked Sendable {
     func stopAll() {
         let (dropped, tasks) = lock.withLock { () -> ([(TargetID, String)], [Task<Void, Never>]) in
             defer { waiting = [] }
-            return (waiting, Array(running.values))
+            return (waiting, Array(running.values) + Array(checking.values))
         }
         for (id, _) in dropped { report(id, .refused("paydesk was stopped before sending it; nothing was sent")) }
         for task in tasks { task.cancel() }

@@ -40,7 +40,8 @@ final class ConsoleRunner: @unchecked Sendable {
                                    _ credentials: Credentials, _ inbox: EventInbox) -> CallDispatcher {
         CallDispatcher(service: CancellationService(profile: profile, dataDirectory: feed.dataDirectory, operatorName: config.operatorName,
                                                     lookups: feed.lookups),
-                       credentials: credentials, report: { inbox.post(.callFinished($0, $1)) })
+                       credentials: credentials, report: { inbox.post(.callFinished($0, $1)) },
+                       reportCheck: { inbox.post(.checkFinished($0, $1)) })
     }
 
     /// Built-in themes, then the user's own from the config home's themes/ folder.
@@ -104,6 +105,7 @@ final class ConsoleRunner: @unchecked Sendable {
                 case .reload: feed.refresh()
                 case .filter(let job): filters.search(job)
                 case .cancel(let targets, let reason): dispatcher.cancel(targets, reason: reason)
+                case .check(let targets, let delay): dispatcher.check(targets, after: delay)
                 case .switchProfile(let name): effects += switchProfile(to: name, terminal)
                 case .useTheme(let name):
                     do {
