@@ -48,7 +48,7 @@ public enum ConsoleActions {
 
     static let check: ConsoleAction = {
         var a = action(.check, [.character("v")], "v", "check",
-                       "Ask the gateway what the selected or marked rows are now (for those in doubt); the answer settles them.")
+                       "Ask the gateway what the row (or each marked row) is now.")
         a.onlyInDoubt = true
         return a
     }()
