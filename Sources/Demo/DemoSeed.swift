@@ -35,9 +35,13 @@ enum DemoSeed {
         (4, Staging(fault: .internalError, expected: .failed,
                     why: "Praxis answers a signed negative status (-1, internal error): nothing was cancelled")),
         (6, Staging(fault: .timeout, expected: .unknown,
-                    why: "Praxis cancels, then never answers: no answer within the profile's timeout (2 s)")),
+                    why: "Praxis cancels, then never answers: unknown; the console's automatic check finds it cancelled")),
         (8, Staging(fault: .badSignature, expected: .unknown,
-                    why: "Praxis cancels, but its answer's signature does not verify (forged): it proves nothing")),
+                    why: "Praxis cancels, but its answer's signature does not verify (forged): it proves nothing, until the check")),
+        (10, Staging(fault: .lost, expected: .unknown,
+                     why: "the request is lost, never processed: unknown; the check finds it still pending, so a retry is safe")),
+        (11, Staging(fault: .phantom, expected: .unknown,
+                     why: "a signed success that did not happen: find-transaction says pending, the answers disagree")),
     ]
 
     /// Open sessions per batch, and the seconds between their creation times (the youngest is `youngestAge` old).

@@ -11,7 +11,8 @@ struct SimulatedHome {
     var environment = ["PAYDESK_SECRET_FOR_TESTS": TestCredentials.praxisSecret, "USER": "m.rossi"]
 
     /// The default timeout is generous: a loaded CI machine must not turn a slow answer into "unknown".
-    init(_ sim: GatewaySimulator, totalTimeout: Double = 10) {
+    /// `profileLines`: more settings for both profiles (`auto_check_seconds = 0.5`).
+    init(_ sim: GatewaySimulator, totalTimeout: Double = 10, profileLines: String = "") {
         let keyFile = dir.write("xpay.key", TestCredentials.xpayKey + "\n", mode: 0o600)
         var config = ""
         for (name, production) in [("TEST", false), ("PROD", true)] {
@@ -26,6 +27,7 @@ struct SimulatedHome {
                 praxis_secret_env = "PAYDESK_SECRET_FOR_TESTS"
                 connect_timeout = \(totalTimeout)
                 total_timeout = \(totalTimeout)
+                \(profileLines)
 
                 """
         }

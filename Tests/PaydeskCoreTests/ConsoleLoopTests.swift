@@ -111,5 +111,49 @@ extension PaydeskTests {
             #expect(lookups.payouts.takeChange()?.closed == [32])
         }
     }
+
+    @Test func anUnknownAnswerIsCheckedByItselfAndSettled() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim, totalTimeout: 1.5, profileLines: "auto_check_seconds = 0.5")
+            home.seed(payouts: [41])
+            await sim.state.addPayout(41)
+            await sim.state.setFault(.timeout, for: "41")   // cancels, then never answers
+            let (terminal, status) = try start(home)
+            #expect(terminal.waitForFrame { $0.contains("Praxis payouts (1)") })
+            terminal.type(.character("2"), .character("c"))
+            #expect(terminal.waitForFrame { $0.contains("Reason:") })
+            terminal.type(.enter, .character("y"))
+            #expect(terminal.waitForFrame { $0.contains("UNKNOWN") && $0.contains("Checking with the gateway in") })
+            #expect(terminal.waitForFrame { $0.contains("checked, CANCELLED") }, "the console asked by itself")
+            #expect(terminal.waitForFrame { $0.contains("Praxis payouts (0)") }, "the store now says cancelled")
+            terminal.type(.character("q"))
+            #expect(try await status.value == 0)
+            #expect(try await home.attempts().first?["result"] == .string("checked-cancelled"))
+            #expect(await sim.state.requestCount(for: "41") == 2, "one cancel, one check")
+        }
+    }
+
+    @Test func vChecksARowInDoubtOnDemand() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim, totalTimeout: 1.5, profileLines: "auto_check_seconds = 0")
+            home.seed(payouts: [42])
+            await sim.state.addPayout(42)
+            await sim.state.setFault(.lost, for: "42")   // never processed, never answered
+            let (terminal, status) = try start(home)
+            #expect(terminal.waitForFrame { $0.contains("Praxis payouts (1)") })
+            terminal.type(.character("2"), .character("c"))
+            #expect(terminal.waitForFrame { $0.contains("Reason:") })
+            terminal.type(.enter, .character("y"))
+            #expect(terminal.waitForFrame { $0.contains("IN DOUBT") && $0.contains("v check") }, "the key bar offers the check on a row in doubt")
+            #expect(!(terminal.waitForFrame(seconds: 1) { $0.contains("checked,") }), "automatic checks are off")
+            terminal.type(.character("v"))
+            #expect(terminal.waitForFrame { $0.contains("checked, OPEN") })
+            #expect(terminal.waitForFrame { $0.contains("pending") && !$0.contains("IN DOUBT") && !$0.contains("v check") },
+                    "open again: the store's word, and nothing left to check")
+            terminal.type(.character("q"))
+            #expect(try await status.value == 0)
+            #expect(await sim.state.payoutStatus(42) == "pending")
+        }
+    }
 }
 }
