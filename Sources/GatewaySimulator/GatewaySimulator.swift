@@ -4,8 +4,8 @@ import Foundation
 import Gateways
 import PaydeskCore
 
-/// A real HTTP server on loopback that speaks both gateways' protocols at their real paths, so tests, the
-/// demo and people in training exercise paydesk's real clients over real HTTP.
+/// A real HTTP server on loopback that speaks both gateways' protocols at their real paths (cancels and
+/// state lookups), so tests, the demo and people in training exercise paydesk's real clients over real HTTP.
 public final class GatewaySimulator: Sendable {
     /// What the simulated gateways accept.
     public struct Credentials: Sendable {
@@ -58,6 +58,9 @@ public final class GatewaySimulator: Sendable {
         let handlers = SimulatorHandlers(state: state, credentials: credentials)
         await server.appendRoute(HTTPRoute("POST \(xpayPath)/build/cancel")) { await handlers.dated(try await handlers.xpayCancel($0)) }
         await server.appendRoute(HTTPRoute("POST /api/payout-cancel")) { await handlers.dated(try await handlers.praxisCancel($0)) }
+        // A route without a query pattern matches any query: the handler reads `sessionId` itself.
+        await server.appendRoute(HTTPRoute("GET \(xpayPath)/build/state")) { await handlers.dated(try await handlers.xpayState($0)) }
+        await server.appendRoute(HTTPRoute("POST /api/find-transaction")) { await handlers.dated(try await handlers.praxisFindTransaction($0)) }
         let task = Task { try await server.run() }
         try await server.waitUntilListening()
         guard case .ip4(_, let boundPort)? = await server.listeningAddress else {

@@ -1,6 +1,8 @@
 /// What the simulator can do wrong on purpose, per target or at a rate, so every outcome can be seen.
 /// The faults that spoil an answer (timeout, drop, malformed, the signature ones) cancel first, as a lost
-/// answer would: the operator then really must check with the gateway.
+/// answer would: the operator then really must check with the gateway. `lost` and `phantom` are the two
+/// ways an answer can be wrong about what happened, which only that check can show.
+/// Set with `setFault`/`setFaultRate` they act on cancels; `setLookupFault` sets some of them on lookups.
 public enum SimulatorFault: String, Sendable, CaseIterable, Equatable {
     /// Answer HTTP 500 (XPay with its `errors` body); nothing is cancelled.
     case serverError = "server-error"
@@ -35,4 +37,9 @@ public enum SimulatorFault: String, Sendable, CaseIterable, Equatable {
     case echo
     /// A refusal whose code and text carry terminal escapes (ESC, OSC 52, CR LF, C1 CSI) to forge a line.
     case controlCodes = "control-codes"
+    /// The request is lost: never processed (nothing is cancelled), and no answer comes (the client times out).
+    case lost
+    /// A success that did not happen: nothing is cancelled, but the answer says it was (Praxis: the genuine
+    /// signed status-0 answer; XPay: the 200 StateResponse of a cancelled session).
+    case phantom
 }

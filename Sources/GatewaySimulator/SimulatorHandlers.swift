@@ -7,7 +7,8 @@ import PaydeskCore
 /// FlyingFox has a JSONValue of its own; ours keeps member order, which Praxis signatures need.
 typealias JSONValue = PaydeskCore.JSONValue
 
-/// The two endpoints: they check what the real gateways check, then answer, or misbehave on request.
+/// The gateways' endpoints: they check what the real gateways check, then answer, or misbehave on request.
+/// The cancels are here; the lookups, which share these checks, in SimulatorLookups.swift.
 struct SimulatorHandlers: Sendable {
     let state: SimulatorState
     let credentials: GatewaySimulator.Credentials
@@ -27,12 +28,7 @@ struct SimulatorHandlers: Sendable {
 
     func xpayCancel(_ request: HTTPRequest) async throws -> HTTPResponse {
         await state.arrived(acceptEncoding: request.headers[HTTPHeader("Accept-Encoding")])
-        guard let key = request.headers[HTTPHeader("X-Api-Key")], Digest.constantTimeEquals(key, credentials.xpayAPIKey.reveal()) else {
-            return HTTPResponse(statusCode: .unauthorized, headers: Self.closing)
-        }
-        guard let correlation = request.headers[HTTPHeader("Correlation-Id")], Self.isUUIDv4(correlation) else {
-            return xpayError(.badRequest, "PS0001", "Correlation-Id must be a UUID v4, new for every call")
-        }
+        if let refusal = xpayRefusal(request) { return refusal }
         let body = try await request.bodyData
         guard case .string(let sessionId)? = (try? JSONValue.parse([UInt8](body)))?["sessionId"], !sessionId.isEmpty else {
             return xpayError(.badRequest, "PS0002", "invalid request body: sessionId is required")
@@ -40,7 +36,7 @@ struct SimulatorHandlers: Sendable {
         let fault = try await received(sessionId)
         let answer = {
             switch await state.cancelSession(sessionId) {
-            case .cancelled: json(.ok, .object([("sessionId", .string(sessionId)), ("state", .string("CANCELLED"))]))
+            case .cancelled: await xpayCancelled(sessionId)
             case .notFound: xpayError(.badRequest, "PS0026", "session \(sessionId) not found")
             case .expired: xpayError(.badRequest, "PS0027", "session \(sessionId) has expired")
             case .alreadyCancelled: xpayError(.badRequest, "PS0028", "session \(sessionId) was already cancelled")
@@ -61,6 +57,8 @@ struct SimulatorHandlers: Sendable {
             return xpayError(.badRequest, Self.forgingCode, Self.forgingText)
         case .internalError:
             return xpayError(.internalServerError, "PS0000", "Generic API error")
+        case .phantom:
+            return await xpayCancelled(sessionId)
         case .recut, .replay, .badSignature, .noSignature:
             return await answer()   // Praxis-only faults: XPay answers as it would
         default:
@@ -68,7 +66,23 @@ struct SimulatorHandlers: Sendable {
         }
     }
 
-    private func xpayError(_ status: HTTPStatusCode, _ code: String, _ description: String) -> HTTPResponse {
+    /// The refusal of a call without the right key or a fresh Correlation-Id, checked before anything else; nil if it passes.
+    func xpayRefusal(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let key = request.headers[HTTPHeader("X-Api-Key")], Digest.constantTimeEquals(key, credentials.xpayAPIKey.reveal()) else {
+            return HTTPResponse(statusCode: .unauthorized, headers: Self.closing)
+        }
+        guard let correlation = request.headers[HTTPHeader("Correlation-Id")], Self.isUUIDv4(correlation) else {
+            return xpayError(.badRequest, "PS0001", "Correlation-Id must be a UUID v4, new for every call")
+        }
+        return nil
+    }
+
+    /// The 200 of a cancelled session: the documented StateResponse, customer's details included.
+    func xpayCancelled(_ sessionId: String) async -> HTTPResponse {
+        json(.ok, XPayStateResponse.completed(sessionId: sessionId, .cancel, at: await state.now))
+    }
+
+    func xpayError(_ status: HTTPStatusCode, _ code: String, _ description: String) -> HTTPResponse {
         json(status, .object([("errors", .array([.object([("code", .string(code)), ("description", .string(description))])]))]))
     }
 
@@ -79,36 +93,63 @@ struct SimulatorHandlers: Sendable {
         return parts[2].first == "4" && "89abAB".contains(parts[3].first!)
     }
 
-    // MARK: Praxis: POST /api/payout-cancel
+    // MARK: Praxis: what every call is checked for
 
-    func praxisCancel(_ request: HTTPRequest) async throws -> HTTPResponse {
-        await state.arrived(acceptEncoding: request.headers[HTTPHeader("Accept-Encoding")])
+    /// A Praxis request that passed every check: the payout it is about, and its (valid) signature.
+    struct PraxisRequest {
+        let traceId: Int64
+        let signature: String
+    }
+
+    /// The signed answer to a request that failed Praxis's checks.
+    struct PraxisRefusal: Error {
+        let response: HTTPResponse
+
+        init(_ response: HTTPResponse) { self.response = response }
+    }
+
+    /// What Praxis checks of every Agent API call, in its order: the fields, the credentials, the version, the
+    /// signature, then the time. The request, or the signed refusal to answer instead.
+    func checkedPraxisRequest(_ request: HTTPRequest) async throws -> Result<PraxisRequest, PraxisRefusal> {
         let body = try await request.bodyData
         guard case .object(let fields)? = try? JSONValue.parse([UInt8](body)) else {
-            return praxisAnswer(14, "Malformed request: the body is not a JSON object")
+            return .failure(PraxisRefusal(praxisAnswer(14, "Malformed request: the body is not a JSON object")))
         }
         func string(_ key: String) -> String? { if case .string(let s)? = fields.last(where: { $0.0 == key })?.1 { s } else { nil } }
         func int(_ key: String) -> Int64? { if case .number(let n)? = fields.last(where: { $0.0 == key })?.1 { Int64(n) } else { nil } }
         for key in ["merchant_id", "application_key", "version", "signature"] where string(key) == nil {
-            return praxisAnswer(14, "Malformed request: \(key) is missing")
+            return .failure(PraxisRefusal(praxisAnswer(14, "Malformed request: \(key) is missing")))
         }
         guard let traceId = int("trace_id"), let timestamp = int("timestamp") else {
-            return praxisAnswer(14, "Malformed request: trace_id and timestamp must be integers")
+            return .failure(PraxisRefusal(praxisAnswer(14, "Malformed request: trace_id and timestamp must be integers")))
         }
         guard string("merchant_id") == credentials.praxisMerchantId, string("application_key") == credentials.praxisApplicationKey else {
-            return praxisAnswer(10, "Invalid merchant credentials")
+            return .failure(PraxisRefusal(praxisAnswer(10, "Invalid merchant credentials")))
         }
         guard string("version") == credentials.praxisVersion else {
-            return praxisAnswer(13, "Unsupported version \(string("version") ?? "")")
+            return .failure(PraxisRefusal(praxisAnswer(13, "Unsupported version \(string("version") ?? "")")))
         }
         guard PraxisSignature.check(fields, secret: credentials.praxisSecret) == .valid else {
-            return praxisAnswer(11, "Invalid signature")
+            return .failure(PraxisRefusal(praxisAnswer(11, "Invalid signature")))
         }
         // Valid for one minute after its timestamp (a few seconds of clock skew forgiven).
         let now = await state.now.milliseconds / 1000
         guard timestamp <= now + 5, now - timestamp <= 60 else {
-            return praxisAnswer(12, "Request expired: timestamp \(timestamp) is outside the 1 minute window")
+            return .failure(PraxisRefusal(praxisAnswer(12, "Request expired: timestamp \(timestamp) is outside the 1 minute window")))
         }
+        return .success(PraxisRequest(traceId: traceId, signature: string("signature") ?? ""))
+    }
+
+    // MARK: Praxis: POST /api/payout-cancel
+
+    func praxisCancel(_ request: HTTPRequest) async throws -> HTTPResponse {
+        await state.arrived(acceptEncoding: request.headers[HTTPHeader("Accept-Encoding")])
+        let asked: PraxisRequest
+        switch try await checkedPraxisRequest(request) {
+        case .success(let checked): asked = checked
+        case .failure(let refusal): return refusal.response
+        }
+        let traceId = asked.traceId
         let fault = try await received(String(traceId))
         let genuine: () async -> (status: Int, description: String) = {
             switch await state.cancelPayout(traceId) {
@@ -133,9 +174,11 @@ struct SimulatorHandlers: Sendable {
             return json(.ok, .object(fields))
         case .replay:
             return praxisAnswer(0, "Transaction canceled successfully: order_id=\(traceId + 1)")
+        case .phantom:
+            return praxisAnswer(0, "Transaction canceled successfully: order_id=\(traceId)")
         case .echo:
             let secret = credentials.praxisSecret.reveal()
-            let text = "Invalid signature \(string("signature") ?? ""): expected one made with \(secret)"
+            let text = "Invalid signature \(asked.signature): expected one made with \(secret)"
             let members = signed(10, text).map { ($0.0, $0.0 == "description" ? "\"" + Self.slashEscaped(text) + "\"" : $0.1.jsonText) }
             return raw(.ok, "{" + members.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
         case .controlCodes:
@@ -151,26 +194,24 @@ struct SimulatorHandlers: Sendable {
         }
     }
 
+    /// `fields` with their signature (over every one of them) appended; with a signature fault, signed wrongly or not at all.
+    func signing(_ fields: [(String, JSONValue)], fault: SimulatorFault? = nil) -> [(String, JSONValue)] {
+        switch fault {
+        case .noSignature: fields
+        case .badSignature: fields + [("signature", .string(PraxisSignature.sign(fields, secret: Secret("not-the-merchant-secret"))))]
+        default: fields + [("signature", .string(PraxisSignature.sign(fields, secret: credentials.praxisSecret)))]
+        }
+    }
+
     /// The answer's fields with a valid signature.
     private func signed(_ status: Int, _ description: String) -> [(String, JSONValue)] {
-        var fields: [(String, JSONValue)] = [("description", .string(description)), ("status", .number(String(status))),
-                                             ("version", .string(credentials.praxisVersion))]
-        fields.append(("signature", .string(PraxisSignature.sign(fields, secret: credentials.praxisSecret))))
-        return fields
+        signing([("description", .string(description)), ("status", .number(String(status))), ("version", .string(credentials.praxisVersion))])
     }
 
     /// A signed Praxis answer; with a signature fault, signed wrongly or not at all.
-    private func praxisAnswer(_ status: Int, _ description: String, fault: SimulatorFault? = nil) -> HTTPResponse {
-        var fields = signed(status, description)
-        switch fault {
-        case .badSignature:
-            fields[3].1 = .string(PraxisSignature.sign(fields, secret: Secret("not-the-merchant-secret")))
-        case .noSignature:
-            fields.removeLast()
-        default:
-            break
-        }
-        return json(.ok, .object(fields))
+    func praxisAnswer(_ status: Int, _ description: String, fault: SimulatorFault? = nil) -> HTTPResponse {
+        json(.ok, .object(signing([("description", .string(description)), ("status", .number(String(status))),
+                                   ("version", .string(credentials.praxisVersion))], fault: fault)))
     }
 
     /// The genuine answer's signed values (description, status, version, concatenated) cut again at their last
@@ -187,14 +228,18 @@ struct SimulatorHandlers: Sendable {
 
     /// Counts the call and waits out the latency set for `target`; the fault to apply, if any.
     private func received(_ target: String) async throws -> SimulatorFault? {
-        let (fault, latency) = await state.received(target)
-        if latency > 0 { try await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000) }
-        return fault
+        try await delayed(await state.received(target))
+    }
+
+    /// Waits out `latencyMs`; the fault.
+    func delayed(_ received: (fault: SimulatorFault?, latencyMs: Int)) async throws -> SimulatorFault? {
+        if received.latencyMs > 0 { try await Task.sleep(nanoseconds: UInt64(received.latencyMs) * 1_000_000) }
+        return received.fault
     }
 
     /// The faults both gateways share: `answer` (which acts, as the gateway would) runs first where the fault
     /// spoils only the answer.
-    private func commonFault(_ fault: SimulatorFault?, isPraxis: Bool, answer: () async throws -> HTTPResponse) async throws -> HTTPResponse {
+    func commonFault(_ fault: SimulatorFault?, isPraxis: Bool, answer: () async throws -> HTTPResponse) async throws -> HTTPResponse {
         guard let fault else { return try await answer() }
         switch fault {
         case .serverError:
@@ -204,8 +249,9 @@ struct SimulatorHandlers: Sendable {
             return HTTPResponse(statusCode: .unauthorized, headers: Self.closing)
         case .timeout:
             _ = try await answer()
-            try await Task.sleep(nanoseconds: 3_600 * 1_000_000_000)
-            return HTTPResponse(statusCode: .gatewayTimeout)
+            return try await neverAnswering()
+        case .lost:
+            return try await neverAnswering()
         case .drop:
             _ = try await answer()
             return HTTPResponse(statusCode: .ok, headers: Self.closingJSON,
@@ -226,11 +272,17 @@ struct SimulatorHandlers: Sendable {
         }
     }
 
-    private func json(_ status: HTTPStatusCode, _ value: JSONValue) -> HTTPResponse {
+    /// Sleeps an hour, longer than any client waits: no answer comes.
+    func neverAnswering() async throws -> HTTPResponse {
+        try await Task.sleep(nanoseconds: 3_600 * 1_000_000_000)
+        return HTTPResponse(statusCode: .gatewayTimeout)
+    }
+
+    func json(_ status: HTTPStatusCode, _ value: JSONValue) -> HTTPResponse {
         raw(status, value.jsonText)
     }
 
-    private func raw(_ status: HTTPStatusCode, _ text: String) -> HTTPResponse {
+    func raw(_ status: HTTPStatusCode, _ text: String) -> HTTPResponse {
         HTTPResponse(statusCode: status, headers: Self.closingJSON, body: Data(text.utf8))
     }
 

@@ -14,6 +14,7 @@ public actor SimulatorState {
     private var sessions: [SessionID: Session] = [:]
     private var payouts: [Int64: String] = [:]
     private var faults: [String: SimulatorFault] = [:]
+    private var lookupFaults: [String: SimulatorFault] = [:]
     private var faultRates: [(SimulatorFault, Double)] = []
     private var latencies: [String: Int] = [:]
     private var defaultLatencyMs = 0
@@ -54,18 +55,27 @@ public actor SimulatorState {
         faults[target] = fault
     }
 
-    /// Inject `fault` on a share (0...1) of all calls.
+    /// Inject `fault` on every lookup (XPay `build/state`, Praxis `find-transaction`) about `target`; nil clears it.
+    /// Apart from the cancel faults, so that a target can time out on cancel and still be checked. On a lookup,
+    /// which changes nothing, `timeout`, `drop`, `server-error`, `internal-error`, `bad-signature`,
+    /// `no-signature` (Praxis), `malformed`, `unauthorized` and `proxy-error` spoil the answer; any other
+    /// fault leaves it as it would be.
+    public func setLookupFault(_ fault: SimulatorFault?, for target: String) {
+        lookupFaults[target] = fault
+    }
+
+    /// Inject `fault` on a share (0...1) of all cancels (lookups are spared).
     public func setFaultRate(_ fault: SimulatorFault, _ rate: Double) {
         faultRates.removeAll { $0.0 == fault }
         if rate > 0 { faultRates.append((fault, min(rate, 1))) }
     }
 
-    /// Delay answers about `target` (or, with nil, all answers) by `milliseconds`.
+    /// Delay answers (to cancels and lookups) about `target` (or, with nil, all answers) by `milliseconds`.
     public func setLatency(_ milliseconds: Int, for target: String? = nil) {
         if let target { latencies[target] = milliseconds } else { defaultLatencyMs = milliseconds }
     }
 
-    /// Calls received about `target`, once its id was read from the request.
+    /// Calls received about `target` (cancels and lookups), once its id was read from the request.
     public func requestCount(for target: String) -> Int { requests[target, default: 0] }
     /// Every call received, refused ones included (tests use it to prove nothing was sent).
     public private(set) var totalRequests = 0
@@ -102,21 +112,38 @@ public actor SimulatorState {
         return (fault, latencies[target] ?? defaultLatencyMs)
     }
 
+    /// A lookup: counted like a cancel, with the lookup fault (never a rate fault) and the same latency.
+    func receivedLookup(_ target: String) -> (fault: SimulatorFault?, latencyMs: Int) {
+        requests[target, default: 0] += 1
+        return (lookupFaults[target], latencies[target] ?? defaultLatencyMs)
+    }
+
+    /// Where a session stands now, as XPay sees it: an open one past its 5 minutes has expired.
+    enum SessionStanding: Equatable { case open, cancelled, paid, expired, notFound }
+
+    func standing(ofSession text: String) -> SessionStanding {
+        reloadIfChanged()
+        guard let session = sessions[SessionID(text)] else { return .notFound }
+        switch session.state {
+        case "cancelled": return .cancelled
+        case "paid": return .paid
+        case "expired": return .expired
+        default: return SessionKind.expiry(ofCreated: session.createdAt) <= clock() ? .expired : .open
+        }
+    }
+
     enum SessionCancel: Equatable { case cancelled, notFound, expired, alreadyCancelled, paid }
 
     func cancelSession(_ text: String) -> SessionCancel {
-        reloadIfChanged()
-        let id = SessionID(text)
-        guard let session = sessions[id] else { return .notFound }
-        switch session.state {
-        case "cancelled": return .alreadyCancelled
-        case "paid": return .paid
-        case "expired": return .expired
-        default: break
+        switch standing(ofSession: text) {
+        case .open:
+            sessions[SessionID(text)]?.state = "cancelled"
+            return .cancelled
+        case .cancelled: return .alreadyCancelled
+        case .paid: return .paid
+        case .expired: return .expired
+        case .notFound: return .notFound
         }
-        if SessionKind.expiry(ofCreated: session.createdAt) <= clock() { return .expired }
-        sessions[id]?.state = "cancelled"
-        return .cancelled
     }
 
     enum PayoutCancel: Equatable { case cancelled, notFound, notPending(String) }

@@ -11,15 +11,22 @@ struct SimCommand: AsyncParsableCommand {
         discussion: """
             It accepts the profile's credentials and knows the profile's sessions and payouts (re-reading the store as
             it grows). Point a profile at the URLs it prints (xpay_url, praxis_url). Faults on demand:
-            --fault 752856=timeout (per target) or --fault-rate server-error=0.2 (a share of all calls).
+            --fault 752856=timeout (per target) or --fault-rate server-error=0.2 (a share of all calls) on cancels.
             Faults: \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", ")).
+            --check-fault 752856=server-error does the same on the state lookups only (XPay build/state, Praxis
+            find-transaction), so a target can time out on cancel and still be checked. On a lookup only timeout,
+            drop, server-error, internal-error, bad-signature, no-signature, malformed, unauthorized and
+            proxy-error change the answer.
             """
     )
 
     @Option(help: "The address to listen on (this machine only).") var host = "127.0.0.1"
     @Option(help: "The port (0: any free one).") var port: UInt16 = 0
-    @Option(name: .customLong("fault"), help: ArgumentHelp("TARGET=FAULT: misbehave on every call about TARGET.", valueName: "TARGET=FAULT"))
+    @Option(name: .customLong("fault"), help: ArgumentHelp("TARGET=FAULT: misbehave on every cancel about TARGET.", valueName: "TARGET=FAULT"))
     var faults: [String] = []
+    @Option(name: .customLong("check-fault"),
+            help: ArgumentHelp("TARGET=FAULT: misbehave on every state lookup about TARGET.", valueName: "TARGET=FAULT"))
+    var checkFaults: [String] = []
     @Option(name: .customLong("fault-rate"), help: ArgumentHelp("FAULT=SHARE: misbehave on a share (0-1) of all calls.", valueName: "FAULT=SHARE"))
     var faultRates: [String] = []
     @Option(help: ArgumentHelp("Delay every answer.", valueName: "MS")) var latency = 0
@@ -41,11 +48,12 @@ struct SimCommand: AsyncParsableCommand {
             praxisVersion: p.praxisVersion)
         let state = SimulatorState(dataDirectory: context.dataDirectory)
         for spec in faults {
-            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let fault = SimulatorFault(rawValue: parts[1]) else {
-                throw PaydeskError.usage("--fault \(spec): write TARGET=FAULT, FAULT one of \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            await state.setFault(fault, for: parts[0])
+            let (target, fault) = try Self.targetFault(spec, option: "--fault")
+            await state.setFault(fault, for: target)
+        }
+        for spec in checkFaults {
+            let (target, fault) = try Self.targetFault(spec, option: "--check-fault")
+            await state.setLookupFault(fault, for: target)
         }
         for spec in faultRates {
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
@@ -70,5 +78,14 @@ struct SimCommand: AsyncParsableCommand {
         for await _ in stopped {}
         await simulator.stop()
         Output.error("simulator stopped")
+    }
+
+    /// `TARGET=FAULT`, as `option` takes it.
+    static func targetFault(_ spec: String, option: String) throws -> (target: String, fault: SimulatorFault) {
+        let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let fault = SimulatorFault(rawValue: parts[1]) else {
+            throw PaydeskError.usage("\(option) \(spec): write TARGET=FAULT, FAULT one of \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return (parts[0], fault)
     }
 }
