@@ -42,8 +42,8 @@ extension ConsoleState {
             if case .outcome(let outcome, _, _) = result, outcome.result == .unknown, profile.autoCheckSeconds > 0, !quitting {
                 ownChecks.insert(id)
                 effects.append(.check([id], after: profile.autoCheckSeconds))
-                notice = Notice(text: (notice?.text ?? "") + " Checking with the gateway in \(Int(profile.autoCheckSeconds.rounded())) s…",
-                                role: notice?.role ?? .inDoubt)
+                notice = Notice(text: "\(id.key): UNKNOWN, it may or may not have been cancelled; checking with the gateway in "
+                                + "\(max(1, Int(profile.autoCheckSeconds.rounded()))) s…", role: .inDoubt)
             }
         case .checkFinished(let id, let result):
             ownChecks.remove(id)

@@ -19,6 +19,7 @@ public actor SimulatorState {
     private var latencies: [String: Int] = [:]
     private var defaultLatencyMs = 0
     private var requests: [String: Int] = [:]
+    private var cancels: [String: Int] = [:]
     /// Targets whose gateway-side state was set by `addSession`/`addPayout`. The store reload leaves them alone:
     /// the gateway and the store may disagree on purpose (a payout already approved at Praxis while the store
     /// still says pending is how a rejection is staged), and the next line appended to the store, about any
@@ -77,6 +78,8 @@ public actor SimulatorState {
 
     /// Calls received about `target` (cancels and lookups), once its id was read from the request.
     public func requestCount(for target: String) -> Int { requests[target, default: 0] }
+    /// Cancellations received about `target` (lookups left out): what "sent once" means.
+    public func cancelCount(for target: String) -> Int { cancels[target, default: 0] }
     /// Every call received, refused ones included (tests use it to prove nothing was sent).
     public private(set) var totalRequests = 0
 
@@ -102,6 +105,7 @@ public actor SimulatorState {
 
     func received(_ target: String) -> (fault: SimulatorFault?, latencyMs: Int) {
         requests[target, default: 0] += 1
+        cancels[target, default: 0] += 1
         var fault = faults[target]
         if fault == nil {
             for (candidate, rate) in faultRates where Double.random(in: 0..<1, using: &generator) < rate {

@@ -179,7 +179,7 @@ extension PaydeskTests {
             let racers = try (0..<2).map { _ in try home.start(["cancel", "payout", "5", "--yes"]) }
             for racer in racers { try await racer.exited() }
             #expect(racers.map(\.terminationStatus).sorted() == [0, 1])
-            #expect(await sim.state.requestCount(for: "5") == 1, "only one request reached the gateway")
+            #expect(await sim.state.cancelCount(for: "5") == 1, "only one cancellation reached the gateway")
             let history = try await home.attempts()
             #expect(history.count == 1)
         }

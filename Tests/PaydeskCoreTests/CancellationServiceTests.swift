@@ -30,7 +30,8 @@ extension PaydeskTests {
             #expect(entries.map(\.event) == [.intent, .outcome])
             #expect(entries.allSatisfy { $0.attemptId == report.attemptId && $0.target == "3" && $0.gateway == "praxis" })
             #expect(entries[0].reason == "customer called")
-            #expect(entries[1].outcome?.description == "Transaction canceled successfully: order_id=3")
+            #expect(entries[1].outcome?.description == "Transaction canceled successfully: order_id=3; confirmed by find-transaction (cancelled, payout)")
+            #expect(entries[1].outcome?.gatewayState?.state == "cancelled")
             let store = try StoreSnapshot<PayoutKind>.load(path: dir.file("payouts.jsonl"))
             let fields = store.recordFields(of: try #require(store.record(for: 3)))
             #expect(fields["status"] == .string("cancelled"))
@@ -199,7 +200,7 @@ extension PaydeskTests {
             async let b = try? service().cancel(PayoutKind.self, key: 1, reason: nil, gateway: sim.praxisClient())
             let results = await [a, b].compactMap { $0?.outcome.result }
             #expect(results == [.cancelled])
-            #expect(await sim.state.requestCount(for: "1") == 1)
+            #expect(await sim.state.cancelCount(for: "1") == 1)
         }
     }
 }

@@ -123,6 +123,7 @@ extension PaydeskTests {
             let agreed = try await home.paydesk(["cancel", "payout", "7", "--yes", "--json"])
             #expect(agreed.status == 0)
             #expect(try JSONValue.parse(agreed.stdout)["description"]?.displayText.contains("confirmed by find-transaction") == true)
+            #expect(await sim.state.cancelCount(for: "7") == 1)
             #expect(await sim.state.requestCount(for: "7") == 2, "the cancel, then the lookup")
 
             // A signed success that did not happen: the lookup contradicts it, so it is unknown with both answers.
@@ -140,7 +141,8 @@ extension PaydeskTests {
             home.seed(payouts: [9])
             await sim.state.addPayout(9)
             await sim.state.setFault(.phantom, for: "9")
-            #expect(try await home.paydesk(["cancel", "payout", "9", "--yes"]).status == 0)
+            let stood = try await home.paydesk(["cancel", "payout", "9", "--yes"])
+            #expect(stood.status == 0)
             #expect(await sim.state.requestCount(for: "9") == 1)
         }
     }
@@ -164,7 +166,7 @@ extension PaydeskTests {
             #expect(try await home.paydesk(["history", "--result", "in-doubt", "--json"]).stdout.isEmpty)
             let refused = try await home.paydesk(["cancel", "payout", "10", "--yes"])
             #expect(refused.status == 1 && refused.stderr.contains("cancelled"))
-            #expect(await sim.state.requestCount(for: "10") == 2, "the cancel and the check; nothing sent twice")
+            #expect(await sim.state.cancelCount(for: "10") == 1, "nothing sent twice")
         }
     }
 

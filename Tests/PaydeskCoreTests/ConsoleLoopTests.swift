@@ -78,7 +78,7 @@ extension PaydeskTests {
             #expect(try await status.value == 0)
             let attempts = try await home.attempts()
             #expect(attempts.first?["result"] == .string("cancelled"), "the answer was written before the loop ended")
-            #expect(await sim.state.requestCount(for: "21") == 1)
+            #expect(await sim.state.cancelCount(for: "21") == 1)
         }
     }
 
@@ -123,12 +123,13 @@ extension PaydeskTests {
             terminal.type(.character("2"), .character("c"))
             #expect(terminal.waitForFrame { $0.contains("Reason:") })
             terminal.type(.enter, .character("y"))
-            #expect(terminal.waitForFrame { $0.contains("UNKNOWN") && $0.contains("Checking with the gateway in") })
+            #expect(terminal.waitForFrame { $0.contains("UNKNOWN") && $0.contains("checking with the gateway in 1 s") })
             #expect(terminal.waitForFrame { $0.contains("checked, CANCELLED") }, "the console asked by itself")
             #expect(terminal.waitForFrame { $0.contains("Praxis payouts (0)") }, "the store now says cancelled")
             terminal.type(.character("q"))
             #expect(try await status.value == 0)
             #expect(try await home.attempts().first?["result"] == .string("checked-cancelled"))
+            #expect(await sim.state.cancelCount(for: "41") == 1)
             #expect(await sim.state.requestCount(for: "41") == 2, "one cancel, one check")
         }
     }

@@ -269,13 +269,47 @@ extension PaydeskTests {
         #expect(s.notice?.text == "ps_a1: CANCELLED, cancelled by the gateway.")
     }
 
-    @Test func anUnknownOutcomeSaysToCheckWithTheGateway() {
+    @Test func anUnknownOutcomeIsCheckedWithTheGatewayAfterAPause() {
         var s = F.state()
         s.press(.character("c"), .enter, .character("y"))
-        _ = s.update(.callFinished(TargetID(gateway: "xpay", key: "ps_a1"), .outcome(AttemptOutcome(result: .unknown, description: "timed out"),
-                                                                                     attemptId: "a1", warnings: [])))
-        #expect(s.notice?.text.contains("Check with the gateway before retrying") == true)
+        let id = TargetID(gateway: "xpay", key: "ps_a1")
+        let effects = s.update(.callFinished(id, .outcome(AttemptOutcome(result: .unknown, description: "timed out"), attemptId: "a1", warnings: [])))
+        #expect(effects == [.reload, .check([id], after: 5)])
+        #expect(s.notice?.text.contains("checking with the gateway in 5 s") == true)
         #expect(s.notice?.role == .inDoubt)
+        #expect(s.statuses[id] == .checking)
+        let answer = GatewayCheck(verdict: .cancelled, facts: AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session PAYMENT_COMPLETE"))
+        #expect(s.update(.checkFinished(id, .answered(answer, checkId: "c1", warnings: []))) == [.reload])
+        #expect(s.notice?.text == "ps_a1: checked, CANCELLED: the gateway shows it cancelled. session PAYMENT_COMPLETE")
+        #expect(s.statuses[id] == nil, "the trail's next read says what the row is")
+
+        // Off: the operator is told to check, and nothing is asked.
+        let off = Profile(name: "TEST", production: false, xpayURL: "http://127.0.0.1:1/x", praxisURL: "http://127.0.0.1:1", autoCheckSeconds: 0)
+        var quiet = F.state(off)
+        quiet.press(.character("c"), .enter, .character("y"))
+        let silent = quiet.update(.callFinished(id, .outcome(AttemptOutcome(result: .unknown, description: "timed out"), attemptId: "a1", warnings: [])))
+        #expect(silent == [.reload])
+        #expect(quiet.notice?.text.contains("Check with the gateway before retrying") == true)
+    }
+
+    @Test func vChecksTheRowOrTheMarkedRowsEvenReadOnly() {
+        var s = F.state(F.audit)
+        s.press(.character("2"), .down)
+        let doubtful = TargetID(gateway: "praxis", key: "752857")
+        #expect(s.statuses[doubtful] == .inDoubt)
+        #expect(s.screen.last?.contains("v check") == true, "offered on a row in doubt")
+        #expect(s.press(.character("v")) == [.check([doubtful], after: 0)])
+        #expect(s.statuses[doubtful] == .checking)
+        #expect(s.press(.character("v")).isEmpty, "asked once at a time")
+        s.press(.up)
+        #expect(s.screen.last?.contains("v check") == false, "not offered on a row that is not in doubt")
+        s.press(.character(" "), .character(" "))
+        let marked = s.press(.character("v"))
+        guard case .check(let ids, let delay)? = marked.first else { Issue.record("no check for the marked rows"); return }
+        #expect(ids.count == 1 && delay == 0, "the row already being checked is left out")
+        let failed = GatewayCheck.failed(AttemptOutcome(result: .failed, description: "no answer: timed out"))
+        _ = s.update(.checkFinished(doubtful, .answered(failed, checkId: "c1", warnings: [])))
+        #expect(s.notice?.text.contains("CHECK FAILED") == true)
     }
 
     @Test func aRowInDoubtIsMarkedAndCannotBeCancelledFromHere() {

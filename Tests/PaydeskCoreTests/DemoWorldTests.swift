@@ -189,7 +189,8 @@ extension PaydeskTests {
                 #expect(outcome.result == target.expected, "\(target) ended \(outcome.result): \(outcome.description)")
                 #expect(outcome.latencyMs < 4_500, "\(target) took \(outcome.latencyMs) ms: the demo's timeouts are short")
                 if target.gateway == "praxis", outcome.result == .unknown, outcome.httpStatus == 200 {
-                    #expect(outcome.signatureValid == false, "a forged answer is flagged")
+                    // A forged answer is flagged; a genuine one that find-transaction contradicts says so.
+                    #expect(outcome.signatureValid == false || outcome.description.contains("disagree"), "\(outcome.description)")
                 }
             }
             // Everything not staged cancels fine, after a visible moment in flight.

@@ -53,7 +53,7 @@ extension PaydeskTests {
             #expect(ok.result == .cancelled)
             #expect(ok.signatureValid == true)
             #expect(ok.gatewayStatus == "0")
-            #expect(ok.description == "Transaction canceled successfully: order_id=752856")
+            #expect(ok.description == "Transaction canceled successfully: order_id=752856; confirmed by find-transaction (cancelled, payout)")
             #expect(await sim.state.payoutStatus(752856) == "cancelled")
 
             let again = await client.cancel(target: "752856")
@@ -159,7 +159,8 @@ extension PaydeskTests {
             for id in 1...40 { results.append(await client.cancel(target: String(id)).result) }
             #expect(results.contains(.failed))
             #expect(results.contains(.cancelled))
-            #expect(await sim.state.totalRequests == 40)
+            // Each success is confirmed with find-transaction: one more request each.
+            #expect(await sim.state.totalRequests == 40 + results.filter { $0 == .cancelled }.count)
         }
     }
 
