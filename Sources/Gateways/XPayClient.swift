@@ -38,11 +38,10 @@ public struct XPayClient: CancelGateway, StateGateway {
 
     /// `GET {xpay_url}/build/state?sessionId=...`: what XPay says the session is. Changes nothing.
     public func stateRequest(sessionId: String, correlationId: String) -> GatewayRequest {
-        var query = URLComponents()
-        query.queryItems = [URLQueryItem(name: "sessionId", value: sessionId)]
-        // `+` is a space in a query: a session id holding one must keep it.
-        let encoded = (query.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-        return GatewayRequest(method: .get, url: URL(string: baseURL + "/build/state?" + encoded)!,
+        // Everything but the unreserved characters escaped: a session id holding `&`, `=`, `+` or `#` stays one value.
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let encoded = sessionId.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+        return GatewayRequest(method: .get, url: URL(string: baseURL + "/build/state?sessionId=" + encoded)!,
                               headers: [("Accept", "application/json"), ("X-Api-Key", apiKey.reveal()), ("Correlation-Id", correlationId)],
                               body: [])
     }

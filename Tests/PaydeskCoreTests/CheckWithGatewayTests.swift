@@ -68,8 +68,11 @@ extension PaydeskTests {
             let gone = try await check(home, "session", "s-gone")
             #expect(gone.status == 3 && gone.answer["check_failed"] == .bool(false))
             #expect(gone.answer["description"]?.displayText.contains("not found") == true)
+            // An id that holds a query's own characters reaches the gateway as one value.
+            await sim.state.addSession("s&x=1+2", createdAt: now)
+            #expect(try await check(home, "session", "s&x=1+2").answer["verdict"] == .string("open"))
             let checks = try AuditLog(directory: home.dir.file("data/TEST")).entries().entries.filter { $0.event == .check }
-            #expect(checks.count == 5)
+            #expect(checks.count == 6)
             #expect(try AuditLog(directory: home.dir.file("data/TEST")).verify().broken == nil)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Gateways
 @testable import PaydeskCore
@@ -197,4 +198,14 @@ extension PaydeskTests {
         #expect(Attempt.refusal(after: [], checks: [entry(.check, "c1", seq: 1, verdict: .open)], what: "payout 752856", retryUnknown: false) == nil)
     }
 }
+}
+
+extension PaydeskTests.GatewayCheckTests {
+    @Test func aSessionIdIsOneQueryValueWhateverItHolds() {
+        let client = XPayClient(baseURL: "http://127.0.0.1:1/api", apiKey: Secret("k"))
+        let request = client.stateRequest(sessionId: "a&b=c+d #é", correlationId: "c")
+        #expect(request.method == .get && request.body.isEmpty)
+        #expect(request.url.absoluteString == "http://127.0.0.1:1/api/build/state?sessionId=a%26b%3Dc%2Bd%20%23%C3%A9")
+        #expect(URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems?.first?.value == "a&b=c+d #é")
+    }
 }
