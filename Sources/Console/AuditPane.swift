@@ -20,6 +20,12 @@ enum AuditPane {
     static func line(_ a: Attempt) -> String {
         let time = String(a.intent.at.display.dropFirst(11).dropLast())
         var parts = [time, padded(a.gateway, toWidth: 6), a.target, a.label.uppercased()]
+        // Settled by a check: what the gateway showed comes first, then what the attempt itself heard.
+        if let check = a.resolution, let facts = check.outcome {
+            parts.append("checked \(Columns.shortTime(check.at)): \(facts.description)")
+            if let o = a.outcome?.outcome { parts.append("(the answer: \(o.description))") }
+            return parts.joined(separator: "  ")
+        }
         if let o = a.outcome?.outcome {
             if let http = o.httpStatus { parts.append("HTTP \(http)") }
             if let status = o.gatewayStatus { parts.append("status \(status)") }
