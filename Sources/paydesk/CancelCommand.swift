@@ -127,14 +127,7 @@ struct CancelCommand: AsyncParsableCommand {
         } else {
             Output.line("\(context.profileLabel)  \(what)  \(outcome.result.rawValue.uppercased()): \(outcome.result.meaning)")
             Output.line("  \(printable(outcome.description))")
-            var facts: [String] = []
-            if let http = outcome.httpStatus { facts.append("HTTP \(http)") }
-            if let status = outcome.gatewayStatus { facts.append("gateway status \(status)") }
-            if let valid = outcome.signatureValid { facts.append(valid ? "signature valid" : "signature NOT valid") }
-            if let correlation = outcome.correlationId { facts.append("Correlation-Id \(correlation)") }
-            facts.append("\(outcome.latencyMs) ms")
-            facts.append("attempt \(report.attemptId)")
-            Output.line("  " + printable(facts.joined(separator: " · ")))
+            Output.line("  " + outcome.factsLine(endingWith: "attempt \(report.attemptId)"))
             if outcome.result == .unknown {
                 Output.line("  next: paydesk check \(what) --profile \(context.profile.name) asks the gateway and settles it")
             }
@@ -155,6 +148,20 @@ struct CancelCommand: AsyncParsableCommand {
         case .rejected, .failed: throw ExitCode.failure
         case .unknown: throw ExitCode(3)
         }
+    }
+}
+
+extension AttemptOutcome {
+    /// `HTTP 200 · gateway status 0 · signature valid · 10 ms · attempt …`: a gateway's answer on one line, for people.
+    func factsLine(endingWith last: String) -> String {
+        var facts: [String] = []
+        if let http = httpStatus { facts.append("HTTP \(http)") }
+        if let status = gatewayStatus { facts.append("gateway status \(status)") }
+        if let valid = signatureValid { facts.append(valid ? "signature valid" : "signature NOT valid") }
+        if let correlation = correlationId { facts.append("Correlation-Id \(correlation)") }
+        facts.append("\(latencyMs) ms")
+        facts.append(last)
+        return printable(facts.joined(separator: " · "))
     }
 }
 

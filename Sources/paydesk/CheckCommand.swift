@@ -65,14 +65,7 @@ struct CheckCommand: AsyncParsableCommand {
             let word = check.failed ? "CHECK FAILED" : check.verdict.rawValue.uppercased()
             Output.line("\(context.profileLabel)  \(what)  \(word): \(check.failed ? "the gateway could not be asked; nothing is settled" : check.verdict.meaning)")
             Output.line("  \(printable(facts.description))")
-            var lines: [String] = []
-            if let http = facts.httpStatus { lines.append("HTTP \(http)") }
-            if let status = facts.gatewayStatus { lines.append("gateway status \(status)") }
-            if let valid = facts.signatureValid { lines.append(valid ? "signature valid" : "signature NOT valid") }
-            if let correlation = facts.correlationId { lines.append("Correlation-Id \(correlation)") }
-            lines.append("\(facts.latencyMs) ms")
-            lines.append("check \(report.checkId)")
-            Output.line("  " + printable(lines.joined(separator: " · ")))
+            Output.line("  " + facts.factsLine(endingWith: "check \(report.checkId)"))
             if let resolves = report.resolves {
                 Output.line("  " + (check.verdict.isConclusive ? "resolves attempt \(resolves)" : "attempt \(resolves) stays in doubt"))
             }

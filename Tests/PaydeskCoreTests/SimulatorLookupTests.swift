@@ -416,13 +416,5 @@ private struct LookupTestFailure: Error, CustomStringConvertible {
 
 /// `withSimulator`, on a clock that stands still at `now`.
 private func withSimulator<T>(clockStoppedAt now: Timestamp, _ body: (GatewaySimulator) async throws -> T) async throws -> T {
-    let simulator = try await GatewaySimulator.start(credentials: TestCredentials.simulator, state: SimulatorState(clock: { now }))
-    do {
-        let result = try await body(simulator)
-        await simulator.stop()
-        return result
-    } catch {
-        await simulator.stop()
-        throw error
-    }
+    try await withSimulator(state: SimulatorState(clock: { now }), body)
 }

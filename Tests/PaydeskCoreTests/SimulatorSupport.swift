@@ -27,9 +27,10 @@ extension GatewaySimulator {
     }
 }
 
-/// Runs `body` with a simulator on 127.0.0.1, stopped afterwards.
-func withSimulator<T>(dataDirectory: String? = nil, _ body: (GatewaySimulator) async throws -> T) async throws -> T {
-    let simulator = try await GatewaySimulator.start(credentials: TestCredentials.simulator, state: SimulatorState(dataDirectory: dataDirectory))
+/// Runs `body` with a simulator on 127.0.0.1, stopped afterwards; it knows `dataDirectory`'s store, or is given its `state`.
+func withSimulator<T>(dataDirectory: String? = nil, state: SimulatorState? = nil, _ body: (GatewaySimulator) async throws -> T) async throws -> T {
+    let simulator = try await GatewaySimulator.start(credentials: TestCredentials.simulator,
+                                                     state: state ?? SimulatorState(dataDirectory: dataDirectory))
     do {
         let result = try await body(simulator)
         await simulator.stop()
