@@ -37,7 +37,7 @@ extension ConsoleState {
             ownCalls.remove(id)
             notice = Self.notice(for: id, result)
             effects.append(.reload)
-            if quitting, ownCalls.isEmpty { effects.append(.quit) }
+            if quitting, ownCalls.isEmpty, ownChecks.isEmpty { effects.append(.quit) }
             // An answer that proves nothing: ask the gateway once, after a pause that lets it settle.
             if case .outcome(let outcome, _, _) = result, outcome.result == .unknown, profile.autoCheckSeconds > 0, !quitting {
                 ownChecks.insert(id)
@@ -49,6 +49,7 @@ extension ConsoleState {
             ownChecks.remove(id)
             notice = Self.notice(for: id, result)
             effects.append(.reload)
+            if quitting, ownCalls.isEmpty, ownChecks.isEmpty { effects.append(.quit) }
         case .profileSwitched(let newProfile, let fresh, let theme):
             profile = newProfile
             themeName = theme
@@ -252,8 +253,11 @@ extension ConsoleState {
         }
     }
 
+    /// Cancellations and checks this console is waiting for: quitting waits for their answers, which are recorded.
+    var callsInFlight: Int { ownCalls.count + ownChecks.count }
+
     private mutating func quit() -> [ConsoleEffect] {
-        if ownCalls.isEmpty { return [.quit] }
+        if callsInFlight == 0 { return [.quit] }
         if !quitting { dialog = .quit(yesFocused: false) }
         return []
     }
@@ -380,9 +384,9 @@ extension ConsoleState {
 
     private mutating func confirmQuit() -> [ConsoleEffect] {
         closeDialog()
-        if ownCalls.isEmpty { return [.quit] }
+        if callsInFlight == 0 { return [.quit] }
         quitting = true
-        notice = Notice(text: "Quitting when the \(ownCalls.count) cancellation\(ownCalls.count == 1 ? "" : "s") in flight have an answer…", role: .inFlight)
+        notice = Notice(text: "Quitting when the \(callsInFlight) call\(callsInFlight == 1 ? "" : "s") to the gateways in flight have an answer…", role: .inFlight)
         return []
     }
 

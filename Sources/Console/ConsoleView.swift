@@ -54,7 +54,7 @@ public enum ConsoleView {
             "paydesk needs at least \(ConsoleLayout.minWidth)x\(ConsoleLayout.minHeight).",
             "Enlarge the window: nothing is lost,",
             "the screen comes back as it was.",
-            state.ownCalls.isEmpty ? "" : "\(state.ownCalls.count) cancellation(s) in flight.",
+            state.callsInFlight == 0 ? "" : "\(state.callsInFlight) call(s) to the gateways in flight.",
         ]
         let top = max(1, (layout.height - lines.count) / 2)
         for (i, line) in lines.enumerated() {

@@ -71,7 +71,11 @@ public struct DetailsDialog: Equatable, Sendable {
         add("attempt", a.id)
         add("gateway", a.gateway)
         add("target", a.target)
-        add("operator", a.intent.operatorName)
+        add("operator", a.intent.origin?.who ?? a.intent.operatorName)
+        if let origin = a.intent.origin {
+            add("from", [origin.host, origin.tty, origin.sshClient.map { "ssh from \($0)" }].compactMap { $0 }.joined(separator: ", "))
+            add("process", "pid \(origin.pid), paydesk \(origin.version)")
+        }
         add("profile", a.intent.profile)
         add("reason", a.intent.reason)
         add("retry of", a.intent.retryOf)

@@ -8,9 +8,9 @@ enum DialogView {
         case .details(let page)?, .help(let page)?: drawPage(page, state, into: &frame)
         case .profiles(let switcher)?: drawProfiles(switcher, into: &frame)
         case .quit(let yesFocused)?:
-            let n = state.ownCalls.count
+            let n = state.callsInFlight
             let box = Box(title: "Quit", lines: [
-                .init("\(n) cancellation\(n == 1 ? " is" : "s are") still in flight."),
+                .init("\(n) call\(n == 1 ? "" : "s") to the gateways (cancellations, checks) \(n == 1 ? "is" : "are") still in flight."),
                 .init("Quit when \(n == 1 ? "it has" : "they have") an answer? The answers are recorded either way."),
                 .init(""),
                 choiceLine(yesFocused: yesFocused, yes: "Yes, quit when answered"),

@@ -49,6 +49,12 @@ extension AttemptOutcome {
         o.description = AnswerLimits.kept(mask.apply(description))
         o.gatewayStatus = gatewayStatus.map { AnswerLimits.kept(mask.apply($0)) }
         o.errorCode = errorCode.map { AnswerLimits.kept(mask.apply($0)) }
+        if var state = gatewayState {
+            for path in [\GatewayState.state, \.operationType, \.operationResult, \.operationId, \.orderId, \.operationTime] {
+                state[keyPath: path] = state[keyPath: path].map(mask.apply)
+            }
+            o.gatewayState = state
+        }
         return o
     }
 }

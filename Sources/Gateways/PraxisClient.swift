@@ -78,7 +78,8 @@ public struct PraxisClient: CancelGateway, StateGateway {
         var outcome = Self.classify(result, secret: secret, asked: Asked(traceId: traceId, version: version, orderId: orderId))
         outcome = outcome.keptSafely(hiding: mask(sent))
         if confirm, outcome.result == .cancelled {
-            outcome = Self.confirmed(outcome, by: await state(target: target, orderId: orderId))
+            // Masked again: the lookup's words must not carry this request's live signature either.
+            outcome = Self.confirmed(outcome, by: await state(target: target, orderId: orderId)).keptSafely(hiding: mask(sent))
         }
         outcome.latencyMs = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         return outcome
@@ -100,7 +101,7 @@ public struct PraxisClient: CancelGateway, StateGateway {
         }
         outcome.result = .unknown
         outcome.description = (check.verdict == .unknown
-            ? "payout-cancel answered a success, but find-transaction could not confirm it (\(check.facts.description))"
+            ? "payout-cancel said \"\(success.description)\" (status 0), but find-transaction could not confirm it (\(check.facts.description))"
             : "the gateway's answers disagree: payout-cancel said \"\(success.description)\" (status 0), but find-transaction says the payout is "
                 + "\(check.facts.gatewayState?.state ?? check.verdict.rawValue)") + ". The payout may or may not have been cancelled: check again before retrying"
         return outcome
@@ -153,8 +154,9 @@ public struct PraxisClient: CancelGateway, StateGateway {
         func inconclusive(_ why: String) -> GatewayCheck {
             .inconclusive(facts(why, status: answer.status, signatureValid: true, state: answer.kept))
         }
-        if let v = answer.version, v != asked.version {
-            return inconclusive("the answer's version \"\(v)\" is not the one sent (\"\(asked.version)\"): it proves nothing; it says \"\(answer.description)\"")
+        guard answer.version == asked.version else {
+            return inconclusive("the answer's version \"\(answer.version ?? "(none)")\" is not the one sent (\"\(asked.version)\"): it proves nothing; "
+                + "it says \"\(answer.description)\"")
         }
         if answer.status < 0 { return .failed(facts("the gateway could not answer: \(answer.description)", status: answer.status, signatureValid: true)) }
         guard answer.status == 0 else { return inconclusive("the gateway says: \(answer.description)") }
@@ -162,8 +164,14 @@ public struct PraxisClient: CancelGateway, StateGateway {
             return inconclusive("the answer is about trace_id \(answer.traceId.map(String.init) ?? "(none)"), but paydesk asked about \(asked.traceId): "
                 + "it may be another payout's answer, so it proves nothing")
         }
-        if let type = answer.transactionType, type != "payout" {
-            return inconclusive("the transaction is a \(printable(type)), not a payout: it proves nothing")
+        // `trace_id` and `transaction_id` are neighbours in the signed string: their digits could be re-cut. What binds
+        // the answer to the payout is on the other side of `status`: the description naming it, or the record's order.
+        guard answer.bindsPayout(asked) else {
+            return inconclusive("the answer does not name the payout asked about (trace_id=\(asked.traceId) in its description, or the record's "
+                + "order_id): its signed values may have been re-cut from another payout's, so it proves nothing")
+        }
+        guard answer.transactionType == "payout" else {
+            return inconclusive("the transaction is \(answer.transactionType.map { "a \(printable($0))" } ?? "of no type"), not a payout: it proves nothing")
         }
         guard let verdict = answer.verdict else {
             return inconclusive("the payout's status is \"\(answer.transactionStatus.map(printable) ?? "(none)")\", which paydesk does not know how to read")

@@ -12,6 +12,7 @@ struct PraxisFindAnswer: Equatable {
     let transactionStatus: String?
     let transactionType: String?
     let transactionId: String?
+    let orderId: String?
 
     static func read(_ members: [(String, JSONValue)]) -> Result<PraxisFindAnswer, PraxisCancelAnswer.Malformed> {
         let body = JSONValue.object(members)
@@ -40,12 +41,23 @@ struct PraxisFindAnswer: Equatable {
             }
             return .success(PraxisFindAnswer(status: Int(status), description: description, version: try text("version").get(),
                                               traceId: try integer("trace_id").get(), transactionStatus: try text("transaction_status").get(),
-                                              transactionType: try text("transaction_type").get(), transactionId: transactionId))
+                                              transactionType: try text("transaction_type").get(), transactionId: transactionId,
+                                              orderId: try text("order_id").get()))
         } catch let malformed as PraxisCancelAnswer.Malformed {
             return .failure(malformed)
         } catch {
             return .failure(.init(why: "\(error)"))
         }
+    }
+
+    /// Whether the answer names the payout asked about where its digits cannot have moved: its description names
+    /// `trace_id=N` or `order_id=N` (N the trace id, or the record's own order id), or its `order_id` is the record's.
+    func bindsPayout(_ asked: PraxisClient.Asked) -> Bool {
+        let wanted = [String(asked.traceId)] + (asked.orderId.map { [$0] } ?? [])
+        if let recordOrder = asked.orderId, orderId == recordOrder { return true }
+        var named = PraxisCancelAnswer.namedOrders(in: description)
+        named += PraxisCancelAnswer.namedOrders(in: description.replacingOccurrences(of: "trace_id=", with: "order_id="))
+        return named.contains(where: wanted.contains) && !named.contains { !wanted.contains($0) }
     }
 
     /// What a payout's transaction status says, or nil for a word paydesk does not know.

@@ -113,7 +113,7 @@ public struct XPayClient: CancelGateway, StateGateway {
             AttemptOutcome(result: result, httpStatus: response.status, gatewayStatus: codes,
                            description: described.isEmpty ? fallback : described, errorCode: codes)
         }
-        let note = GatewayBody.note(response.body, parsed)
+        let note = Self.note(response.body, parsed)
         switch response.status {
         case 200:
             // The documented 200 is a StateResponse: its operation, CANCEL CANCELED, is the proof. The seed says only
@@ -128,8 +128,12 @@ public struct XPayClient: CancelGateway, StateGateway {
             if !errors.isEmpty {
                 return outcome(.unknown, "HTTP 200 that carries errors (\(described)): the gateway's answer contradicts itself, the session may have been cancelled")
             }
-            guard case .success(let members) = parsed, let state = XPayStateResponse(members), state.kept.operationResult != nil else {
+            guard case .success(let members) = parsed, let state = XPayStateResponse(members) else {
                 return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled")
+            }
+            guard state.kept.operationResult != nil else {
+                return AttemptOutcome(result: .unknown, httpStatus: 200, description: "HTTP 200, but its StateResponse (\(state.kept.summary)) names no operation: "
+                                      + "the session may or may not have been cancelled", gatewayState: state.kept)
             }
             if state.isCancelled {
                 return AttemptOutcome(result: .cancelled, httpStatus: 200, description: "session cancelled (\(state.kept.summary))", gatewayState: state.kept)
@@ -151,6 +155,20 @@ public struct XPayClient: CancelGateway, StateGateway {
         default:
             return outcome(.failed, "HTTP \(response.status): check xpay_url and the API key")
         }
+    }
+
+    /// ` (body: …)` for a refusal's description, without any `operation` or `customerInfo` member at any depth: a
+    /// StateResponse's operation carries the cardholder's personal data, which is never kept.
+    static func note(_ body: [UInt8], _ parsed: Result<[(String, JSONValue)], GatewayJSON.Problem>) -> String {
+        func stripped(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .object(let members): .object(members.filter { $0.0 != "operation" && $0.0 != "customerInfo" }.map { ($0.0, stripped($0.1)) })
+            case .array(let items): .array(items.map(stripped))
+            default: value
+            }
+        }
+        guard let value = try? JSONValue.parse(body) else { return GatewayBody.note(body, parsed) }
+        return GatewayBody.note(Array(stripped(value).jsonText.utf8), .failure(.notJSON))
     }
 
     struct GatewayError: Equatable {

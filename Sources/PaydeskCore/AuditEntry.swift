@@ -26,6 +26,9 @@ public struct AuditEntry: Sendable, Equatable {
     /// On an acknowledgement: SHA-256 (hex) of every byte of the trail before it, so the trail it accepted
     /// cannot be changed afterwards under its cover.
     public var trailSHA256: String?
+    /// Where it came from: host, terminal, SSH client, process, paydesk's version, and a configured name.
+    /// Nil on lines written before paydesk recorded it.
+    public var origin: Origin?
     /// SHA-256 (hex) of the previous line's bytes; 64 zeros for the first line.
     public var prev: String
 
@@ -33,8 +36,8 @@ public struct AuditEntry: Sendable, Equatable {
 
     public init(seq: Int = 0, at: Timestamp, operatorName: String, profile: String, gateway: String, target: String,
                 event: Event, attemptId: String, reason: String? = nil, retryOf: String? = nil,
-                resolves: String? = nil, verdict: CheckVerdict? = nil, outcome: AttemptOutcome? = nil, acknowledges: String? = nil, trailSHA256: String? = nil,
-                prev: String = AuditEntry.firstPrev) {
+                resolves: String? = nil, verdict: CheckVerdict? = nil, outcome: AttemptOutcome? = nil, acknowledges: String? = nil,
+                trailSHA256: String? = nil, origin: Origin? = nil, prev: String = AuditEntry.firstPrev) {
         self.seq = seq
         self.at = at
         self.operatorName = operatorName
@@ -50,6 +53,7 @@ public struct AuditEntry: Sendable, Equatable {
         self.outcome = outcome
         self.acknowledges = acknowledges
         self.trailSHA256 = trailSHA256
+        self.origin = origin
         self.prev = prev
     }
 
@@ -61,6 +65,7 @@ public struct AuditEntry: Sendable, Equatable {
         o.add("event", event.rawValue)
         o.add("attempt_id", attemptId)
         o.add("operator", operatorName)
+        origin?.add(to: &o)
         o.add("profile", profile)
         if event != .acknowledge {
             o.add("gateway", gateway)
@@ -120,6 +125,7 @@ public struct AuditEntry: Sendable, Equatable {
                                    gateway: gateway, target: target, event: event, attemptId: attemptId,
                                    reason: string("reason"), retryOf: string("retry_of"), resolves: string("resolves"),
                                    verdict: verdict, outcome: outcome,
-                                   acknowledges: string("acknowledges"), trailSHA256: string("trail_sha256"), prev: prev))
+                                   acknowledges: string("acknowledges"), trailSHA256: string("trail_sha256"),
+                                   origin: Origin(account: string("operator") ?? "", value), prev: prev))
     }
 }

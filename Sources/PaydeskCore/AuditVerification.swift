@@ -132,7 +132,7 @@ extension AuditLog {
     /// Records that the operator has seen what `verify` finds and accepts it: an `acknowledge` entry naming the
     /// break, chained to the trail exactly as it is now (a torn last line included), after which work goes on.
     /// Nil when the trail is whole and there is nothing to acknowledge.
-    public func acknowledge(operatorName: String, profile: String, reason: String, at: Timestamp) throws -> Appended? {
+    public func acknowledge(operatorName: String, profile: String, reason: String, at: Timestamp, origin: Origin? = nil) throws -> Appended? {
         try makePrivateDirectory(directory)
         let file = try LockedFile.open(path, create: true, wait: .upTo(10))
         let verification = try unlockedVerify(profile: profile)
@@ -141,7 +141,7 @@ extension AuditLog {
         if let end = before.last, end != 0x0A { before.append(0x0A) }
         let entry = AuditEntry(seq: verification.highestSeq + 1, at: at, operatorName: operatorName, profile: profile,
                                gateway: "", target: "", event: .acknowledge, attemptId: UUID().uuidString.lowercased(), reason: reason,
-                               acknowledges: broken.description, trailSHA256: Digest.sha256Hex(before),
+                               acknowledges: broken.description, trailSHA256: Digest.sha256Hex(before), origin: origin,
                                prev: Self.lines(of: before).last.map { Digest.sha256Hex($0.bytes) } ?? AuditEntry.firstPrev)
         return try write(entry, to: file)
     }

@@ -6,13 +6,17 @@ import Foundation
 public struct CancellationService: Sendable {
     public let profile: Profile
     public let dataDirectory: String
+    /// The OS account acting (`Origin.account()`), as the trail's `operator` says.
     public let operatorName: String
+    /// Host, terminal, SSH client, process and version, on every entry (nil only in tests that do not care).
+    public let origin: Origin?
     public let clock: @Sendable () -> Timestamp
     /// Where the target's latest line and attempts are found: a byte search of the files, or a console's followers.
     public let lookups: any CancelLookups
 
-    public init(profile: Profile, dataDirectory: String, operatorName: String,
+    public init(profile: Profile, dataDirectory: String, operatorName: String, origin: Origin? = nil,
                 clock: @escaping @Sendable () -> Timestamp = { .now }, lookups: (any CancelLookups)? = nil) {
+        self.origin = origin
         self.profile = profile
         self.dataDirectory = dataDirectory
         self.operatorName = operatorName
@@ -95,7 +99,7 @@ public struct CancellationService: Sendable {
         if Task.isCancelled { throw PaydeskError.failed("interrupted: nothing was sent") }
         let attemptId = UUID().uuidString.lowercased()
         let intent = AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
-                                target: target, event: .intent, attemptId: attemptId, reason: reason, retryOf: retryOf)
+                                target: target, event: .intent, attemptId: attemptId, reason: reason, retryOf: retryOf, origin: origin)
         var headWarning: String?
         do {
             headWarning = try audit.append(intent).headWarning
@@ -111,7 +115,8 @@ public struct CancellationService: Sendable {
         var auditWriteError: String?
         do {
             let appended = try audit.append(AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
-                                                       target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: outcome))
+                                                       target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: outcome,
+                                                       origin: origin))
             headWarning = appended.headWarning ?? headWarning
         } catch {
             auditWriteError = "\(error)"

@@ -11,8 +11,10 @@ public struct PaydeskConfig: Sendable {
     public let profiles: [Profile]
     public let defaultProfile: String
     public let theme: String
-    /// Who the audit trail says acted: `operator` in the config, else $USER.
+    /// Who the audit trail says acted: the OS account running paydesk (never $USER, never the config).
     public let operatorName: String
+    /// The config's `operator`: a name for people, written beside the account.
+    public var displayName: String?
 
     static let topLevelKeys: Set = ["default_profile", "theme", "operator", "profiles"]
     static let profileKeys: Set = [
@@ -25,7 +27,7 @@ public struct PaydeskConfig: Sendable {
                                    "api_key": "xpay_api_key", "secret": "praxis_secret"]
 
     public static func load(paths: PaydeskPaths, environment: [String: String]) throws -> PaydeskConfig {
-        let operatorName = [environment["USER"], environment["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? "unknown"
+        let operatorName = Origin.account()
         let path = paths.configFile
         if let home = paths.home {
             var info = stat()
@@ -106,8 +108,10 @@ public struct PaydeskConfig: Sendable {
         }
         let theme = try optionalString(table, "theme", at: "", fail: fail) ?? "default"
         let configuredOperator = try optionalString(table, "operator", at: "", fail: fail)
-        return PaydeskConfig(paths: paths, file: file, profiles: profiles, defaultProfile: defaultName,
-                             theme: theme, operatorName: configuredOperator ?? operatorName)
+        var config = PaydeskConfig(paths: paths, file: file, profiles: profiles, defaultProfile: defaultName,
+                                   theme: theme, operatorName: operatorName)
+        config.displayName = configuredOperator
+        return config
     }
 
     private static func profile(_ name: String, _ t: TOMLTable, environment: [String: String],

@@ -43,7 +43,8 @@ extension CancellationService {
 
         let checkId = UUID().uuidString.lowercased()
         let entry = AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName, target: target,
-                               event: .check, attemptId: checkId, resolves: resolves, verdict: check.verdict, outcome: check.facts)
+                               event: .check, attemptId: checkId, resolves: resolves, verdict: check.verdict, outcome: check.facts,
+                               origin: origin)
         let appended: AuditLog.Appended
         do {
             appended = try audit.append(entry)

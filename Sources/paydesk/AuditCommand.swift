@@ -84,7 +84,7 @@ struct AuditCommand: ParsableCommand {
             if context.profile.readOnly { throw PaydeskError.failed("profile \(context.profile.name) is read-only: nothing was written") }
             let log = AuditLog(directory: context.dataDirectory)
             guard let appended = try log.acknowledge(operatorName: context.config.operatorName, profile: context.profile.name,
-                                                     reason: reason, at: .now) else {
+                                                     reason: reason, at: .now, origin: context.origin) else {
                 Output.line("\(context.profileLabel): \(log.path) is whole; there is nothing to acknowledge")
                 return
             }

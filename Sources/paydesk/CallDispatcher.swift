@@ -15,7 +15,11 @@ final class CallDispatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var waiting: [(TargetID, String)] = []
     private var running: [TargetID: Task<Void, Never>] = [:]
+    /// Checks waiting out their pause, or for a free slot, and checks asking now (at most `maxConcurrentCalls`).
     private var checking: [TargetID: Task<Void, Never>] = [:]
+    private var checksAsking = 0
+    /// SIGTERM: no new call of any kind starts.
+    private var stopped = false
 
     init(service: CancellationService, credentials: Credentials, report: @escaping @Sendable (TargetID, CallResult) -> Void,
          reportCheck: @escaping @Sendable (TargetID, CheckResult) -> Void) {
@@ -27,18 +31,32 @@ final class CallDispatcher: @unchecked Sendable {
 
     var isIdle: Bool { lock.withLock { waiting.isEmpty && running.isEmpty && checking.isEmpty } }
 
-    /// Asks the gateway what each target is, `delay` seconds from now (each check waits on its own).
+    /// Asks the gateway what each target is, `delay` seconds from now, a few at a time like the cancellations.
     func check(_ targets: [TargetID], after delay: Double) {
-        lock.withLock {
+        let refused = lock.withLock { () -> [TargetID] in
+            if stopped { return targets }
             for id in targets where checking[id] == nil {
                 checking[id] = Task { [self] in
                     if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
-                    let result = Task.isCancelled ? .refused("paydesk was stopped before asking; nothing was asked") : await check(id)
-                    lock.withLock { _ = checking.removeValue(forKey: id) }
+                    while !Task.isCancelled, !lock.withLock({ () -> Bool in
+                        guard checksAsking < Self.maxConcurrentCalls else { return false }
+                        checksAsking += 1
+                        return true
+                    }) {
+                        try? await Task.sleep(nanoseconds: 50_000_000)
+                    }
+                    let asked = !Task.isCancelled
+                    let result = asked ? await check(id) : .refused("paydesk was stopped before asking; nothing was asked")
+                    lock.withLock {
+                        if asked { checksAsking -= 1 }
+                        _ = checking.removeValue(forKey: id)
+                    }
                     reportCheck(id, result)
                 }
             }
+            return []
         }
+        for id in refused { reportCheck(id, .refused("paydesk is stopping; nothing was asked")) }
     }
 
     private func check(_ id: TargetID) async -> CheckResult {
@@ -63,13 +81,21 @@ final class CallDispatcher: @unchecked Sendable {
     }
 
     func cancel(_ targets: [TargetID], reason: String) {
-        lock.withLock { waiting += targets.map { ($0, reason) } }
+        let stopping = lock.withLock { () -> Bool in
+            if !stopped { waiting += targets.map { ($0, reason) } }
+            return stopped
+        }
+        if stopping {
+            for id in targets { report(id, .refused("paydesk is stopping; nothing was sent")) }
+            return
+        }
         startWaiting()
     }
 
     /// SIGTERM: stop every call. Calls already sent end as `unknown` and are recorded so; waiting ones are refused.
     func stopAll() {
         let (dropped, tasks) = lock.withLock { () -> ([(TargetID, String)], [Task<Void, Never>]) in
+            stopped = true
             defer { waiting = [] }
             return (waiting, Array(running.values) + Array(checking.values))
         }

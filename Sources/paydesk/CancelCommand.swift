@@ -19,7 +19,7 @@ struct CancelCommand: AsyncParsableCommand {
 
     @Argument(help: "session or payout") var kind: TargetKind
     @Argument(help: "The session id or the payout's trace id.") var id: String
-    @Option(help: "Why: written to the audit trail.") var reason: String?
+    @Option(help: "Why: written to the audit trail. Required on a production profile (asked for on a terminal).") var reason: String?
     @Flag(help: "Do not ask (on a production profile --confirm is still needed).") var yes = false
     @Option(help: ArgumentHelp("On a production profile: the target again, to confirm.", valueName: "ID")) var confirm: String?
     @Flag(help: "Print the exact request (secrets masked) and send nothing.") var dryRun = false
@@ -44,7 +44,8 @@ struct CancelCommand: AsyncParsableCommand {
 
     private func cancel<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, _ context: Context,
                                                             client: (Profile, Credentials) throws -> any CancelGateway & DryRunnable) async throws {
-        let service = CancellationService(profile: context.profile, dataDirectory: context.dataDirectory, operatorName: context.config.operatorName)
+        let service = CancellationService(profile: context.profile, dataDirectory: context.dataDirectory, operatorName: context.config.operatorName,
+                                          origin: context.origin)
         // Only the target's lines are read: the service looks again, under the target's lock, when it sends.
         let (record, refusal) = try service.preview(kind, key: key, retryUnknown: retryUnknown)
         if let why = refusal { throw PaydeskError.failed("refused: \(why); nothing was sent") }
@@ -71,7 +72,7 @@ struct CancelCommand: AsyncParsableCommand {
             return
         }
 
-        try confirmWithOperator(Kind.describe(key), target: target, record: record?.line?.fields, context)
+        let reason = try confirmWithOperator(Kind.describe(key), target: target, record: record?.line?.fields, context)
 
         // Ctrl-C or a TERM mid-call ends the call, not the process: the outcome (unknown) is still written.
         let call = Task { try await service.cancel(kind, key: key, reason: reason, retryUnknown: retryUnknown, gateway: gateway) }
@@ -81,15 +82,21 @@ struct CancelCommand: AsyncParsableCommand {
         try show(report, what: Kind.describe(key), context)
     }
 
-    private func confirmWithOperator(_ what: String, target: String, record: RecordFields?, _ context: Context) throws {
+    /// Asks (or checks `--confirm`), and returns the reason to record: on a production profile there must be one,
+    /// given with `--reason` or typed at the prompt.
+    private func confirmWithOperator(_ what: String, target: String, record: RecordFields?, _ context: Context) throws -> String? {
         let production = context.profile.production
+        let given = reason?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == false ? reason : nil
         if production, let confirm {
             guard confirm == target else {
                 throw PaydeskError.usage("--confirm \(confirm) does not match \(target): nothing was sent")
             }
-            return
+            guard let given else {
+                throw PaydeskError.usage("\(context.profile.name) is a production profile: say why with --reason TEXT (it is written to the audit trail); nothing was sent")
+            }
+            return given
         }
-        if yes && !production { return }
+        if yes && !production { return given }
         guard isatty(0) == 1, isatty(2) == 1 else {
             throw PaydeskError.usage(production
                 ? "\(context.profile.name) is a production profile: repeat the target with --confirm \(target) (or run on a terminal and type it)"
@@ -99,15 +106,23 @@ struct CancelCommand: AsyncParsableCommand {
             .compactMap { $0 }.filter { !$0.isEmpty }.map(printable).joined(separator: ", ")
         Output.error("Cancel \(what)\(summary.isEmpty ? "" : " (\(summary))") on \(context.profileLabel)?")
         if production {
+            var why = given
+            if why == nil {
+                Output.prompt("Reason (written to the audit trail): ")
+                why = readLine()?.trimmingCharacters(in: .whitespaces)
+                guard why?.isEmpty == false else { throw PaydeskError.failed("a production cancellation needs a reason: nothing was sent") }
+            }
             Output.prompt("Type \(target) to confirm: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == target else {
                 throw PaydeskError.failed("not confirmed: nothing was sent")
             }
+            return why
         } else {
             Output.prompt("[y/N] ")
             guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased(), answer == "y" || answer == "yes" else {
                 throw PaydeskError.failed("not confirmed: nothing was sent")
             }
+            return given
         }
     }
 

@@ -31,6 +31,9 @@ struct Context {
 
     func storePath<Kind: RecordKind>(_ kind: Kind.Type) -> String { dataDirectory + "/" + Kind.fileName }
 
+    /// Who acts, and from where, as every audit entry records it.
+    var origin: Origin { Origin.current(displayName: config.displayName) }
+
     /// `TEST` or `PROD (PRODUCTION)`: said on every human-facing summary, so nobody mistakes one for the other.
     var profileLabel: String { profile.production ? "\(profile.name) (PRODUCTION)" : profile.name }
 }

@@ -27,7 +27,7 @@ final class ConsoleRunner: @unchecked Sendable {
         forceReadOnly = readOnly
         let chosen = readOnly ? profile.makingReadOnly() : profile
         state = ConsoleState(profile: chosen, profiles: config.profiles.map { readOnly ? $0.makingReadOnly() : $0 },
-                             operatorName: config.operatorName, themeNames: Self.themeNames(config.paths),
+                             operatorName: Origin.current(displayName: config.displayName).who, themeNames: Self.themeNames(config.paths),
                              themeName: theme ?? chosen.theme ?? config.theme, now: .now, width: 80, height: 24)
         // Checked by the command before the console starts (Context.dataDirectory).
         feed = ConsoleFeed(dataDirectory: config.paths.dataDirectory(profile: chosen.name))
@@ -39,6 +39,7 @@ final class ConsoleRunner: @unchecked Sendable {
     private static func dispatcher(for profile: Profile, _ feed: ConsoleFeed, _ config: PaydeskConfig,
                                    _ credentials: Credentials, _ inbox: EventInbox) -> CallDispatcher {
         CallDispatcher(service: CancellationService(profile: profile, dataDirectory: feed.dataDirectory, operatorName: config.operatorName,
+                                                    origin: Origin.current(displayName: config.displayName),
                                                     lookups: feed.lookups),
                        credentials: credentials, report: { inbox.post(.callFinished($0, $1)) },
                        reportCheck: { inbox.post(.checkFinished($0, $1)) })

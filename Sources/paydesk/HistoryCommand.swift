@@ -63,7 +63,7 @@ struct HistoryCommand: ParsableCommand {
                 description = [description, "check \(check.attemptId) at \(check.at.display) by \(check.operatorName): "
                     + "\(check.verdict?.rawValue ?? "?"), \(facts.description)"].filter { !$0.isEmpty }.joined(separator: " · ")
             }
-            table.add([attempt.intent.at.display, attempt.intent.operatorName, attempt.gateway, attempt.target, label,
+            table.add([attempt.intent.at.display, attempt.intent.origin?.who ?? attempt.intent.operatorName, attempt.gateway, attempt.target, label,
                        o?.httpStatus.map(String.init) ?? "", o?.gatewayStatus ?? "", description, attempt.intent.reason ?? ""])
         }
         if !shown.isEmpty { table.printed() }
@@ -78,6 +78,7 @@ struct HistoryCommand: ParsableCommand {
         o.add("attempt_id", attempt.id)
         o.add("at", attempt.intent.at.rfc3339)
         o.add("operator", attempt.intent.operatorName)
+        attempt.intent.origin?.add(to: &o)
         o.add("profile", attempt.intent.profile)
         o.add("gateway", attempt.gateway)
         o.add("target", attempt.target)
@@ -94,6 +95,7 @@ struct HistoryCommand: ParsableCommand {
             c.add("check_id", check.attemptId)
             c.add("at", check.at.rfc3339)
             c.add("operator", check.operatorName)
+            check.origin?.add(to: &c)
             c.add("verdict", check.verdict?.rawValue)
             check.outcome?.addFacts(to: &c)
             o.add("resolved_by", c.value)

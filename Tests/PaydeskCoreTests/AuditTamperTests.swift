@@ -55,7 +55,7 @@ extension PaydeskTests {
             #expect(ack.stdout.contains("acknowledged as entry 3"), "\(ack.stdout)")
             let after = try await home.paydesk(["audit", "verify"])
             #expect(after.status == 0, "\(after.stdout)")
-            #expect(after.stdout.contains("acknowledged at line 1 by m.rossi"), "\(after.stdout)")
+            #expect(after.stdout.contains("acknowledged at line 1 by \(Origin.account())"), "\(after.stdout)")
             let retry = try await home.paydesk(["cancel", "payout", "7", "--yes"])
             #expect(retry.stdout.contains("REJECTED"), "an explicit, recorded recovery lets work go on; the lost attempt had gone through: \(retry.stdout)")
             #expect(try await home.paydesk(["audit", "verify"]).status == 0)

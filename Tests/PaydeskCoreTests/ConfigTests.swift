@@ -165,7 +165,7 @@ extension PaydeskTests {
             #expect(config.profiles.map(\.name) == ["PROD", "TEST"])
             #expect(config.defaultProfile == "TEST")
             #expect(config.theme == "default")
-            #expect(config.operatorName == "alice")
+            #expect(config.operatorName == Origin.account(), "the system's account, not $USER")
 
             let test = try config.profile(named: nil)
             #expect(test.name == "TEST")
@@ -225,9 +225,11 @@ extension PaydeskTests {
         (["LOGNAME": "bob"], "bob"),
         (["USER": "", "LOGNAME": ""], "unknown"),
     ])
-    func operatorComesFromUserThenLogname(_ environment: [String: String], _ expected: String) throws {
+    func theOperatorIsTheSystemsAccountWhateverTheEnvironmentSays(_ environment: [String: String], _ claimed: String) throws {
         try configTemp { dir throws in
-            #expect(try PaydeskConfig.load(paths: configPaths(dir), environment: environment).operatorName == expected)
+            let account = Origin.account()
+            #expect(try PaydeskConfig.load(paths: configPaths(dir), environment: environment).operatorName == account)
+            #expect(account != claimed, "the environment claimed \(claimed)")
         }
     }
 
@@ -281,7 +283,8 @@ extension PaydeskTests {
             #expect(config.profiles.map(\.name) == ["PROD", "TEST"])
             #expect(config.defaultProfile == "TEST")
             #expect(config.theme == "default")
-            #expect(config.operatorName == "alice")
+            #expect(config.operatorName == Origin.account())
+            #expect(config.displayName == nil, "$USER is no name paydesk records")
 
             let test = try config.profile(named: nil)
             #expect(test.name == "TEST")
@@ -656,12 +659,14 @@ extension PaydeskTests {
         #expect((Int(column) ?? 0) >= 1)
     }
 
-    @Test func operatorKeyOverridesUser() throws {
+    @Test func theOperatorKeyIsANameShownBesideTheAccount() throws {
         try configTemp { dir throws in
             let withKey = try configLoad(dir, "operator = \"carol\"\n" + configMinimalTest, environment: ["USER": "alice"])
-            #expect(withKey.operatorName == "carol")
+            #expect(withKey.operatorName == Origin.account(), "a configured name proves nothing")
+            #expect(withKey.displayName == "carol")
             let withoutKey = try configLoad(dir, configMinimalTest, environment: ["USER": "alice"])
-            #expect(withoutKey.operatorName == "alice")
+            #expect(withoutKey.operatorName == Origin.account())
+            #expect(withoutKey.displayName == nil)
         }
     }
 

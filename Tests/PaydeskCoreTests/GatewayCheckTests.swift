@@ -29,7 +29,8 @@ extension PaydeskTests {
 
     private func signedFind(_ transactionStatus: String?, trace: Int64 = 752856, status: Int = 0, version: String = "1.2",
                             type: String = "payout", extra: [(String, JSONValue)] = []) -> [(String, JSONValue)] {
-        var f: [(String, JSONValue)] = [("status", .number(String(status))), ("description", .string(status == 0 ? "Transaction found" : "Transaction not found"))]
+        var f: [(String, JSONValue)] = [("status", .number(String(status))),
+                                        ("description", .string(status == 0 ? "Transaction found: trace_id=\(trace)" : "Transaction not found"))]
         if let transactionStatus {
             f += [("transaction_type", .string(type)), ("transaction_status", .string(transactionStatus)),
                   ("transaction_id", .number("80752856")), ("trace_id", .number(String(trace)))]
@@ -119,6 +120,43 @@ extension PaydeskTests {
         #expect(find(signedFind(nil, status: -1)).failed, "a negative status is the gateway failing")
         #expect(find(signedFind("cancelled"), status: 500).failed)
         #expect(PraxisClient.classifyFind(.failure(.mayHaveBeenSent("timed out")), secret: secret, asked: asked).failed)
+    }
+
+    @Test func aFindAnswerReCutBetweenItsNumbersProvesNothing() {
+        // A genuine answer for 752856 (transaction 80752856), its digits moved from trace_id to transaction_id: the
+        // signature still verifies, and the trace id now reads as the one asked about.
+        let genuine = signedFind("cancelled")
+        var recut = genuine.map { key, value -> (String, JSONValue) in
+            switch key {
+            case "trace_id": (key, .number("75285"))
+            case "transaction_id": (key, .number("680752856"))
+            default: (key, value)
+            }
+        }
+        #expect(PraxisSignature.check(recut, secret: secret) == .valid, "the attack keeps the signature")
+        let asked75285 = PraxisClient.Asked(traceId: 75285, version: "1.2")
+        let read = PraxisClient.classifyFind(.success(GatewayResponse(status: 200, body: Array(JSONValue.object(recut).jsonText.utf8))),
+                                             secret: secret, asked: asked75285)
+        #expect(read.verdict == .unknown, "\(read.facts.description)")
+        #expect(read.facts.description.contains("does not name the payout"))
+        // The record's own order id binds it too, where the description names nothing.
+        recut = signedFind("cancelled", extra: [("order_id", .string("WD-1"))]).map { $0.0 == "description" ? ($0.0, .string("found")) : $0 }
+        recut[recut.count - 1].1 = .string(PraxisSignature.sign(recut, secret: secret))
+        func asking(_ order: String?) -> CheckVerdict {
+            PraxisClient.classifyFind(.success(GatewayResponse(status: 200, body: Array(JSONValue.object(recut).jsonText.utf8))), secret: secret,
+                                      asked: PraxisClient.Asked(traceId: 752856, version: "1.2", orderId: order)).verdict
+        }
+        #expect(asking("WD-1") == .cancelled)
+        #expect(asking("WD-2") == .unknown)
+        #expect(asking(nil) == .unknown)
+        // Version and type are required, not merely checked when present.
+        #expect(find(signedFind("cancelled").filter { $0.0 != "version" }.map { $0 }).facts.signatureValid == false)
+        var noType = signedFind("cancelled").filter { $0.0 != "transaction_type" && $0.0 != "signature" }
+        noType.append(("signature", .string(PraxisSignature.sign(noType, secret: secret))))
+        #expect(find(noType).verdict == .unknown)
+        var noVersion = signedFind("cancelled").filter { $0.0 != "version" && $0.0 != "signature" }
+        noVersion.append(("signature", .string(PraxisSignature.sign(noVersion, secret: secret))))
+        #expect(find(noVersion).verdict == .unknown)
     }
 
     @Test func aSuccessStandsOnlyWhenFindTransactionConfirmsIt() {
