@@ -71,7 +71,7 @@ extension PaydeskTests {
             let config = try config(world)
             #expect(config.file == world.home + "/config.toml")
             #expect(config.defaultProfile == DemoWorld.testProfile)
-            #expect(config.operatorName == "a.trainer")
+            #expect(config.displayName == "a.trainer" && config.operatorName == Origin.account())
             #expect(config.profiles.map(\.name) == Self.profiles)
             let demo = try config.profile(named: DemoWorld.testProfile)
             let prod = try config.profile(named: DemoWorld.productionProfile)
