@@ -28,18 +28,20 @@ public final class AttemptLock: @unchecked Sendable {
     }
 
     /// Takes the lock, or nil if another process holds it. The short wait rides out a `history` that is
-    /// only looking (`isHeld` takes the lock for an instant).
-    static func take(directory: String, gateway: String, target: String, wait: Double = 0.3) throws -> AttemptLock? {
+    /// only looking (`isHeld` takes the lock for an instant). A lock file or folder it makes gets `sharing`'s mode:
+    /// on a shared desk every member must be able to take every lock.
+    static func take(directory: String, gateway: String, target: String, sharing: FileSharing = .ownerOnly,
+                     wait: Double = 0.3) throws -> AttemptLock? {
         let path = path(directory: directory, gateway: gateway, target: target)
         let folder = (path as NSString).deletingLastPathComponent
         var info = stat()
         if lstat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
             throw PaydeskError.io("\(folder) is a symbolic link: a profile's lock files stay in its own folder. Replace it with a real folder")
         }
-        try makePrivateDirectory(folder)
+        try sharing.makeFolder(folder)
         let preexisting = lstat(path, &info) == 0
         do {
-            return AttemptLock(file: try LockedFile.open(path, create: true, wait: .upTo(wait)), preexisting: preexisting)
+            return AttemptLock(file: try LockedFile.open(path, create: true, sharing: sharing, wait: .upTo(wait)), preexisting: preexisting)
         } catch PaydeskError.failed {
             return nil
         }

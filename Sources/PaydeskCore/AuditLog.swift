@@ -8,9 +8,12 @@ public struct AuditLog: Sendable {
     public let path: String
     public let headPath: String
     let directory: String
+    /// The mode the trail, its head and the folder get when made: the owner's alone, or a shared desk's.
+    let sharing: FileSharing
 
-    public init(directory: String) {
+    public init(directory: String, sharing: FileSharing = .ownerOnly) {
         self.directory = directory
+        self.sharing = sharing
         path = directory + "/audit.jsonl"
         headPath = directory + "/audit.head"
     }
@@ -27,8 +30,8 @@ public struct AuditLog: Sendable {
     /// If it throws, the caller must not act: nothing was recorded.
     @discardableResult
     public func append(_ entry: AuditEntry) throws -> Appended {
-        try makePrivateDirectory(directory)
-        let file = try LockedFile.open(path, create: true, wait: .upTo(10))
+        try sharing.makeFolder(directory)
+        let file = try LockedFile.open(path, create: true, sharing: sharing, wait: .upTo(10))
         let tail = try checkedTail(of: file, profile: entry.profile)
         var next = entry
         next.seq = tail.seq + 1
@@ -142,6 +145,12 @@ public struct AuditLog: Sendable {
         unlink(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw PaydeskError.io("cannot write \(temporary): \(systemMessage())") }
+        do {
+            try sharing.applyMode(to: fd, path: temporary)   // renamed into place, it is the head every member reads
+        } catch {
+            close(fd)
+            throw error
+        }
         let bytes = Array((o.text + "\n").utf8)
         let ok = Foundation.write(fd, bytes, bytes.count) == bytes.count && fsync(fd) == 0
         let code = errno

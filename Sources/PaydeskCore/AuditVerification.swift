@@ -133,8 +133,8 @@ extension AuditLog {
     /// break, chained to the trail exactly as it is now (a torn last line included), after which work goes on.
     /// Nil when the trail is whole and there is nothing to acknowledge.
     public func acknowledge(operatorName: String, profile: String, reason: String, at: Timestamp, origin: Origin? = nil) throws -> Appended? {
-        try makePrivateDirectory(directory)
-        let file = try LockedFile.open(path, create: true, wait: .upTo(10))
+        try sharing.makeFolder(directory)
+        let file = try LockedFile.open(path, create: true, sharing: sharing, wait: .upTo(10))
         let verification = try unlockedVerify(profile: profile)
         guard let broken = verification.broken else { return nil }
         var before = try read()

@@ -13,10 +13,13 @@ public struct CancellationService: Sendable {
     public let clock: @Sendable () -> Timestamp
     /// Where the target's latest line and attempts are found: a byte search of the files, or a console's followers.
     public let lookups: any CancelLookups
+    /// The mode of what it writes: the owner's alone, or a shared desk's, where every member takes the same locks.
+    public let sharing: FileSharing
 
-    public init(profile: Profile, dataDirectory: String, operatorName: String, origin: Origin? = nil,
+    public init(profile: Profile, dataDirectory: String, operatorName: String, origin: Origin? = nil, sharing: FileSharing = .ownerOnly,
                 clock: @escaping @Sendable () -> Timestamp = { .now }, lookups: (any CancelLookups)? = nil) {
         self.origin = origin
+        self.sharing = sharing
         self.profile = profile
         self.dataDirectory = dataDirectory
         self.operatorName = operatorName
@@ -24,7 +27,7 @@ public struct CancellationService: Sendable {
         self.lookups = lookups ?? FileLookups(dataDirectory: dataDirectory)
     }
 
-    public var audit: AuditLog { AuditLog(directory: dataDirectory) }
+    public var audit: AuditLog { AuditLog(directory: dataDirectory, sharing: sharing) }
 
     public struct Report: Sendable {
         public let attemptId: String
@@ -68,7 +71,7 @@ public struct CancellationService: Sendable {
                                               gateway: CancelGateway) async throws -> Report {
         let target = String(describing: key)
         // One attempt per target at a time, across processes: the lock is held until the outcome is written.
-        guard let lock = try AttemptLock.take(directory: dataDirectory, gateway: Kind.gatewayName, target: target) else {
+        guard let lock = try AttemptLock.take(directory: dataDirectory, gateway: Kind.gatewayName, target: target, sharing: sharing) else {
             throw PaydeskError.failed("another paydesk is cancelling \(Kind.describe(key)) right now; nothing was sent")
         }
         var intentWritten = false
@@ -132,7 +135,7 @@ public struct CancellationService: Sendable {
     /// Appends the record's line marked cancelled to the store; why it could not, or nil.
     func markCancelled<Kind: CancellableKind>(_ fields: RecordFields, _ kind: Kind.Type, attemptId: String) -> String? {
         do {
-            try StoreAppender.append([cancelledLine(fields, Kind.self, attemptId: attemptId)], to: dataDirectory + "/" + Kind.fileName)
+            try StoreAppender.append([cancelledLine(fields, Kind.self, attemptId: attemptId)], to: dataDirectory + "/" + Kind.fileName, sharing: sharing)
             return nil
         } catch {
             return "\(error)"

@@ -33,8 +33,13 @@ public enum CredentialStatus: Sendable, Equatable, CustomStringConvertible {
 /// Reads credentials from where a profile says they are.
 public struct Credentials: Sendable {
     public let environment: [String: String]
+    /// On a shared desk its group may read a secret file (640); otherwise only its owner may.
+    public let sharing: FileSharing
 
-    public init(environment: [String: String]) { self.environment = environment }
+    public init(environment: [String: String], sharing: FileSharing = .ownerOnly) {
+        self.environment = environment
+        self.sharing = sharing
+    }
 
     /// The value, or a config error saying how to provide it. A secret file readable by others is refused.
     public func value(of source: CredentialSource, named name: String) throws -> Secret {
@@ -47,7 +52,7 @@ public struct Credentials: Sendable {
             }
             return Secret(value)
         case .file(let path):
-            try FilePermissions.requirePrivate(path, what: "\(name) file")
+            try FilePermissions.require(path, what: "\(name) file", role: .secret, sharing: sharing)
             guard let data = try RegularFile.read(path, followLinks: true, what: "\(name) file", error: PaydeskError.config) else {
                 throw PaydeskError.config("cannot read \(name) file \(path)")
             }

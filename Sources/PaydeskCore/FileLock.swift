@@ -20,9 +20,9 @@ final class LockedFile: @unchecked Sendable {
         case upTo(Double)
     }
 
-    /// Opens (creating if asked) and locks `path`. If the file was replaced while we waited for the lock
-    /// (a compaction renamed a new file into place), it reopens, so we never write into the replaced file.
-    static func open(_ path: String, create: Bool, wait: Wait) throws -> LockedFile {
+    /// Opens (creating if asked, with `sharing`'s mode) and locks `path`. If the file was replaced while we waited for
+    /// the lock (a compaction renamed a new file into place), it reopens, so we never write into the replaced file.
+    static func open(_ path: String, create: Bool, sharing: FileSharing = .ownerOnly, wait: Wait) throws -> LockedFile {
         let deadline = Date().addingTimeInterval({ if case .upTo(let s) = wait { s } else { 0 } }())
         while true {
             // O_APPEND: even a writer that ignores the lock cannot have its bytes overwritten by ours.
@@ -30,6 +30,7 @@ final class LockedFile: @unchecked Sendable {
                 throw PaydeskError.failed("\(path) does not exist")
             }
             let file = LockedFile(fd: fd, path: path)
+            if create { try sharing.applyMode(to: fd, path: path) }
             while flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let code = errno
                 guard code == EWOULDBLOCK || code == EINTR else { throw PaydeskError.io("cannot lock \(path): \(systemMessage(code))") }
@@ -96,15 +97,6 @@ final class LockedFile: @unchecked Sendable {
         guard n > 0 else { return nil }
         var byte: UInt8 = 0
         return pread(fd, &byte, 1, off_t(n - 1)) == 1 ? byte : nil
-    }
-}
-
-/// Makes the folder (and its parents) private to the user, as it holds customer data.
-func makePrivateDirectory(_ path: String) throws {
-    do {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    } catch {
-        throw PaydeskError.io("cannot create folder \(path): \(error.localizedDescription)")
     }
 }
 

@@ -15,8 +15,10 @@ public struct PaydeskConfig: Sendable {
     public let operatorName: String
     /// The config's `operator`: a name for people, written beside the account.
     public var displayName: String?
+    /// Who may use the home's files: the owner alone, or with `shared_group` the members of that group.
+    public var sharing: FileSharing = .ownerOnly
 
-    static let topLevelKeys: Set = ["default_profile", "theme", "operator", "profiles"]
+    static let topLevelKeys: Set = ["default_profile", "theme", "operator", "shared_group", "profiles"]
     static let profileKeys: Set = [
         "production", "read_only", "theme", "xpay_url", "xpay_api_key_env", "xpay_api_key_file",
         "praxis_url", "praxis_merchant_id", "praxis_application_key", "praxis_secret_env", "praxis_secret_file", "praxis_version",
@@ -45,22 +47,52 @@ public struct PaydeskConfig: Sendable {
             var link = stat()
             guard code == ENOENT, lstat(path, &link) != 0 else {
                 if code == ENOENT { throw PaydeskError.config("\(path) is a link to a file that does not exist; fix the link or remove it") }
+                if code == EACCES, let group = foreignSharedGroup(of: paths.configDirectory) { throw FileSharing.notAMember(group) }
                 throw PaydeskError.config("cannot read \(path): \(String(cString: strerror(code))); check the permissions of \(paths.configDirectory)")
             }
             return PaydeskConfig(paths: paths, file: nil, profiles: Profile.builtIn, defaultProfile: "TEST",
                                  theme: "default", operatorName: operatorName)
         }
-        try FilePermissions.requirePrivate(path, what: "config file")
+        // Read before its permissions are judged, since `shared_group` in it says which apply; nothing in it is used before.
         guard let data = try RegularFile.read(path, followLinks: true, what: "config file", error: PaydeskError.config) else {
             throw PaydeskError.config("cannot read config file \(path)")
         }
+        let parsed = Result { try TOMLTable(string: String(decoding: data.droppingByteOrderMark(), as: UTF8.self)) }
+        let sharing: FileSharing = try parsed.successValue.map { try declaredSharing(in: $0, file: path) } ?? .ownerOnly
+        try FilePermissions.require(path, what: "config file", role: .deskFile, sharing: sharing)
+        if case .group(let name, let id) = sharing {
+            var info = stat()
+            guard stat(paths.configDirectory, &info) == 0 else {
+                throw PaydeskError.config("cannot read the home \(paths.configDirectory): \(systemMessage())")
+            }
+            try FilePermissions.requireSharedFolder(paths.configDirectory, what: "the home", info, name: name, id: id)
+        }
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: String(decoding: data.droppingByteOrderMark(), as: UTF8.self))
+            table = try parsed.get()
         } catch let error as TOMLParseError {
             throw PaydeskError.config("\(path):\(error.source.begin.line):\(error.source.begin.column): not valid TOML: \(error.description)")
         }
-        return try parse(table, file: path, paths: paths, operatorName: operatorName, environment: environment)
+        var config = try parse(table, file: path, paths: paths, operatorName: operatorName, environment: environment)
+        config.sharing = sharing
+        return config
+    }
+
+    /// `shared_group`: the desk's group, which this account must be in; the owner alone when it is not set.
+    private static func declaredSharing(in table: TOMLTable, file: String) throws -> FileSharing {
+        guard let value = table["shared_group"] else { return .ownerOnly }
+        guard let name = value.string, !name.isEmpty else {
+            throw PaydeskError.config("\(file): shared_group must be the name of a Unix group, whose members share this home")
+        }
+        return try FileSharing.group(named: name, file: file)
+    }
+
+    /// The group of a shared desk's home that this account cannot enter for not being in it (setgid, the group's,
+    /// and not one of ours), or nil: then the config cannot be read for another reason.
+    private static func foreignSharedGroup(of home: String) -> String? {
+        var info = stat()
+        guard stat(home, &info) == 0, info.st_mode & S_ISGID != 0, !FileSharing.isMember(of: info.st_gid) else { return nil }
+        return FileSharing.groupName(info.st_gid)
     }
 
     static func parse(_ table: TOMLTable, file: String, paths: PaydeskPaths, operatorName: String,

@@ -22,7 +22,7 @@ extension CancellationService {
     public func checkWithGateway<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, gateway: StateGateway) async throws -> CheckReport {
         let target = String(describing: key)
         // Under the target's lock: a cancellation must not start while its state is being asked, nor the other way round.
-        guard let lock = try AttemptLock.take(directory: dataDirectory, gateway: Kind.gatewayName, target: target) else {
+        guard let lock = try AttemptLock.take(directory: dataDirectory, gateway: Kind.gatewayName, target: target, sharing: sharing) else {
             throw PaydeskError.failed("a cancellation of \(Kind.describe(key)) is in flight right now; check when it has an answer")
         }
         // A check is not an attempt: a lock file it created is not left as evidence of one.

@@ -2,13 +2,14 @@ import Foundation
 
 /// Adds lines to a store file: under the lock, each ending with a newline, synced before returning.
 public enum StoreAppender {
-    /// Appends `lines` (each one JSON object, without its newline) all together or not at all.
-    public static func append(_ lines: [[UInt8]], to path: String, lockWait: Double = 10) throws {
+    /// Appends `lines` (each one JSON object, without its newline) all together or not at all. A file or folder it
+    /// makes gets `sharing`'s mode.
+    public static func append(_ lines: [[UInt8]], to path: String, sharing: FileSharing = .ownerOnly, lockWait: Double = 10) throws {
         guard !lines.isEmpty else { return }
         let directory = (path as NSString).deletingLastPathComponent
         let existed = FileManager.default.fileExists(atPath: path)
-        if !existed { try makePrivateDirectory(directory) }
-        let file = try LockedFile.open(path, create: true, wait: .upTo(lockWait))
+        if !existed { try sharing.makeFolder(directory) }
+        let file = try LockedFile.open(path, create: true, sharing: sharing, wait: .upTo(lockWait))
         try append(lines, to: file)
         if !existed { syncDirectory(directory) }
     }

@@ -20,19 +20,22 @@ public enum StoreCompactor {
         public let lateBytesInOldFile: Int
     }
 
-    public static func compact<Kind: RecordKind>(_ kind: Kind.Type, path: String, now: Date = Date()) throws -> Report {
+    /// The new file gets `sharing`'s mode: on a shared desk, the other members go on writing to it.
+    public static func compact<Kind: RecordKind>(_ kind: Kind.Type, path: String, sharing: FileSharing = .ownerOnly,
+                                                 now: Date = Date()) throws -> Report {
         guard FileManager.default.fileExists(atPath: path) else {
             return Report(path: path, keptOldFile: nil, linesBefore: 0, records: 0, badLinesLeft: 0, lateLinesMoved: 0, lateLinesNotCarried: 0,
                           lateBytesInOldFile: 0)
         }
         // Refuse, rather than wait, when someone else holds the lock: compaction can always be run again later.
-        return try compact(kind, path: path, holding: try LockedFile.open(path, create: false, wait: .no), now: now)
+        return try compact(kind, path: path, holding: try LockedFile.open(path, create: false, wait: .no), sharing: sharing, now: now)
     }
 
     /// How long, after the swap, to watch the old file for writers that were already waiting on its lock.
     static let lateWriterWatch = 0.3
 
-    static func compact<Kind: RecordKind>(_ kind: Kind.Type, path: String, holding locked: LockedFile, now: Date) throws -> Report {
+    static func compact<Kind: RecordKind>(_ kind: Kind.Type, path: String, holding locked: LockedFile, sharing: FileSharing = .ownerOnly,
+                                          now: Date) throws -> Report {
         let store = try StoreSnapshot<Kind>.load(path: path)
         if store.lineCount == store.records.count, store.completeLength == store.bytes.count {
             // One line per record already: a rewrite would only add an old file.
@@ -50,7 +53,7 @@ public enum StoreCompactor {
             bytes.append(contentsOf: store.lineBytes(of: record))
             bytes.append(0x0A)
         }
-        try write(bytes, to: temporary)
+        try write(bytes, to: temporary, sharing: sharing)
 
         // Read back what we wrote before trusting it with the name.
         let check = try StoreSnapshot<Kind>.load(path: temporary)
@@ -108,10 +111,11 @@ public enum StoreCompactor {
         bytes.split(separator: 0x0A).map(Array.init).filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
     }
 
-    private static func write(_ bytes: [UInt8], to path: String) throws {
+    private static func write(_ bytes: [UInt8], to path: String, sharing: FileSharing) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw PaydeskError.io("cannot create \(path): \(systemMessage())") }
         defer { close(fd) }
+        try sharing.applyMode(to: fd, path: path)
         var done = 0
         try bytes.withUnsafeBytes { raw in
             while done < raw.count {

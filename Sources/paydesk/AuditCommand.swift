@@ -23,7 +23,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let context = try options.context()
-            let log = AuditLog(directory: context.dataDirectory)
+            let log = AuditLog(directory: context.dataDirectory, sharing: context.sharing)
             let verification = try log.verify(profile: context.profile.name)
             if json {
                 var o = JSONObjectWriter()
@@ -82,7 +82,7 @@ struct AuditCommand: ParsableCommand {
             let context = try options.context()
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw PaydeskError.usage("--reason must say why") }
             if context.profile.readOnly { throw PaydeskError.failed("profile \(context.profile.name) is read-only: nothing was written") }
-            let log = AuditLog(directory: context.dataDirectory)
+            let log = AuditLog(directory: context.dataDirectory, sharing: context.sharing)
             guard let appended = try log.acknowledge(operatorName: context.config.operatorName, profile: context.profile.name,
                                                      reason: reason, at: .now, origin: context.origin) else {
                 Output.line("\(context.profileLabel): \(log.path) is whole; there is nothing to acknowledge")

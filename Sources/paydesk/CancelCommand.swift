@@ -45,7 +45,7 @@ struct CancelCommand: AsyncParsableCommand {
     private func cancel<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, _ context: Context,
                                                             client: (Profile, Credentials) throws -> any CancelGateway & DryRunnable) async throws {
         let service = CancellationService(profile: context.profile, dataDirectory: context.dataDirectory, operatorName: context.config.operatorName,
-                                          origin: context.origin)
+                                          origin: context.origin, sharing: context.sharing)
         // Only the target's lines are read: the service looks again, under the target's lock, when it sends.
         let (record, refusal) = try service.preview(kind, key: key, retryUnknown: retryUnknown)
         if let why = refusal { throw PaydeskError.failed("refused: \(why); nothing was sent") }

@@ -39,7 +39,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     private func check<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, _ context: Context, gateway: StateGateway) async throws {
         let service = CancellationService(profile: context.profile, dataDirectory: context.dataDirectory, operatorName: context.config.operatorName,
-                                          origin: context.origin)
+                                          origin: context.origin, sharing: context.sharing)
         // Ctrl-C ends the call, not the process: what came back (nothing) is still written.
         let call = Task { try await service.checkWithGateway(kind, key: key, gateway: gateway) }
         let signals = InterruptForwarding { call.cancel() }

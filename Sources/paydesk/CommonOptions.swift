@@ -16,7 +16,7 @@ struct ProfileOptions: ParsableArguments {
         let paths = try PaydeskPaths.resolve(home: home, environment: environment)
         let config = try PaydeskConfig.load(paths: paths, environment: environment)
         let chosen = try config.profile(named: profile)
-        return Context(paths: paths, config: config, profile: chosen, credentials: Credentials(environment: environment),
+        return Context(paths: paths, config: config, profile: chosen, credentials: Credentials(environment: environment, sharing: config.sharing),
                        dataDirectory: try config.checkedDataDirectory(of: chosen))
     }
 }
@@ -30,6 +30,9 @@ struct Context {
     let dataDirectory: String
 
     func storePath<Kind: RecordKind>(_ kind: Kind.Type) -> String { dataDirectory + "/" + Kind.fileName }
+
+    /// The owner's alone, or a shared desk's: what paydesk writes gets its mode.
+    var sharing: FileSharing { config.sharing }
 
     /// Who acts, and from where, as every audit entry records it.
     var origin: Origin { Origin.current(displayName: config.displayName) }

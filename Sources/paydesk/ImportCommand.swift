@@ -44,7 +44,7 @@ struct ImportCommand: ParsableCommand {
             throw PaydeskError.failed("nothing was imported: \(prepared.problems.count) bad record\(prepared.problems.count == 1 ? "" : "s") of \(total) in \(file). Fix them and import the file again")
         }
         let path = context.storePath(kind)
-        try StoreAppender.append(prepared.lines, to: path)
+        try StoreAppender.append(prepared.lines, to: path, sharing: context.sharing)
         if json {
             var o = JSONObjectWriter()
             o.add("profile", context.profile.name)

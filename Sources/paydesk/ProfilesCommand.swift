@@ -16,7 +16,7 @@ struct ProfilesCommand: ParsableCommand {
         let paths = try PaydeskPaths.resolve(home: options.home, environment: environment)
         let config = try PaydeskConfig.load(paths: paths, environment: environment)
         if let name = options.profile { _ = try config.profile(named: name) }
-        let credentials = Credentials(environment: environment)
+        let credentials = Credentials(environment: environment, sharing: config.sharing)
         let shown = config.profiles.filter { options.profile == nil || $0.name == options.profile }
 
         for profile in shown {

@@ -31,7 +31,7 @@ struct StoreCommand: ParsableCommand {
             if context.profile.readOnly {
                 throw PaydeskError.failed("profile \(context.profile.name) is read-only: its store files are not rewritten")
             }
-            let report = try StoreCompactor.compact(kind, path: context.storePath(kind))
+            let report = try StoreCompactor.compact(kind, path: context.storePath(kind), sharing: context.sharing)
             if json {
                 var o = JSONObjectWriter()
                 o.add("store", report.path)

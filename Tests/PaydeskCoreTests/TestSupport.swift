@@ -51,8 +51,10 @@ let paydeskBinary: String = {
 
 /// Runs `paydesk` with `arguments` and only the given environment (plus PATH), no terminal, empty stdin.
 /// It waits on a thread of its own: a blocked concurrency thread could starve a simulator another test runs.
-func runPaydesk(_ arguments: [String], environment: [String: String] = [:], stdin: String = "") async throws -> CommandResult {
-    try await offThePool { try runPaydeskBlocking(arguments, environment: environment, stdin: stdin) }
+/// `launcher`, when given, is the command that runs the binary (`runuser -u USER --`), as another account.
+func runPaydesk(_ arguments: [String], environment: [String: String] = [:], stdin: String = "",
+                launcher: [String] = []) async throws -> CommandResult {
+    try await offThePool { try runPaydeskBlocking(launcher + [paydeskBinary] + arguments, environment: environment, stdin: stdin) }
 }
 
 /// Runs blocking work on a new thread and waits for it without holding a concurrency thread.
@@ -62,10 +64,11 @@ func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async t
     }
 }
 
-private func runPaydeskBlocking(_ arguments: [String], environment: [String: String] = [:], stdin: String = "") throws -> CommandResult {
+/// Runs `command` (the binary, or a launcher that runs it, first).
+private func runPaydeskBlocking(_ command: [String], environment: [String: String] = [:], stdin: String = "") throws -> CommandResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: paydeskBinary)
-    process.arguments = arguments
+    process.executableURL = URL(fileURLWithPath: command[0])
+    process.arguments = Array(command.dropFirst())
     var env = environment
     env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     env["HOME"] = env["HOME"] ?? "/nonexistent-home"
