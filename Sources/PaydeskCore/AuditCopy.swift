@@ -10,6 +10,8 @@ public struct AuditCopy: Sendable, Equatable {
     }
 
     public let transport: Transport
+    /// `audit_syslog_required`: an intent that cannot be copied is not sent.
+    public var required = false
 
     /// The longest a send may take: an audit copy must never hold up the work it records.
     static let timeLimit: TimeInterval = 2

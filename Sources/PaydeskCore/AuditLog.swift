@@ -10,8 +10,11 @@ public struct AuditLog: Sendable {
     let directory: String
     /// The mode the trail, its head and the folder get when made: the owner's alone, or a shared desk's.
     let sharing: FileSharing
+    /// Where every appended entry is also sent (`audit_syslog`), or nil.
+    public let copy: AuditCopy?
 
-    public init(directory: String, sharing: FileSharing = .ownerOnly) {
+    public init(directory: String, sharing: FileSharing = .ownerOnly, copy: AuditCopy? = nil) {
+        self.copy = copy
         self.directory = directory
         self.sharing = sharing
         path = directory + "/audit.jsonl"
@@ -23,6 +26,8 @@ public struct AuditLog: Sendable {
         /// Set when `audit.head` could not be updated (a full disk, a folder that refuses new files). The line is
         /// written and stands; `audit verify` will say the head is behind until a later write catches it up.
         public let headWarning: String?
+        /// Set when the entry could not be sent to the syslog copy: written here, missing there. Say so loudly.
+        public var copyWarning: String? = nil
     }
 
     /// Appends `entry` with the next seq and the chain hash, synced to disk before it returns. The trail's end is
@@ -93,7 +98,18 @@ public struct AuditLog: Sendable {
             warning = "\(headPath) could not be updated (\(error)): the entry is written, but the trail's end cannot be checked "
                 + "until the head catches up. Free disk space or fix the folder's permissions"
         }
-        return Appended(entry: entry, headWarning: warning)
+        var appended = Appended(entry: entry, headWarning: warning)
+        // Written and synced first: a copy is never sent of an entry the trail does not hold.
+        if let copy {
+            do {
+                try copy.send(entry, line: String(decoding: line, as: UTF8.self), hostname: entry.origin?.host ?? Origin.current().host,
+                              pid: entry.origin?.pid ?? getpid())
+            } catch {
+                appended.copyWarning = "the audit entry \(entry.seq) is written, but its syslog copy was not sent (\(error)): "
+                    + "it is missing from the central log until `paydesk audit verify --against` is run on the copy and the cause fixed"
+            }
+        }
+        return appended
     }
 
     /// The bytes of the file's last non-empty line (a torn one included), without its newline.
@@ -213,6 +229,12 @@ public struct AuditLog: Sendable {
     }
 
     func lines() throws -> [Line] { Self.lines(of: try read()) }
+
+    /// The first disagreement between this trail and the syslog copy in `file` (see `AuditCopyCheck`), or nil.
+    public func disagreement(withCopy file: String, profile: String) throws -> String? {
+        let trail = try lines().map { String(decoding: $0.bytes, as: UTF8.self) }
+        return AuditCopyCheck.firstDisagreement(trail: trail, copy: try AuditCopyCheck.read(file: file, profile: profile))
+    }
 
     static func lines(of bytes: [UInt8]) -> [Line] {
         var out: [Line] = []

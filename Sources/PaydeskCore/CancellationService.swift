@@ -16,9 +16,13 @@ public struct CancellationService: Sendable {
     /// The mode of what it writes: the owner's alone, or a shared desk's, where every member takes the same locks.
     public let sharing: FileSharing
 
+    /// Where every entry is also sent (`audit_syslog`), or nil.
+    public let auditCopy: AuditCopy?
+
     public init(profile: Profile, dataDirectory: String, operatorName: String, origin: Origin? = nil, sharing: FileSharing = .ownerOnly,
-                clock: @escaping @Sendable () -> Timestamp = { .now }, lookups: (any CancelLookups)? = nil) {
+                auditCopy: AuditCopy? = nil, clock: @escaping @Sendable () -> Timestamp = { .now }, lookups: (any CancelLookups)? = nil) {
         self.origin = origin
+        self.auditCopy = auditCopy
         self.sharing = sharing
         self.profile = profile
         self.dataDirectory = dataDirectory
@@ -27,7 +31,7 @@ public struct CancellationService: Sendable {
         self.lookups = lookups ?? FileLookups(dataDirectory: dataDirectory)
     }
 
-    public var audit: AuditLog { AuditLog(directory: dataDirectory, sharing: sharing) }
+    public var audit: AuditLog { AuditLog(directory: dataDirectory, sharing: sharing, copy: auditCopy) }
 
     public struct Report: Sendable {
         public let attemptId: String
@@ -38,6 +42,8 @@ public struct CancellationService: Sendable {
         public let storeWriteError: String?
         /// Set when `audit.head` could not follow the trail: the entries are written, but the end cannot be checked.
         public let auditHeadWarning: String?
+        /// Set when an entry could not be sent to the syslog copy.
+        public var auditCopyWarning: String? = nil
     }
 
     /// Why `key` must not be cancelled now, or nil. `record` is its latest line as a lookup found it;
@@ -104,11 +110,21 @@ public struct CancellationService: Sendable {
         let intent = AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
                                 target: target, event: .intent, attemptId: attemptId, reason: reason, retryOf: retryOf, origin: origin)
         var headWarning: String?
+        var copyWarning: String?
         do {
-            headWarning = try audit.append(intent).headWarning
+            let appended = try audit.append(intent)
+            headWarning = appended.headWarning
+            copyWarning = appended.copyWarning
             intentWritten = true
         } catch {
             throw PaydeskError.failed("cannot write the audit trail (\(error)); nothing was sent")
+        }
+        // The copy outside the desk's reach is required: without it, nothing leaves. The attempt ends, recorded.
+        if let copyWarning, auditCopy?.required == true {
+            let refused = AttemptOutcome(result: .failed, description: "nothing was sent: \(copyWarning); audit_syslog_required is set")
+            _ = try? audit.append(AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
+                                             target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: refused, origin: origin))
+            throw PaydeskError.failed("the audit copy could not be delivered to syslog (\(copyWarning)); audit_syslog_required is set, so nothing was sent")
         }
 
         let fields = record?.line?.fields ?? RecordFields([])
@@ -121,6 +137,7 @@ public struct CancellationService: Sendable {
                                                        target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: outcome,
                                                        origin: origin))
             headWarning = appended.headWarning ?? headWarning
+            copyWarning = appended.copyWarning ?? copyWarning
         } catch {
             auditWriteError = "\(error)"
         }
@@ -128,8 +145,10 @@ public struct CancellationService: Sendable {
         if outcome.result == .cancelled {
             storeWriteError = markCancelled(fields, Kind.self, attemptId: attemptId)
         }
-        return Report(attemptId: attemptId, outcome: outcome, auditWriteError: auditWriteError, storeWriteError: storeWriteError,
-                      auditHeadWarning: headWarning)
+        var report = Report(attemptId: attemptId, outcome: outcome, auditWriteError: auditWriteError, storeWriteError: storeWriteError,
+                            auditHeadWarning: headWarning)
+        report.auditCopyWarning = copyWarning
+        return report
     }
 
     /// Appends the record's line marked cancelled to the store; why it could not, or nil.

@@ -17,8 +17,10 @@ public struct PaydeskConfig: Sendable {
     public var displayName: String?
     /// Who may use the home's files: the owner alone, or with `shared_group` the members of that group.
     public var sharing: FileSharing = .ownerOnly
+    /// `audit_syslog`: where every audit entry is also sent, or nil.
+    public var auditCopy: AuditCopy?
 
-    static let topLevelKeys: Set = ["default_profile", "theme", "operator", "shared_group", "profiles"]
+    static let topLevelKeys: Set = ["audit_syslog", "audit_syslog_required", "default_profile", "theme", "operator", "shared_group", "profiles"]
     static let profileKeys: Set = [
         "production", "read_only", "theme", "xpay_url", "xpay_api_key_env", "xpay_api_key_file",
         "praxis_url", "praxis_merchant_id", "praxis_application_key", "praxis_secret_env", "praxis_secret_file", "praxis_version",
@@ -143,6 +145,20 @@ public struct PaydeskConfig: Sendable {
         var config = PaydeskConfig(paths: paths, file: file, profiles: profiles, defaultProfile: defaultName,
                                    theme: theme, operatorName: operatorName)
         config.displayName = configuredOperator
+        if let target = try optionalString(table, "audit_syslog", at: "", fail: fail) {
+            do {
+                config.auditCopy = try AuditCopy(target)
+            } catch let error as PaydeskError {
+                throw fail("audit_syslog: \(error)")
+            }
+        }
+        if let required = table["audit_syslog_required"] {
+            guard let flag = required.bool else { throw fail("audit_syslog_required must be true or false") }
+            guard flag == false || config.auditCopy != nil else {
+                throw fail("audit_syslog_required = true, but audit_syslog is not set: name the syslog daemon's socket (audit_syslog = \"unix:/dev/log\")")
+            }
+            config.auditCopy?.required = flag
+        }
         return config
     }
 

@@ -13,6 +13,8 @@ extension CancellationService {
         public let storeMarked: Bool
         public let storeWriteError: String?
         public let auditHeadWarning: String?
+        /// Set when the check could not be sent to the syslog copy.
+        public var auditCopyWarning: String? = nil
     }
 
     /// Asks `gateway` what `key`'s state is, records the answer in the audit trail (linked to the attempt in doubt it
@@ -57,7 +59,9 @@ extension CancellationService {
         var storeWriteError: String?
         let marked = check.verdict == .cancelled && record?.line != nil && record?.state == 0
         if marked { storeWriteError = markCancelled(fields, Kind.self, attemptId: resolves ?? checkId) }
-        return CheckReport(checkId: checkId, check: check, resolves: resolves, auditWriteError: nil, storeMarked: marked,
-                           storeWriteError: storeWriteError, auditHeadWarning: appended.headWarning)
+        var report = CheckReport(checkId: checkId, check: check, resolves: resolves, auditWriteError: nil, storeMarked: marked,
+                                 storeWriteError: storeWriteError, auditHeadWarning: appended.headWarning)
+        report.auditCopyWarning = appended.copyWarning
+        return report
     }
 }

@@ -16,8 +16,13 @@ struct AuditCommand: ParsableCommand {
                 Each line carries the SHA-256 of the line before it, and audit.head the last line's: an edited, deleted
                 or reordered line, a cut end, a trail from another profile, or a trail missing while attempts left
                 evidence breaks the chain. Breaks acknowledged with `paydesk audit acknowledge` are listed, not failed.
+                With --against FILE, the trail is also compared with the copy a syslog daemon wrote (audit_syslog):
+                the first entry whose hash differs from the copy's, that the copy lacks, or that only the copy holds is
+                named, so a trail rewritten consistently with its head is caught.
                 """
         )
+        @Option(help: ArgumentHelp("The file a syslog daemon wrote from audit_syslog (raw RFC 5424 or rsyslog's default format).", valueName: "FILE"))
+        var against: String?
         @Flag(help: "One JSON object, for scripts.") var json = false
         @OptionGroup var options: ProfileOptions
 
@@ -25,6 +30,7 @@ struct AuditCommand: ParsableCommand {
             let context = try options.context()
             let log = AuditLog(directory: context.dataDirectory, sharing: context.sharing)
             let verification = try log.verify(profile: context.profile.name)
+            let copyProblem = try against.map { try log.disagreement(withCopy: $0, profile: context.profile.name) } ?? nil
             if json {
                 var o = JSONObjectWriter()
                 o.add("file", log.path)
@@ -33,6 +39,11 @@ struct AuditCommand: ParsableCommand {
                 o.add("broken_line", verification.broken?.line)
                 o.add("problem", verification.broken?.message)
                 o.add("head_behind_by", verification.headBehindBy)
+                if let against {
+                    o.add("against", against)
+                    o.add("copy_agrees", copyProblem == nil)
+                    o.add("copy_problem", copyProblem)
+                }
                 o.add("acknowledged", .array(verification.acknowledged.map { ack in
                     var a = JSONObjectWriter()
                     a.add("line", ack.line)
@@ -56,12 +67,15 @@ struct AuditCommand: ParsableCommand {
                 } else {
                     Output.line("\(log.path): whole, \(verification.count) entries")
                 }
+                if let against {
+                    Output.line(printable(copyProblem.map { "DIFFERS FROM THE SYSLOG COPY: \($0)" } ?? "the syslog copy \(against) agrees, entry for entry"))
+                }
                 if let behind = verification.headBehindBy {
                     Output.error("warning: \(log.headPath) is behind by \(behind) entr\(behind == 1 ? "y" : "ies") (it could not be written, "
                         + "a full disk or a read-only folder); the chain itself is whole, and the next entry catches it up")
                 }
             }
-            if verification.broken != nil { throw ExitCode.failure }
+            if verification.broken != nil || copyProblem != nil { throw ExitCode.failure }
         }
     }
 
@@ -82,7 +96,7 @@ struct AuditCommand: ParsableCommand {
             let context = try options.context()
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw PaydeskError.usage("--reason must say why") }
             if context.profile.readOnly { throw PaydeskError.failed("profile \(context.profile.name) is read-only: nothing was written") }
-            let log = AuditLog(directory: context.dataDirectory, sharing: context.sharing)
+            let log = AuditLog(directory: context.dataDirectory, sharing: context.sharing, copy: context.config.auditCopy)
             guard let appended = try log.acknowledge(operatorName: context.config.operatorName, profile: context.profile.name,
                                                      reason: reason, at: .now, origin: context.origin) else {
                 Output.line("\(context.profileLabel): \(log.path) is whole; there is nothing to acknowledge")
@@ -90,6 +104,7 @@ struct AuditCommand: ParsableCommand {
             }
             Output.line(printable("\(context.profileLabel): acknowledged as entry \(appended.entry.seq): \(appended.entry.acknowledges ?? "")"))
             if let warning = appended.headWarning { Output.error("WARNING: \(warning)") }
+            if let warning = appended.copyWarning { Output.error("WARNING: \(warning)") }
         }
     }
 }

@@ -74,6 +74,7 @@ final class CallDispatcher: @unchecked Sendable {
             if let e = report.auditWriteError { warnings.append("the check could not be written to the audit trail (\(e)); nothing was acted on") }
             if let e = report.storeWriteError { warnings.append("the gateway shows it cancelled, but the store could not be updated (\(e))") }
             if let e = report.auditHeadWarning { warnings.append(e) }
+            if let e = report.auditCopyWarning { warnings.append(e) }
             return .answered(report.check, checkId: report.checkId, warnings: warnings)
         } catch {
             return .refused("\(error)")
@@ -134,6 +135,7 @@ final class CallDispatcher: @unchecked Sendable {
             if let e = report.auditWriteError { warnings.append("the outcome could not be written to the audit trail (\(e)); it will read as in doubt") }
             if let e = report.storeWriteError { warnings.append("cancelled at the gateway, but the store could not be updated (\(e))") }
             if let e = report.auditHeadWarning { warnings.append(e) }
+            if let e = report.auditCopyWarning { warnings.append(e) }
             return .outcome(report.outcome, attemptId: report.attemptId, warnings: warnings)
         } catch {
             return .refused("\(error)")

@@ -45,7 +45,7 @@ struct CancelCommand: AsyncParsableCommand {
     private func cancel<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, _ context: Context,
                                                             client: (Profile, Credentials) throws -> any CancelGateway & DryRunnable) async throws {
         let service = CancellationService(profile: context.profile, dataDirectory: context.dataDirectory, operatorName: context.config.operatorName,
-                                          origin: context.origin, sharing: context.sharing)
+                                          origin: context.origin, sharing: context.sharing, auditCopy: context.config.auditCopy)
         // Only the target's lines are read: the service looks again, under the target's lock, when it sends.
         let (record, refusal) = try service.preview(kind, key: key, retryUnknown: retryUnknown)
         if let why = refusal { throw PaydeskError.failed("refused: \(why); nothing was sent") }
@@ -153,6 +153,7 @@ struct CancelCommand: AsyncParsableCommand {
         if let warning = report.auditHeadWarning {
             Output.error("WARNING: \(warning)")
         }
+        if let warning = report.auditCopyWarning { Output.error("WARNING: \(warning)") }
         if let error = report.storeWriteError {
             Output.error("WARNING: cancelled at the gateway, but the store could not be updated (\(error))")
         }

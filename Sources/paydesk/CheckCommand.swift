@@ -39,7 +39,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     private func check<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, _ context: Context, gateway: StateGateway) async throws {
         let service = CancellationService(profile: context.profile, dataDirectory: context.dataDirectory, operatorName: context.config.operatorName,
-                                          origin: context.origin, sharing: context.sharing)
+                                          origin: context.origin, sharing: context.sharing, auditCopy: context.config.auditCopy)
         // Ctrl-C ends the call, not the process: what came back (nothing) is still written.
         let call = Task { try await service.checkWithGateway(kind, key: key, gateway: gateway) }
         let signals = InterruptForwarding { call.cancel() }
@@ -76,6 +76,7 @@ struct CheckCommand: AsyncParsableCommand {
             Output.error("WARNING: the check could not be written to the audit trail (\(error)); nothing was acted on")
         }
         if let warning = report.auditHeadWarning { Output.error("WARNING: \(warning)") }
+        if let warning = report.auditCopyWarning { Output.error("WARNING: \(warning)") }
         if let error = report.storeWriteError {
             Output.error("WARNING: the gateway shows it cancelled, but the store could not be updated (\(error))")
         }

@@ -40,7 +40,7 @@ final class ConsoleRunner: @unchecked Sendable {
                                    _ credentials: Credentials, _ inbox: EventInbox) -> CallDispatcher {
         CallDispatcher(service: CancellationService(profile: profile, dataDirectory: feed.dataDirectory, operatorName: config.operatorName,
                                                     origin: Origin.current(displayName: config.displayName),
-                                                    sharing: config.sharing, lookups: feed.lookups),
+                                                    sharing: config.sharing, auditCopy: config.auditCopy, lookups: feed.lookups),
                        credentials: credentials, report: { inbox.post(.callFinished($0, $1)) },
                        reportCheck: { inbox.post(.checkFinished($0, $1)) })
     }
