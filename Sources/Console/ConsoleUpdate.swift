@@ -426,7 +426,7 @@ extension ConsoleState {
             }
             var text = "\(id.key): checked, \(check.failed ? "CHECK FAILED" : check.verdict.rawValue.uppercased()): "
                 + (check.failed ? "the gateway could not be asked" : check.verdict.meaning) + ". \(check.facts.description)"
-            if let warning = warnings.first { text += " WARNING: \(warning)" }
+            for warning in warnings { text += " WARNING: \(warning)" }
             return Notice(text: text, role: warnings.isEmpty ? role : .error)
         }
     }
@@ -438,7 +438,7 @@ extension ConsoleState {
         case .outcome(let outcome, _, let warnings):
             let role = TargetStatus(outcome.result).role ?? .row
             var text = "\(id.key): \(outcome.result.rawValue.uppercased()), \(outcome.result.meaning)."
-            if let warning = warnings.first { text += " WARNING: \(warning)" }
+            for warning in warnings { text += " WARNING: \(warning)" }
             return Notice(text: text, role: warnings.isEmpty ? role : .error)
         }
     }

@@ -36,12 +36,15 @@ public struct AuditLog: Sendable {
     @discardableResult
     public func append(_ entry: AuditEntry) throws -> Appended {
         try sharing.makeFolder(directory)
-        let file = try LockedFile.open(path, create: true, sharing: sharing, wait: .upTo(10))
-        let tail = try checkedTail(of: file, profile: entry.profile)
-        var next = entry
-        next.seq = tail.seq + 1
-        next.prev = tail.line.map { Digest.sha256Hex($0) } ?? AuditEntry.firstPrev
-        return try write(next, to: file)
+        let written: Appended = try {
+            let file = try LockedFile.open(path, create: true, sharing: sharing, wait: .upTo(10))
+            let tail = try checkedTail(of: file, profile: entry.profile)
+            var next = entry
+            next.seq = tail.seq + 1
+            next.prev = tail.line.map { Digest.sha256Hex($0) } ?? AuditEntry.firstPrev
+            return try write(next, to: file)
+        }()   // the trail's lock is released here: a slow syslog must not hold up the other members' appends
+        return copied(written)
     }
 
     /// The last line the chain continues from, and its seq.
@@ -98,16 +101,20 @@ public struct AuditLog: Sendable {
             warning = "\(headPath) could not be updated (\(error)): the entry is written, but the trail's end cannot be checked "
                 + "until the head catches up. Free disk space or fix the folder's permissions"
         }
-        var appended = Appended(entry: entry, headWarning: warning)
-        // Written and synced first: a copy is never sent of an entry the trail does not hold.
-        if let copy {
-            do {
-                try copy.send(entry, line: String(decoding: line, as: UTF8.self), hostname: entry.origin?.host ?? Origin.current().host,
-                              pid: entry.origin?.pid ?? getpid())
-            } catch {
-                appended.copyWarning = "the audit entry \(entry.seq) is written, but its syslog copy was not sent (\(error)): "
-                    + "it is missing from the central log until `paydesk audit verify --against` is run on the copy and the cause fixed"
-            }
+        return Appended(entry: entry, headWarning: warning)
+    }
+
+    /// Sends a written entry to the syslog copy, if there is one. Only after it is written and synced: a copy is never
+    /// sent of an entry the trail does not hold.
+    func copied(_ written: Appended) -> Appended {
+        guard let copy else { return written }
+        var appended = written
+        let entry = written.entry
+        do {
+            try copy.send(entry, line: entry.line, hostname: entry.origin?.host ?? Origin.current().host, pid: entry.origin?.pid ?? getpid())
+        } catch {
+            appended.copyWarning = "the audit entry \(entry.seq) is written, but its syslog copy was not sent (\(error)): the central log "
+                + "lacks it, and `paydesk audit verify --against` will name it. Fix the syslog daemon or audit_syslog"
         }
         return appended
     }
@@ -230,10 +237,19 @@ public struct AuditLog: Sendable {
 
     func lines() throws -> [Line] { Self.lines(of: try read()) }
 
-    /// The first disagreement between this trail and the syslog copy in `file` (see `AuditCopyCheck`), or nil.
-    public func disagreement(withCopy file: String, profile: String) throws -> String? {
-        let trail = try lines().map { String(decoding: $0.bytes, as: UTF8.self) }
-        return AuditCopyCheck.firstDisagreement(trail: trail, copy: try AuditCopyCheck.read(file: file, profile: profile))
+    /// The first disagreement between this trail and the syslog copy in `files` (a daemon's file and its rotations;
+    /// see `AuditCopyCheck`), or nil; and how many entries predate the copy (written before `audit_syslog` was set),
+    /// which are not compared. The copy is read first: an entry appended meanwhile is then one the copy may lack, never
+    /// one the trail lacks.
+    public func disagreement(withCopy files: [String], profile: String) throws -> (problem: String?, predating: Int) {
+        let copy = try files.flatMap { try AuditCopyCheck.read(file: $0, profile: profile) }
+        var trail = try lines().map { String(decoding: $0.bytes, as: UTF8.self) }
+        let start = copy.map(\.seq).min() ?? Int.max
+        let predating = trail.prefix { line in
+            (try? AuditEntry.parse(Array(line.utf8)).get()).map { $0.seq < start } ?? false
+        }.count
+        trail.removeFirst(predating)
+        return (AuditCopyCheck.firstDisagreement(trail: trail, copy: copy), predating)
     }
 
     static func lines(of bytes: [UInt8]) -> [Line] {

@@ -134,15 +134,18 @@ extension AuditLog {
     /// Nil when the trail is whole and there is nothing to acknowledge.
     public func acknowledge(operatorName: String, profile: String, reason: String, at: Timestamp, origin: Origin? = nil) throws -> Appended? {
         try sharing.makeFolder(directory)
-        let file = try LockedFile.open(path, create: true, sharing: sharing, wait: .upTo(10))
-        let verification = try unlockedVerify(profile: profile)
-        guard let broken = verification.broken else { return nil }
-        var before = try read()
-        if let end = before.last, end != 0x0A { before.append(0x0A) }
-        let entry = AuditEntry(seq: verification.highestSeq + 1, at: at, operatorName: operatorName, profile: profile,
-                               gateway: "", target: "", event: .acknowledge, attemptId: UUID().uuidString.lowercased(), reason: reason,
-                               acknowledges: broken.description, trailSHA256: Digest.sha256Hex(before), origin: origin,
-                               prev: Self.lines(of: before).last.map { Digest.sha256Hex($0.bytes) } ?? AuditEntry.firstPrev)
-        return try write(entry, to: file)
+        let written: Appended? = try {
+            let file = try LockedFile.open(path, create: true, sharing: sharing, wait: .upTo(10))
+            let verification = try unlockedVerify(profile: profile)
+            guard let broken = verification.broken else { return nil }
+            var before = try read()
+            if let end = before.last, end != 0x0A { before.append(0x0A) }
+            let entry = AuditEntry(seq: verification.highestSeq + 1, at: at, operatorName: operatorName, profile: profile,
+                                   gateway: "", target: "", event: .acknowledge, attemptId: UUID().uuidString.lowercased(), reason: reason,
+                                   acknowledges: broken.description, trailSHA256: Digest.sha256Hex(before), origin: origin,
+                                   prev: Self.lines(of: before).last.map { Digest.sha256Hex($0.bytes) } ?? AuditEntry.firstPrev)
+            return try write(entry, to: file)
+        }()
+        return written.map(copied)
     }
 }

@@ -122,9 +122,11 @@ public struct CancellationService: Sendable {
         // The copy outside the desk's reach is required: without it, nothing leaves. The attempt ends, recorded.
         if let copyWarning, auditCopy?.required == true {
             let refused = AttemptOutcome(result: .failed, description: "nothing was sent: \(copyWarning); audit_syslog_required is set")
-            _ = try? audit.append(AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
-                                             target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: refused, origin: origin))
-            throw PaydeskError.failed("the audit copy could not be delivered to syslog (\(copyWarning)); audit_syslog_required is set, so nothing was sent")
+            let ended = (try? audit.append(AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
+                                                      target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: refused,
+                                                      origin: origin))) != nil
+            throw PaydeskError.failed("the audit copy could not be delivered to syslog (\(copyWarning)); audit_syslog_required is set, so nothing was sent"
+                + (ended ? "" : ". Its outcome could not be written either: history will show the attempt in doubt, though nothing left"))
         }
 
         let fields = record?.line?.fields ?? RecordFields([])

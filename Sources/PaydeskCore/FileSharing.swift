@@ -71,8 +71,16 @@ public enum FileSharing: Sendable, Equatable {
                 if errno == EEXIST { continue }   // another member made it a moment ago
                 throw PaydeskError.io("cannot create folder \(folder): \(systemMessage())")
             }
-            // mkdir's mode passes through the umask too.
-            guard chmod(folder, 0o2770) == 0 else { throw PaydeskError.io("cannot give \(folder) the shared desk's mode 2770: \(systemMessage())") }
+            // mkdir's mode passes through the umask too. Through a descriptor of the folder we made, never by path: another
+            // member could swap the new folder for a link, and a chmod by path would follow it to a file of ours.
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { throw PaydeskError.io("cannot open the folder \(folder) just made: \(systemMessage()); it may have been replaced") }
+            defer { close(fd) }
+            var made = stat()
+            guard fstat(fd, &made) == 0, made.st_uid == geteuid(), made.st_mode & S_IFMT == S_IFDIR else {
+                throw PaydeskError.io("\(folder) is not the folder paydesk just made: it was replaced meanwhile. Nothing was changed")
+            }
+            guard fchmod(fd, 0o2770) == 0 else { throw PaydeskError.io("cannot give \(folder) the shared desk's mode 2770: \(systemMessage())") }
         }
     }
 

@@ -47,6 +47,13 @@ public struct Origin: Sendable, Equatable {
         return String(cString: name)
     }
 
+    /// The account's full name (the first field of its GECOS), or nil when it has none.
+    public static func accountFullName() -> String? {
+        guard let entry = getpwuid(geteuid()), let gecos = entry.pointee.pw_gecos else { return nil }
+        let name = String(cString: gecos).split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        return name.trimmingCharacters(in: .whitespaces).isEmpty ? nil : name
+    }
+
     /// `m.rossi (Mario Rossi)`: the account, and the configured name when there is one.
     public var who: String { displayName.map { "\(account) (\($0))" } ?? account }
 

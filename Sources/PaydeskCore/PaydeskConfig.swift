@@ -77,6 +77,14 @@ public struct PaydeskConfig: Sendable {
         }
         var config = try parse(table, file: path, paths: paths, operatorName: operatorName, environment: environment)
         config.sharing = sharing
+        if case .group = sharing {
+            // One config for several people: a name in it would be every member's. Each one's comes from their account.
+            guard config.displayName == nil else {
+                throw PaydeskError.config("\(path): operator = \"...\" would name every member of this shared desk (shared_group); remove it: "
+                    + "each member's name is their account's full name (chfn -f \"NAME\" ACCOUNT)")
+            }
+            config.displayName = Origin.accountFullName()
+        }
         return config
     }
 

@@ -21,8 +21,9 @@ struct AuditCommand: ParsableCommand {
                 named, so a trail rewritten consistently with its head is caught.
                 """
         )
-        @Option(help: ArgumentHelp("The file a syslog daemon wrote from audit_syslog (raw RFC 5424 or rsyslog's default format).", valueName: "FILE"))
-        var against: String?
+        @Option(help: ArgumentHelp("A file a syslog daemon wrote from audit_syslog (raw RFC 5424 or rsyslog's default format); "
+                                   + "repeat it for rotated files.", valueName: "FILE"))
+        var against: [String] = []
         @Flag(help: "One JSON object, for scripts.") var json = false
         @OptionGroup var options: ProfileOptions
 
@@ -30,7 +31,8 @@ struct AuditCommand: ParsableCommand {
             let context = try options.context()
             let log = AuditLog(directory: context.dataDirectory, sharing: context.sharing)
             let verification = try log.verify(profile: context.profile.name)
-            let copyProblem = try against.map { try log.disagreement(withCopy: $0, profile: context.profile.name) } ?? nil
+            let copyCheck = against.isEmpty ? nil : try log.disagreement(withCopy: against, profile: context.profile.name)
+            let copyProblem = copyCheck?.problem
             if json {
                 var o = JSONObjectWriter()
                 o.add("file", log.path)
@@ -39,10 +41,11 @@ struct AuditCommand: ParsableCommand {
                 o.add("broken_line", verification.broken?.line)
                 o.add("problem", verification.broken?.message)
                 o.add("head_behind_by", verification.headBehindBy)
-                if let against {
-                    o.add("against", against)
+                if let copyCheck {
+                    o.add("against", .array(against.map { .string($0) }))
                     o.add("copy_agrees", copyProblem == nil)
                     o.add("copy_problem", copyProblem)
+                    o.add("entries_before_the_copy", copyCheck.predating)
                 }
                 o.add("acknowledged", .array(verification.acknowledged.map { ack in
                     var a = JSONObjectWriter()
@@ -67,8 +70,12 @@ struct AuditCommand: ParsableCommand {
                 } else {
                     Output.line("\(log.path): whole, \(verification.count) entries")
                 }
-                if let against {
-                    Output.line(printable(copyProblem.map { "DIFFERS FROM THE SYSLOG COPY: \($0)" } ?? "the syslog copy \(against) agrees, entry for entry"))
+                if let copyCheck {
+                    Output.line(printable(copyProblem.map { "DIFFERS FROM THE SYSLOG COPY: \($0)" }
+                        ?? "the syslog copy (\(against.joined(separator: ", "))) agrees, entry for entry"))
+                    if copyCheck.predating > 0 {
+                        Output.line("\(copyCheck.predating) entr\(copyCheck.predating == 1 ? "y predates" : "ies predate") the copy (written before audit_syslog was set): not compared")
+                    }
                 }
                 if let behind = verification.headBehindBy {
                     Output.error("warning: \(log.headPath) is behind by \(behind) entr\(behind == 1 ? "y" : "ies") (it could not be written, "
