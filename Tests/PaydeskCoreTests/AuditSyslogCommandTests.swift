@@ -80,5 +80,23 @@ extension PaydeskTests {
             #expect(config.status == 2 && config.stderr.contains("audit_syslog"))
         }
     }
+
+    @Test func rotatedCopiesAreReadTogetherAndEntriesOlderThanTheCopyAreCountedNotCompared() throws {
+        let dir = TemporaryDirectory("paydesk-copy-rotated")
+        let log = AuditLog(directory: dir.path)
+        for k in 1...5 {
+            try log.append(AuditEntry(at: .now, operatorName: "ana", profile: "TEST", gateway: "praxis", target: String(k), event: .intent,
+                                      attemptId: "a\(k)"))
+        }
+        let entries = try log.entries().entries
+        func copy(_ range: ClosedRange<Int>) -> String {
+            range.map { AuditCopy.message(entries[$0 - 1], line: entries[$0 - 1].line, hostname: "desk", pid: 7) }.joined(separator: "\n") + "\n"
+        }
+        let older = dir.write("messages.1", copy(3...4)), newer = dir.write("messages", copy(5...5))
+        let both = try log.disagreement(withCopy: [older, newer], profile: "TEST")
+        #expect(both.problem == nil && both.predating == 2, "entries 1 and 2 were written before the copy began")
+        let one = try log.disagreement(withCopy: [older], profile: "TEST")
+        #expect(one.problem?.contains("entry 5") == true, "the rotated-away half is missing without it: \(one.problem ?? "nil")")
+    }
 }
 }

@@ -90,6 +90,12 @@ extension PaydeskTests {
         #expect(refusedHome?.description.contains("chmod 2770 \(dir.path)") == true, "the home is 700: \(String(describing: refusedHome))")
         chmod(dir.path, 0o2770)
         #expect(try PaydeskConfig.load(paths: paths, environment: [:]).sharing == sharing)
+        // One config, several people: a name in it would be every member's.
+        dir.write("config.toml", "operator = \"Mario Rossi\"\n" + config, mode: 0o660)
+        let named = #expect(throws: PaydeskError.self) { try PaydeskConfig.load(paths: paths, environment: [:]) }
+        #expect(named?.description.contains("would name every member") == true)
+        dir.write("config.toml", config, mode: 0o660)
+        #expect(try PaydeskConfig.load(paths: paths, environment: [:]).displayName == Origin.accountFullName())
         dir.write("config.toml", config, mode: 0o664)
         let refusedConfig = #expect(throws: PaydeskError.self) { try PaydeskConfig.load(paths: paths, environment: [:]) }
         #expect(refusedConfig?.description.contains("Fix: chmod 660 \(dir.file("config.toml"))") == true)
