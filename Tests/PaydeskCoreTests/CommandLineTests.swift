@@ -163,6 +163,18 @@ extension PaydeskTests {
         }
     }
 
+    @Test func theVersionIsOneFlagOrOneWordAway() async throws {
+        for command in [["--version"], ["version"]] {
+            let result = try await runPaydesk(command, environment: [:])
+            #expect(result.status == 0)
+            #expect(result.stdout.hasPrefix("paydesk \(Origin.paydeskVersion) ("), "\(command): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("build, Linux"))
+        }
+        let help = try await runPaydesk(["--help"], environment: ["COLUMNS": "200"])
+        #expect(help.stdout.contains("3 the outcome is unknown (cancel) or the gateway's answer settles nothing (check)"),
+                "the exit statuses, 3 included, and not wrapped by hand")
+    }
+
     @Test func profilesSaysWhichCredentialsArePresentNeverTheirValues() async throws {
         let secretFile = home.write("praxis.secret", "file-secret-5b1e\n", mode: 0o600)
         home.write("config.toml", """
