@@ -26,7 +26,8 @@ enum Main {
         useUTF8Locale()
         var status: Int32 = 0
         do {
-            var command = try Paydesk.parseAsRoot()
+            let names = Paydesk.configuration.subcommands.map { $0.configuration.commandName ?? "" }
+            var command = try Paydesk.parseAsRoot(CommandLineOrder.normalized(Array(CommandLine.arguments.dropFirst()), subcommands: names))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PaydeskCore
+@testable import paydesk
 
 /// The real `paydesk` binary, run as a user or a script would.
 extension PaydeskTests {
@@ -161,6 +162,19 @@ extension PaydeskTests {
             #expect(result.status == 0)
             #expect(result.stdout.contains("USAGE"))
         }
+    }
+
+    @Test func profileAndHomeMayComeBeforeTheCommand() async throws {
+        home.write("data/TEST/payouts.jsonl", payoutLine(7) + "\n")
+        let before = try await runPaydesk(["--home", home.path, "list", "payouts", "--json"], environment: [:])
+        let after = try await runPaydesk(["list", "payouts", "--json", "--home", home.path], environment: [:])
+        #expect(before.status == 0 && before.stdout == after.stdout && before.stdout.contains("\"trace_id\":7"), "\(before.stderr)")
+        let joined = try await runPaydesk(["--profile=TEST", "--home=\(home.path)", "audit", "verify"], environment: [:])
+        #expect(joined.status == 0, "\(joined.stderr)")
+        let typo = try await runPaydesk(["--home", home.path, "histroy"], environment: [:])
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("did you mean history?"))
+        #expect(CommandLineOrder.distance("lsit", "list") == 2 && CommandLineOrder.distance("cancel", "cancel") == 0)
     }
 
     @Test func theVersionIsOneFlagOrOneWordAway() async throws {
