@@ -128,7 +128,7 @@ public struct ConsoleState: Sendable {
     }
 
     /// Whether a row the keys act on is in doubt (the key bar then offers the check).
-    var choiceInDoubt: Bool { chosenTargets.contains { statuses[$0] == .inDoubt } }
+    var choiceInDoubt: Bool { chosenTargets.contains { statuses[$0] == .inDoubt || statuses[$0] == .unknown } }
 
     /// The keys the current tab's actions and the help offer here.
     public var actions: [ConsoleAction] { ConsoleActions.table(for: tab, readOnly: profile.readOnly) }

@@ -101,7 +101,7 @@ public enum ConsoleView {
             let isCursor = list.top + i == list.cursor
             let isMarked = list.marked.contains(row.id.key)
             let status = state.statuses[row.id]
-            let base: ThemeRole = isCursor ? .selected : isMarked ? .marked : status == .inDoubt ? .inDoubt : .row
+            let base: ThemeRole = isCursor ? .selected : isMarked ? .marked : status?.role == .inDoubt ? .inDoubt : .row
             grid.fill(row: y, role: base)
             // The cursor and the marks are said in characters too, not only in colour.
             grid.put((isCursor ? ">" : " ") + (isMarked ? "*" : " "), x: 0, y: y, role: base)

@@ -6,8 +6,10 @@ public enum TargetStatus: Equatable, Sendable {
     case untouched
     /// A call is on its way, from this console or another paydesk.
     case inFlight
-    /// The latest attempt may or may not have happened (in doubt, or an unknown answer): check with the gateway.
+    /// The latest attempt's process died mid-call (an intent without outcome): it may have happened. Check with the gateway.
     case inDoubt
+    /// The latest attempt's answer proved nothing: it may have happened. Check with the gateway.
+    case unknown
     /// The gateway cancelled it; the store will say so on the next reload.
     case cancelled
     case rejected
@@ -23,6 +25,7 @@ public enum TargetStatus: Equatable, Sendable {
         case .untouched: nil
         case .inFlight: "in flight"
         case .inDoubt: "IN DOUBT"
+        case .unknown: "UNKNOWN"
         case .cancelled: "cancelled"
         case .rejected: "rejected"
         case .failed: "failed"
@@ -35,7 +38,7 @@ public enum TargetStatus: Equatable, Sendable {
         switch self {
         case .untouched: nil
         case .inFlight: .inFlight
-        case .inDoubt: .inDoubt
+        case .inDoubt, .unknown: .inDoubt
         case .cancelled: .ok
         case .rejected: .warning
         case .failed: .error
@@ -50,7 +53,7 @@ public enum TargetStatus: Equatable, Sendable {
         case .cancelled: self = .cancelled
         case .rejected: self = .rejected
         case .failed: self = .failed
-        case .unknown: self = .inDoubt
+        case .unknown: self = .unknown
         }
     }
 

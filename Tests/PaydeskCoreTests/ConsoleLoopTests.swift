@@ -145,11 +145,11 @@ extension PaydeskTests {
             terminal.type(.character("2"), .character("c"))
             #expect(terminal.waitForFrame { $0.contains("Reason:") })
             terminal.type(.enter, .character("y"))
-            #expect(terminal.waitForFrame { $0.contains("IN DOUBT") && $0.contains("v check") }, "the key bar offers the check on a row in doubt")
+            #expect(terminal.waitForFrame { $0.contains("UNKNOWN") && $0.contains("v check") }, "the key bar offers the check on a row in doubt")
             #expect(!(terminal.waitForFrame(seconds: 1) { $0.contains("checked,") }), "automatic checks are off")
             terminal.type(.character("v"))
             #expect(terminal.waitForFrame { $0.contains("checked, OPEN") })
-            #expect(terminal.waitForFrame { $0.contains("pending") && !$0.contains("IN DOUBT") && !$0.contains("v check") },
+            #expect(terminal.waitForFrame { $0.contains("pending") && !$0.contains("  UNKNOWN") && !$0.contains("v check") },
                     "open again: the store's word, and nothing left to check")
             terminal.type(.character("q"))
             #expect(try await status.value == 0)
