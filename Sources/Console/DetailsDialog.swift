@@ -43,7 +43,10 @@ public struct DetailsDialog: Equatable, Sendable {
         let width = row.fields.members.map { displayWidth($0.0) }.max() ?? 0
         for (name, value) in row.fields.members {
             let unknown = unknownNames.contains(name)
-            lines.append(Line(padded(name, toWidth: width) + "  " + value.displayText + (unknown ? "   (not a field paydesk knows; kept as is)" : ""),
+            // Money as money, and the stored number beside it: `49.90 GBP (4990 minor units)`.
+            let shown = name == "amount" && !unknown && row.fields.amountText.contains(" ")
+                ? "\(row.fields.amountText) (\(value.displayText) minor units)" : value.displayText
+            lines.append(Line(padded(name, toWidth: width) + "  " + shown + (unknown ? "   (not a field paydesk knows; kept as is)" : ""),
                               unknown ? .dim : .dialog))
         }
         lines.append(Line(""))

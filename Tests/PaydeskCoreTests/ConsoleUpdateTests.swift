@@ -380,6 +380,8 @@ extension PaydeskTests {
         guard case .details(let page)? = s.dialog else { Issue.record("no details"); return }
         #expect(page.lines.contains { $0.text.contains("UNKNOWN") && $0.text.contains("HTTP 200") })
         #expect(page.lines.contains { $0.text.contains("Check with the gateway") })
+        #expect(page.lines.contains { $0.text.hasPrefix("amount") && $0.text.hasSuffix("123.45 EUR (12345 minor units)") },
+                "money as money, and the stored number beside it")
     }
 
     @Test func historyEnterShowsTheAttemptWithItsCorrelationId() {
