@@ -19,10 +19,18 @@ public enum Importer {
         public let problems: [LineProblem]
     }
 
-    /// Validates every record of `file` with the same rules the store reads by.
+    /// Validates every record of `file` (`-`: standard input) with the same rules the store reads by.
     public static func prepare<Kind: RecordKind>(_ kind: Kind.Type, file: String, format: Format) throws -> Prepared {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        // Read as a stream, so a pipe or a FIFO (`<(...)`) reads as well as a file.
+        let handle = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file)
+        guard let handle else {
             throw PaydeskError.failed("cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file")")
+        }
+        let data: Data
+        do {
+            data = try handle.readToEnd() ?? Data()
+        } catch {
+            throw PaydeskError.failed("cannot read \(file == "-" ? "standard input" : file): \(error.localizedDescription)")
         }
         let bytes = [UInt8](data).droppingByteOrderMark()
         switch format {

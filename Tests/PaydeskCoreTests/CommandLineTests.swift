@@ -88,6 +88,19 @@ extension PaydeskTests {
         #expect(home.read("data/TEST/payouts.jsonl") == before)
     }
 
+    @Test func importReadsStandardInputAndAFIFO() async throws {
+        let piped = try await runPaydesk(["import", "payouts", "-", "--home", home.path], environment: [:], stdin: payoutLine(21) + "\n")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let fifo = home.file("records.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread { try? (payoutLine(22) + "\n").write(toFile: fifo, atomically: false, encoding: .utf8) }
+        writer.start()
+        let named = try await paydesk(["import", "payouts", fifo])
+        #expect(named.status == 0, "no 'permission denied' for a pipe: \(named.stderr)")
+        let listed = try await paydesk(["list", "payouts", "--json"]).stdout
+        #expect(listed.contains("\"trace_id\":21") && listed.contains("\"trace_id\":22"))
+    }
+
     @Test func importsCSV() async throws {
         let file = home.write("p.csv", "trace_id,requested_at,amount,currency\n7,2026-11-21T09:00:00Z,100,JPY\n")
         let result = try await paydesk(["import", "payouts", file, "--json"])
