@@ -9,11 +9,10 @@ extension ConsoleState {
         case .key(let key):
             effects = handle(key)
         case .tick(let time):
-            // Countdowns pause under a dialog, so the rows it talks about stay put.
-            if dialog == nil {
-                now = time
-                sessionsView.expire(data.sessions, tab: .sessions, now: now)
-            }
+            // Time runs on under a dialog (the cancel dialog counts a session down), but the rows under it stay put:
+            // an expired session leaves the list once the dialog closes.
+            now = time
+            if dialog == nil { sessionsView.expire(data.sessions, tab: .sessions, now: now) }
         case .resize(let width, let height):
             layout = ConsoleLayout(width: width, height: height)
         case .loaded(let fresh):
@@ -348,12 +347,22 @@ extension ConsoleState {
                 closeDialog()
                 notice = Notice(text: "Not cancelled: nothing was sent.", role: .dim)
             case .confirm(let reason):
-                let ids = form.targets.map { TargetID(gateway: gateway, key: $0) }
+                // A session that expired while the reason was typed is not sent: XPay would refuse it anyway.
+                let expired = gateway == SessionKind.gatewayName
+                    ? form.targets.filter { key in data.sessions[key].map { SessionKind.expiry(ofCreated: $0.time) <= now } ?? false } : []
+                guard expired.count < form.targets.count else {
+                    closeDialog()
+                    notice = Notice(text: "\(expired.count == 1 ? "Session \(expired[0]) has" : "All \(expired.count) sessions have") "
+                                    + "expired while the dialog was open: nothing was sent.", role: .warning)
+                    break
+                }
+                let ids = form.targets.filter { !expired.contains($0) }.map { TargetID(gateway: gateway, key: $0) }
                 ownCalls.formUnion(ids)
                 for tab in ConsoleTab.allCases { lists[tab]!.marked.subtract(form.targets) }
                 closeDialog()
                 notice = Notice(text: "Cancelling \(ids.count == 1 ? ids[0].key : "\(ids.count) \(tab == .sessions ? "sessions" : "payouts")") "
-                                + "on \(profile.name)…", role: .inFlight)
+                                + "on \(profile.name)…" + (expired.isEmpty ? "" : " (\(expired.count) expired while the dialog was open: not sent)"),
+                                role: .inFlight)
                 effects = [.cancel(ids, reason: reason)]
             }
         case .details(var page)?:

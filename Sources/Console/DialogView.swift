@@ -35,7 +35,10 @@ enum DialogView {
         for key in form.targets.prefix(5) {
             let fields = rows[key]?.fields
             let facts = [key, fields?.text("order_id"), fields?.text("customer_id"), fields?.amountText].compactMap { $0 }.filter { !$0.isEmpty }
-            lines.append(.init("  " + printable(facts.joined(separator: "  "))))
+            // A session keeps counting down here: nobody confirms one that expired while they typed.
+            let left = gateway == SessionKind.gatewayName ? rows[key].map { Columns.secondsLeft($0, state.now) } : nil
+            lines.append(Box.Line(spans: [("  " + printable(facts.joined(separator: "  ")), .dialog)]
+                                  + (left.map { [($0 > 0 ? "  left \(clockDuration(seconds: $0))" : "  EXPIRED", $0 > 30 ? .dialog : .warning)] } ?? [])))
         }
         if n > 5 { lines.append(.init("  … and \(n - 5) more")) }
         lines.append(Box.Line(spans: [("Profile: ", .dialog), (state.profile.name + (form.production ? "  PRODUCTION" : "  TEST"),

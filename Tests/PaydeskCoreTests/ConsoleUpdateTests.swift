@@ -345,11 +345,12 @@ extension PaydeskTests {
 
     // MARK: Dialogs pause the background
 
-    @Test func underADialogTheClockAndRowsWaitButAnswersArrive() {
+    @Test func underADialogTheRowsWaitButTheClockAndAnswersGoOn() {
         var s = F.state()
         s.press(.character("c"))
         _ = s.update(.tick(F.now + 100))
-        #expect(s.now == F.now)
+        #expect(s.now == F.now + 100, "a session counts down inside the cancel dialog")
+        #expect(s.count(.sessions) == 3, "but an expired one stays listed until the dialog closes")
         var fresh = ConsoleData(sessions: Array(F.sessions.dropFirst()), payouts: F.payouts, attempts: F.attempts)
         fresh.attempts.insert(F.attempt("xpay", "ps_c3", secondsAgo: 1, outcome: AttemptOutcome(result: .failed, description: "down")), at: 0)
         _ = s.update(.loaded(fresh))
@@ -357,8 +358,22 @@ extension PaydeskTests {
         #expect(s.data.attempts.count == 4, "the audit pane moves on")
         s.press(.escape)
         #expect(s.data.sessions.count == 3)
-        _ = s.update(.tick(F.now + 100))
-        #expect(s.now == F.now + 100)
+        _ = s.update(.tick(F.now + 101))
+        #expect(s.now == F.now + 101)
+    }
+
+    @Test func aSessionThatExpiresWhileTheReasonIsTypedIsNotSent() {
+        var s = F.state()
+        let first = s.list.selectedKey
+        s.press(.character("c"))
+        #expect(s.screenText.contains("left 0:50"), "the dialog counts the session down")
+        _ = s.update(.tick(F.now + 60))
+        #expect(s.screenText.contains("EXPIRED"))
+        s.type("customer called")
+        let effects = s.press(.enter, .character("y"))
+        #expect(effects.isEmpty, "nothing is sent")
+        #expect(s.notice?.text.contains("expired while the dialog was open: nothing was sent") == true)
+        #expect(first != nil)
     }
 
     // MARK: Details and help
