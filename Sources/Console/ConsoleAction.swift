@@ -3,7 +3,7 @@
 public struct ConsoleAction: Sendable, Equatable {
     public enum Name: Sendable, Equatable {
         case help, filter, sort, reverseSort, mark, cancel, check, details, profiles, theme, reload, quit
-        case nextTab, previousTab, tab(ConsoleTab), up, down, pageUp, pageDown, home, end, clearFilter
+        case nextTab, previousTab, tab(ConsoleTab), up, down, pageUp, pageDown, halfPageUp, halfPageDown, home, end, clearFilter
     }
 
     public let name: Name
@@ -34,8 +34,10 @@ public enum ConsoleActions {
         action(.down, [.down, .character("j")], "Down/j", "down", "Move down one row.", inKeyBar: false),
         action(.pageUp, [.pageUp], "PgUp", "page up", "Move up one screen.", inKeyBar: false),
         action(.pageDown, [.pageDown], "PgDn", "page down", "Move down one screen.", inKeyBar: false),
-        action(.home, [.home], "Home", "first", "Go to the first row.", inKeyBar: false),
-        action(.end, [.end], "End", "last", "Go to the last row.", inKeyBar: false),
+        action(.halfPageUp, [.control("u")], "Ctrl-u", "half page up", "Move up half a screen.", inKeyBar: false),
+        action(.halfPageDown, [.control("d")], "Ctrl-d", "half page down", "Move down half a screen.", inKeyBar: false),
+        action(.home, [.home, .character("g")], "Home/g", "first", "Go to the first row.", inKeyBar: false),
+        action(.end, [.end, .character("G")], "End/G", "last", "Go to the last row.", inKeyBar: false),
     ]
 
     static let tabs: [ConsoleAction] = [

@@ -202,6 +202,8 @@ extension ConsoleState {
         case .down: move(by: 1)
         case .pageUp: move(by: -page)
         case .pageDown: move(by: page)
+        case .halfPageUp: move(by: -max(1, page / 2))
+        case .halfPageDown: move(by: max(1, page / 2))
         case .home: move(by: -Int.max / 2)
         case .end: move(by: Int.max / 2)
         case .nextTab: tab = tab.next

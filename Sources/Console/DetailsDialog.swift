@@ -29,8 +29,10 @@ public struct DetailsDialog: Equatable, Sendable {
         case .down, .character("j"): scroll = min(last, scroll + 1)
         case .pageUp: scroll = max(0, scroll - visibleLines)
         case .pageDown, .character(" "): scroll = min(last, scroll + visibleLines)
-        case .home: scroll = 0
-        case .end: scroll = last
+        case .control("u"): scroll = max(0, scroll - max(1, visibleLines / 2))
+        case .control("d"): scroll = min(last, scroll + max(1, visibleLines / 2))
+        case .home, .character("g"): scroll = 0
+        case .end, .character("G"): scroll = last
         default: break
         }
         return true

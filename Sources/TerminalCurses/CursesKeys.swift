@@ -68,6 +68,8 @@ extension CursesTerminal {
             case 127, 8: return .backspace
             case 9: return .tab
             case 27: return .escape
+            case 4: return .control("d")
+            case 21: return .control("u")
             case ..<0x20, 0x7F..<0xA0: return nil
             default: return Unicode.Scalar(c).map { .character(Character($0)) }
             }

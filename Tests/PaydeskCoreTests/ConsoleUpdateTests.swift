@@ -343,6 +343,21 @@ extension PaydeskTests {
         #expect(s.ownCalls.isEmpty)
     }
 
+    @Test func theMovesPeopleReachForFromLessAndVim() {
+        var s = F.state(width: 80, height: 24)
+        s.press(.character("G"))
+        #expect(s.list.cursor == 2, "G: the last row")
+        s.press(.character("g"))
+        #expect(s.list.cursor == 0, "g: the first row")
+        s.press(.control("d"))
+        #expect(s.list.cursor == 2, "Ctrl-d: half a page down (the list is shorter)")
+        s.press(.control("u"))
+        #expect(s.list.cursor == 0)
+        s.press(.character("?"))
+        guard case .help(let page)? = s.dialog else { Issue.record("no help"); return }
+        #expect(page.lines.contains { $0.text.contains("Ctrl-d") } && page.lines.contains { $0.text.contains("Home/g") })
+    }
+
     // MARK: Dialogs pause the background
 
     @Test func underADialogTheRowsWaitButTheClockAndAnswersGoOn() {
