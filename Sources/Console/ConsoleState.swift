@@ -118,17 +118,27 @@ public struct ConsoleState: Sendable {
 
     /// The targets a key acts on: the marked rows of the tab, or the selected one (on History, the selected attempt's).
     var chosenTargets: [TargetID] {
-        if tab == .history {
-            guard let key = list.selectedKey, let attempt = historyRows.first(where: { $0.id == key }) else { return [] }
-            return [TargetID(gateway: attempt.gateway, key: attempt.target)]
-        }
+        if tab == .history { return selectedAttemptTarget.map { [$0] } ?? [] }
         guard let gateway = tab.gateway else { return [] }
         if !list.marked.isEmpty { return list.marked.sorted().map { TargetID(gateway: gateway, key: $0) } }
         return selectedTarget.map { [$0.id] } ?? []
     }
 
-    /// Whether a row the keys act on is in doubt (the key bar then offers the check).
-    var choiceInDoubt: Bool { chosenTargets.contains { statuses[$0] == .inDoubt || statuses[$0] == .unknown } }
+    /// On History, the target of the attempt under the cursor (read where the cursor is, not searched for).
+    private var selectedAttemptTarget: TargetID? {
+        guard let key = list.selectedKey, historyRows.indices.contains(list.cursor), historyRows[list.cursor].id == key else { return nil }
+        return TargetID(gateway: historyRows[list.cursor].gateway, key: historyRows[list.cursor].target)
+    }
+
+    /// Whether a row the keys act on is in doubt (the key bar then offers the check). Drawn with every frame, so it
+    /// looks at the chosen rows only, unsorted.
+    var choiceInDoubt: Bool {
+        func inDoubt(_ id: TargetID) -> Bool { statuses[id] == .inDoubt || statuses[id] == .unknown }
+        if tab != .history, let gateway = tab.gateway, !list.marked.isEmpty {
+            return list.marked.contains { inDoubt(TargetID(gateway: gateway, key: $0)) }
+        }
+        return chosenTargets.contains(where: inDoubt)
+    }
 
     /// The keys the current tab's actions and the help offer here.
     public var actions: [ConsoleAction] { ConsoleActions.table(for: tab, readOnly: profile.readOnly) }

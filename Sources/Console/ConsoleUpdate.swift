@@ -75,7 +75,7 @@ extension ConsoleState {
         }
         // Unchanged arrays share their storage, so comparing them costs nothing.
         let attemptsChanged = data.attempts != attemptsBefore || ownCalls != callsBefore || ownChecks != checksBefore
-        if attemptsChanged { statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks) }
+        if attemptsChanged { refreshStatuses() }
         effects += refreshViews(statusesChanged: attemptsChanged)
         // A key changes only the tab on screen (switching tabs included); anything else may move every tab's rows.
         let touched: [ConsoleTab] = if case .key = event { [tab] } else { ConsoleTab.allCases }
@@ -83,11 +83,16 @@ extension ConsoleState {
         return effects
     }
 
+    /// Each attempted target's status, from the trail and this console's own calls.
+    private mutating func refreshStatuses() {
+        statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks)
+    }
+
     /// Every row anew (a first load, a profile switch).
     private mutating func replaceData(_ fresh: ConsoleData) {
         data = fresh
         deferredChanges = []
-        statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks)
+        refreshStatuses()
         sessionsView.rebuild(data.sessions, tab: .sessions, list: lists[.sessions]!, statuses: statuses, now: now)
         payoutsView.rebuild(data.payouts, tab: .payouts, list: lists[.payouts]!, statuses: statuses, now: now)
     }
@@ -96,7 +101,7 @@ extension ConsoleState {
     private mutating func apply(_ change: ConsoleDataChange) {
         if let attempts = change.attempts {
             data.attempts = attempts
-            statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks)
+            refreshStatuses()
         }
         if let problem = change.auditProblem { data.auditProblem = problem.isEmpty ? nil : problem }
         for tab in [ConsoleTab.sessions, .payouts] {
@@ -225,8 +230,8 @@ extension ConsoleState {
         case .cancel: openCancel()
         case .check: return check()
         case .profiles:
-            guard ownCalls.isEmpty, ownChecks.isEmpty else {
-                let n = ownCalls.count + ownChecks.count
+            guard callsInFlight == 0 else {
+                let n = callsInFlight
                 notice = Notice(text: "Wait for the \(n) call\(n == 1 ? "" : "s") to the gateways in flight before switching profile.", role: .warning)
                 break
             }

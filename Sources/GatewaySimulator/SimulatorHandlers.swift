@@ -82,7 +82,7 @@ struct SimulatorHandlers: Sendable {
 
     /// The 200 of a cancelled session: the documented StateResponse, customer's details included.
     func xpayCancelled(_ sessionId: String) async -> HTTPResponse {
-        json(.ok, XPayStateResponse.completed(sessionId: sessionId, .cancel, at: await state.now))
+        json(.ok, SimulatedStateResponse.completed(sessionId: sessionId, .cancel, at: await state.now))
     }
 
     func xpayError(_ status: HTTPStatusCode, _ code: String, _ description: String) -> HTTPResponse {

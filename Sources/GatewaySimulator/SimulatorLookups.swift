@@ -18,9 +18,9 @@ extension SimulatorHandlers {
         let fault = try await delayed(await state.receivedLookup(sessionId))
         return try await lookupFault(fault, isPraxis: false) {
             switch await state.standing(ofSession: sessionId) {
-            case .open: json(.ok, XPayStateResponse.open)
-            case .cancelled: json(.ok, XPayStateResponse.completed(sessionId: sessionId, .cancel, at: await state.now))
-            case .paid: json(.ok, XPayStateResponse.completed(sessionId: sessionId, .authorization, at: await state.now))
+            case .open: json(.ok, SimulatedStateResponse.open)
+            case .cancelled: json(.ok, SimulatedStateResponse.completed(sessionId: sessionId, .cancel, at: await state.now))
+            case .paid: json(.ok, SimulatedStateResponse.completed(sessionId: sessionId, .authorization, at: await state.now))
             case .expired: xpayError(.badRequest, "PS0027", "session ID has expired")
             case .notFound: xpayError(.badRequest, "PS0026", "session ID not found")
             }

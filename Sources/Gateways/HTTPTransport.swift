@@ -62,6 +62,14 @@ public struct Timeouts: Sendable, Equatable {
 
 extension TransportFailure {
     /// The outcome when no answer came: failed if nothing left, unknown if it may have (`what`: "session").
+    /// A check that got no answer: it failed, whether or not the request left (a lookup changes nothing).
+    var failedCheck: GatewayCheck {
+        switch self {
+        case .notSent(let why): .failed(AttemptOutcome(result: .failed, description: "not sent: \(why)"))
+        case .mayHaveBeenSent(let why): .failed(AttemptOutcome(result: .failed, description: "no answer: \(why)"))
+        }
+    }
+
     func outcome(_ what: String) -> AttemptOutcome {
         switch self {
         case .notSent(let why): AttemptOutcome(result: .failed, description: "not sent: \(why)")

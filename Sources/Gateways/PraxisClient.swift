@@ -126,8 +126,7 @@ public struct PraxisClient: CancelGateway, StateGateway {
                              receivedAt: Timestamp = .now) -> GatewayCheck {
         let response: GatewayResponse
         switch result {
-        case .failure(.notSent(let why)): return .failed(AttemptOutcome(result: .failed, description: "not sent: \(why)"))
-        case .failure(.mayHaveBeenSent(let why)): return .failed(AttemptOutcome(result: .failed, description: "no answer: \(why)"))
+        case .failure(let failure): return failure.failedCheck
         case .success(let r): response = r
         }
         func facts(_ description: String, status: Int? = nil, signatureValid: Bool? = nil, state: GatewayState? = nil) -> AttemptOutcome {
@@ -147,9 +146,7 @@ public struct PraxisClient: CancelGateway, StateGateway {
         }
         let check = PraxisSignature.check(members, secret: secret)
         guard check == .valid else {
-            return .inconclusive(facts("\(check == .missing ? "unsigned" : "forged or corrupted") answer (signature \(check.rawValue)"
-                + (check == .invalid ? ", or praxis_secret is wrong" : "") + "); it says \"\(answer.description)\" but may not come from Praxis",
-                status: answer.status, signatureValid: false))
+            return .inconclusive(facts(check.distrust(saying: answer.description), status: answer.status, signatureValid: false))
         }
         func inconclusive(_ why: String) -> GatewayCheck {
             .inconclusive(facts(why, status: answer.status, signatureValid: true, state: answer.kept))
@@ -228,9 +225,7 @@ public struct PraxisClient: CancelGateway, StateGateway {
         let status = String(answer.status)
         let check = PraxisSignature.check(members, secret: secret)
         guard check == .valid else {
-            return unknown("\(check == .missing ? "unsigned" : "forged or corrupted") answer (signature \(check.rawValue)"
-                + (check == .invalid ? ", or praxis_secret is wrong" : "") + "); it says \"\(answer.description)\" but may not come from Praxis",
-                gatewayStatus: status, signatureValid: false)
+            return unknown(check.distrust(saying: answer.description), gatewayStatus: status, signatureValid: false)
         }
         guard answer.version == asked.version else {
             return unknown("the answer's version \"\(answer.version)\" is not the one sent (\"\(asked.version)\"): its signed values may have been "

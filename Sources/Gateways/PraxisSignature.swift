@@ -18,6 +18,12 @@ public enum PraxisSignature {
 
     public enum Check: String, Sendable, Equatable {
         case valid, invalid, missing
+
+        /// Why an answer signed this way proves nothing, quoting what it says.
+        func distrust(saying description: String) -> String {
+            "\(self == .missing ? "unsigned" : "forged or corrupted") answer (signature \(rawValue)"
+                + (self == .invalid ? ", or praxis_secret is wrong" : "") + "); it says \"\(description)\" but may not come from Praxis"
+        }
     }
 
     /// Checks a response object's `signature` against the rest of it, in constant time.

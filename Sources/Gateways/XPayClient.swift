@@ -61,14 +61,12 @@ public struct XPayClient: CancelGateway, StateGateway {
     static func classifyState(_ result: Result<GatewayResponse, TransportFailure>, receivedAt: Timestamp = .now) -> GatewayCheck {
         let response: GatewayResponse
         switch result {
-        case .failure(.notSent(let why)): return .failed(AttemptOutcome(result: .failed, description: "not sent: \(why)"))
-        case .failure(.mayHaveBeenSent(let why)): return .failed(AttemptOutcome(result: .failed, description: "no answer: \(why)"))
+        case .failure(let failure): return failure.failedCheck
         case .success(let r): response = r
         }
         let parsed = GatewayJSON.object(response.body)
         let errors = Self.errors(in: parsed)
-        let codes = errors.isEmpty ? nil : errors.map(\.code).joined(separator: ",")
-        let described = errors.map { "\($0.code): \($0.description)" }.joined(separator: "; ")
+        let (codes, described) = Self.summary(of: errors)
         func facts(_ description: String, state: GatewayState? = nil) -> AttemptOutcome {
             ClockSkew.noted(AttemptOutcome(result: .unknown, httpStatus: response.status, gatewayStatus: codes, description: description,
                                            errorCode: codes, gatewayState: state), response, receivedAt: receivedAt)
@@ -107,8 +105,7 @@ public struct XPayClient: CancelGateway, StateGateway {
     private static func classify(_ response: GatewayResponse) -> AttemptOutcome {
         let parsed = GatewayJSON.object(response.body)
         let errors = Self.errors(in: parsed)
-        let codes = errors.isEmpty ? nil : errors.map(\.code).joined(separator: ",")
-        let described = errors.map { "\($0.code): \($0.description)" }.joined(separator: "; ")
+        let (codes, described) = Self.summary(of: errors)
         func outcome(_ result: AttemptResult, _ fallback: String) -> AttemptOutcome {
             AttemptOutcome(result: result, httpStatus: response.status, gatewayStatus: codes,
                            description: described.isEmpty ? fallback : described, errorCode: codes)
@@ -169,6 +166,11 @@ public struct XPayClient: CancelGateway, StateGateway {
         }
         guard let value = try? JSONValue.parse(body) else { return GatewayBody.note(body, parsed) }
         return GatewayBody.note(Array(stripped(value).jsonText.utf8), .failure(.notJSON))
+    }
+
+    /// `PS0026,PS0001` (nil without errors) and `PS0026: session not found; PS0001: …`.
+    static func summary(of errors: [GatewayError]) -> (codes: String?, described: String) {
+        (errors.isEmpty ? nil : errors.map(\.code).joined(separator: ","), errors.map { "\($0.code): \($0.description)" }.joined(separator: "; "))
     }
 
     struct GatewayError: Equatable {

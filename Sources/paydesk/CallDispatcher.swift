@@ -3,21 +3,27 @@ import Foundation
 import Gateways
 import PaydeskCore
 
-/// Runs the console's cancellations in the background, a few at a time, and its checks with the gateways, and
+/// Runs the console's calls to the gateways in the background, cancellations and checks alike, a few at a time, and
 /// reports each as it ends.
 final class CallDispatcher: @unchecked Sendable {
     static let maxConcurrentCalls = 4
+
+    private enum Job {
+        case cancel(reason: String)
+        case check
+    }
 
     private let service: CancellationService
     private let credentials: Credentials
     private let report: @Sendable (TargetID, CallResult) -> Void
     private let reportCheck: @Sendable (TargetID, CheckResult) -> Void
     private let lock = NSLock()
-    private var waiting: [(TargetID, String)] = []
-    private var running: [TargetID: Task<Void, Never>] = [:]
-    /// Checks waiting out their pause, or for a free slot, and checks asking now (at most `maxConcurrentCalls`).
-    private var checking: [TargetID: Task<Void, Never>] = [:]
-    private var checksAsking = 0
+    private var waiting: [(TargetID, Job)] = []
+    /// Calls under way, by a number of their own (a target may have a check and a cancellation at once).
+    private var running: [Int: Task<Void, Never>] = [:]
+    private var nextRun = 0
+    /// Checks waiting out their pause before they queue.
+    private var pausing: [TargetID: Task<Void, Never>] = [:]
     /// SIGTERM: no new call of any kind starts.
     private var stopped = false
 
@@ -29,34 +35,75 @@ final class CallDispatcher: @unchecked Sendable {
         self.reportCheck = reportCheck
     }
 
-    var isIdle: Bool { lock.withLock { waiting.isEmpty && running.isEmpty && checking.isEmpty } }
+    var isIdle: Bool { lock.withLock { waiting.isEmpty && running.isEmpty && pausing.isEmpty } }
 
-    /// Asks the gateway what each target is, `delay` seconds from now, a few at a time like the cancellations.
+    func cancel(_ targets: [TargetID], reason: String) {
+        enqueue(targets.map { ($0, .cancel(reason: reason)) })
+    }
+
+    /// Asks the gateway what each target is, `delay` seconds from now.
     func check(_ targets: [TargetID], after delay: Double) {
-        let refused = lock.withLock { () -> [TargetID] in
-            if stopped { return targets }
-            for id in targets where checking[id] == nil {
-                checking[id] = Task { [self] in
-                    if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
-                    while !Task.isCancelled, !lock.withLock({ () -> Bool in
-                        guard checksAsking < Self.maxConcurrentCalls else { return false }
-                        checksAsking += 1
-                        return true
-                    }) {
-                        try? await Task.sleep(nanoseconds: 50_000_000)
-                    }
-                    let asked = !Task.isCancelled
-                    let result = asked ? await check(id) : .refused("paydesk was stopped before asking; nothing was asked")
-                    lock.withLock {
-                        if asked { checksAsking -= 1 }
-                        _ = checking.removeValue(forKey: id)
-                    }
-                    reportCheck(id, result)
+        guard delay > 0, !lock.withLock({ stopped }) else { return enqueue(targets.map { ($0, .check) }) }
+        lock.withLock {
+            for id in targets where pausing[id] == nil {
+                pausing[id] = Task { [self] in
+                    try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))   // cut short by stopAll: then refused below
+                    lock.withLock { _ = pausing.removeValue(forKey: id) }
+                    enqueue([(id, .check)])
                 }
             }
+        }
+    }
+
+    /// SIGTERM: stop every call. Calls already sent end as `unknown` and are recorded so; waiting ones are refused.
+    func stopAll() {
+        let (dropped, tasks) = lock.withLock { () -> ([(TargetID, Job)], [Task<Void, Never>]) in
+            stopped = true
+            defer { waiting = [] }
+            return (waiting, Array(running.values) + Array(pausing.values))
+        }
+        for (id, job) in dropped { refuse(id, job, "paydesk was stopped before it left") }
+        for task in tasks { task.cancel() }
+    }
+
+    private func enqueue(_ jobs: [(TargetID, Job)]) {
+        let refused = lock.withLock { () -> [(TargetID, Job)] in
+            if stopped { return jobs }
+            waiting += jobs
             return []
         }
-        for id in refused { reportCheck(id, .refused("paydesk is stopping; nothing was asked")) }
+        for (id, job) in refused { refuse(id, job, "paydesk is stopping") }
+        startWaiting()
+    }
+
+    private func refuse(_ id: TargetID, _ job: Job, _ why: String) {
+        switch job {
+        case .cancel: report(id, .refused("\(why); nothing was sent"))
+        case .check: reportCheck(id, .refused("\(why); nothing was asked"))
+        }
+    }
+
+    private func startWaiting() {
+        lock.lock()
+        defer { lock.unlock() }
+        while running.count < Self.maxConcurrentCalls, !waiting.isEmpty {
+            let (id, job) = waiting.removeFirst()
+            let run = nextRun
+            nextRun += 1
+            running[run] = Task { [self] in
+                switch job {
+                case .cancel(let reason):
+                    let result = await call(id, reason: reason)
+                    lock.withLock { _ = running.removeValue(forKey: run) }
+                    report(id, result)
+                case .check:
+                    let result = await check(id)
+                    lock.withLock { _ = running.removeValue(forKey: run) }
+                    reportCheck(id, result)
+                }
+                startWaiting()
+            }
+        }
     }
 
     private func check(_ id: TargetID) async -> CheckResult {
@@ -78,43 +125,6 @@ final class CallDispatcher: @unchecked Sendable {
             return .answered(report.check, checkId: report.checkId, warnings: warnings)
         } catch {
             return .refused("\(error)")
-        }
-    }
-
-    func cancel(_ targets: [TargetID], reason: String) {
-        let stopping = lock.withLock { () -> Bool in
-            if !stopped { waiting += targets.map { ($0, reason) } }
-            return stopped
-        }
-        if stopping {
-            for id in targets { report(id, .refused("paydesk is stopping; nothing was sent")) }
-            return
-        }
-        startWaiting()
-    }
-
-    /// SIGTERM: stop every call. Calls already sent end as `unknown` and are recorded so; waiting ones are refused.
-    func stopAll() {
-        let (dropped, tasks) = lock.withLock { () -> ([(TargetID, String)], [Task<Void, Never>]) in
-            stopped = true
-            defer { waiting = [] }
-            return (waiting, Array(running.values) + Array(checking.values))
-        }
-        for (id, _) in dropped { report(id, .refused("paydesk was stopped before sending it; nothing was sent")) }
-        for task in tasks { task.cancel() }
-    }
-
-    private func startWaiting() {
-        lock.lock()
-        defer { lock.unlock() }
-        while running.count < Self.maxConcurrentCalls, !waiting.isEmpty {
-            let (id, reason) = waiting.removeFirst()
-            running[id] = Task { [self] in
-                let result = await call(id, reason: reason)
-                lock.withLock { _ = running.removeValue(forKey: id) }
-                report(id, result)
-                startWaiting()
-            }
         }
     }
 

@@ -21,11 +21,9 @@ struct HistoryCommand: ParsableCommand {
     @Flag(help: "One JSON object per line, for scripts.") var json = false
     @OptionGroup var options: ProfileOptions
 
-    static let results = Attempt.resultNames
-
     func validate() throws {
-        if let result, !Self.results.contains(result) {
-            throw ValidationError("--result must be one of \(Self.results.joined(separator: ", "))")
+        if let result, !Attempt.resultNames.contains(result) {
+            throw ValidationError("--result must be one of \(Attempt.resultNames.joined(separator: ", "))")
         }
         if let since, Self.parseSince(since) == nil {
             throw ValidationError("--since must be a date (2026-11-21) or an RFC 3339 time (2026-11-21T09:00:00Z)")

@@ -51,8 +51,8 @@ extension PaydeskTests {
             #expect(await sim.state.requestCount(for: "paid-1") == 2)
             #expect(await sim.state.requestCount(for: "nobody") == 1)
         }
-        #expect(XPayStateResponse.operationTime(try #require(Timestamp.parseRFC3339("2026-01-02T03:04:05.987Z"))) == "2026-01-02 03:04:05.9")
-        #expect(XPayStateResponse.operationId(of: "a") != XPayStateResponse.operationId(of: "b"))
+        #expect(SimulatedStateResponse.operationTime(try #require(Timestamp.parseRFC3339("2026-01-02T03:04:05.987Z"))) == "2026-01-02 03:04:05.9")
+        #expect(SimulatedStateResponse.operationId(of: "a") != SimulatedStateResponse.operationId(of: "b"))
     }
 
     @Test func xpayCancelAnswersAStateResponseThatTheLookupRepeats() async throws {

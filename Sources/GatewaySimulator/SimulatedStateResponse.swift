@@ -4,13 +4,13 @@ import PaydeskCore
 extension GatewaySimulator {
     /// The cardholder's details every completed session's StateResponse carries, as the real gateway's does.
     /// Personal data: paydesk must never keep it, so tests search whole directories for these strings.
-    public static let personalData = [XPayStateResponse.cardHolderName, XPayStateResponse.cardHolderEmail,
-                                      XPayStateResponse.street, XPayStateResponse.mobilePhone]
+    public static let personalData = [SimulatedStateResponse.cardHolderName, SimulatedStateResponse.cardHolderEmail,
+                                      SimulatedStateResponse.street, SimulatedStateResponse.mobilePhone]
 }
 
 /// XPay's StateResponse, the documented answer of both `build/state` and `build/cancel`: where a session
 /// stands and, once it has ended, how (its operation, with the customer's details).
-enum XPayStateResponse {
+enum SimulatedStateResponse {
     /// How a completed session ended.
     enum Operation {
         case cancel, authorization
