@@ -8,7 +8,8 @@ import Darwin
 /// (Not `mmap`: another system truncating the file would then crash us with SIGBUS.)
 final class FileBytes: @unchecked Sendable {
     let base: UnsafeMutablePointer<UInt8>
-    let count: Int
+    /// Set once, when the read ends (a file that shrank while read is shorter than its size said).
+    private(set) var count: Int
 
     private init(base: UnsafeMutablePointer<UInt8>, count: Int) {
         self.base = base
@@ -20,25 +21,28 @@ final class FileBytes: @unchecked Sendable {
     static let empty = FileBytes(base: .allocate(capacity: 1), count: 0)
 
     /// The whole file, or `empty` if it does not exist yet. Only a regular file, never through a link.
-    static func read(path: String) throws -> FileBytes {
+    /// `progress` gets the bytes read so far after each piece: a caller may start on them while the rest is read,
+    /// holding the `FileBytes` so its memory stays even when the read fails.
+    static func read(path: String, progress: (FileBytes, UnsafeBufferPointer<UInt8>) -> Void = { _, _ in }) throws -> FileBytes {
         guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: "store file") else { return empty }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot stat \(path): \(systemMessage())") }
         let size = Int(info.st_size)
-        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
+        let bytes = FileBytes(base: .allocate(capacity: max(size, 1)), count: 0)
         var done = 0
         while done < size {
-            let n = pread(fd, base + done, size - done, off_t(done))
+            let n = pread(fd, bytes.base + done, min(size - done, 4 << 20), off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
-                base.deallocate()
                 throw PaydeskError.io("cannot read \(path): \(systemMessage())")
             }
             if n == 0 { break }   // shrank under us: keep what we have
             done += n
+            progress(bytes, UnsafeBufferPointer(start: bytes.base, count: done))
         }
-        return FileBytes(base: base, count: done)
+        bytes.count = done
+        return bytes
     }
 }
 

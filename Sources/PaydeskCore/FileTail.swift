@@ -41,8 +41,11 @@ struct FileTail {
     /// Calls `start` with where this read begins, then `body` with each run of complete lines appended since the
     /// last read, where in the file the run starts, and how much of the file is read by its end. Returns how many
     /// bytes follow the last newline: a line still being written, or one cut short. A missing file reads as empty.
+    /// A run's bytes stay as they are until the next call of `body` returns (two buffers take turns), so a caller
+    /// may finish with one run while it starts on the next; `last` is called before the bytes go, even on an error.
     mutating func read(start: (Start) -> Void,
-                       _ body: (_ lines: UnsafeBufferPointer<UInt8>, _ fileOffset: Int, _ fractionRead: Double) throws -> Void) throws -> Int {
+                       _ body: (_ lines: UnsafeBufferPointer<UInt8>, _ fileOffset: Int, _ fractionRead: Double) throws -> Void,
+                       last: () -> Void = {}) throws -> Int {
         let first = !started
         started = true
         guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: what) else {
@@ -65,7 +68,12 @@ struct FileTail {
             start(.fromOffset)
         }
         var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: min(max(size - offset, 1), Self.pieceSize))
-        defer { buffer.deallocate() }
+        var other = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+        defer {
+            last()
+            buffer.deallocate()
+            other.deallocate()
+        }
         var filled = 0
         var position = offset
         var piece = offset == 0 ? Self.firstPieceSize : Self.pieceSize
@@ -93,7 +101,13 @@ struct FileTail {
             try body(UnsafeBufferPointer(rebasing: buffer[..<end]), offset, Double(offset + end) / Double(max(size, 1)))
             piece = min(piece * 2, Self.pieceSize)
             offset += end
-            if end < filled { (buffer.baseAddress!).update(from: buffer.baseAddress! + end, count: filled - end) }
+            // The rest goes to the other buffer, which the next read fills: these lines stay for one more call.
+            if other.count < buffer.count {
+                other.deallocate()
+                other = .allocate(capacity: buffer.count)
+            }
+            if end < filled { other.baseAddress!.update(from: buffer.baseAddress! + end, count: filled - end) }
+            swap(&buffer, &other)
             filled -= end
         }
         return filled

@@ -173,6 +173,13 @@ public struct JSONScanner {
         var i = start + 1
         var escaped = false
         while i < count {
+            while i + 8 <= count {
+                let special = specialBytes(i)
+                if special == 0 { i += 8; continue }
+                i += special.trailingZeroBitCount >> 3
+                break
+            }
+            guard i < count else { break }
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
                 return Scanned(end: i + 1, kind: .string, flag: escaped, contentStart: start + 1)
@@ -200,6 +207,17 @@ public struct JSONScanner {
             }
         }
         throw SyntaxError(offset: start, message: "a string is not closed")
+    }
+
+    /// The eight bytes at `i`, with the top bit set in the first one that a string's scan must look at (a
+    /// quote, a backslash, a control or non-ASCII byte), or 0 when there is none: the scan steps over 8 at once.
+    /// Bytes after the first such one may be marked wrongly (borrows), the first never is.
+    @inline(__always) private func specialBytes(_ i: Int) -> UInt64 {
+        let w = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self).littleEndian
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+        // A byte that is zero after the xor (or below 0x20) borrows into its top bit.
+        return ((quote &- ones) | (backslash &- ones) | (w &- ones &* 0x20) | w) & (ones &* 0x80)
     }
 
     /// Validates one multi-byte UTF-8 sequence (no overlongs, no surrogates, nothing past U+10FFFF).
@@ -329,7 +347,18 @@ public struct JSONScanner {
     /// Whether `start..<end` spells exactly `word` (ASCII).
     @inline(__always) func equals(_ start: Int, _ end: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
         guard end - start == word.count else { return false }
-        for k in 0..<word.count where bytes[start + k] != word[k] { return false }
+        guard let w = word.baseAddress else { return true }
+        var k = 0
+        while k + 8 <= word.count {   // names are short: eight bytes at a time, no call
+            if UnsafeRawPointer(bytes + start + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(w + k).loadUnaligned(as: UInt64.self) {
+                return false
+            }
+            k += 8
+        }
+        while k < word.count {
+            if bytes[start + k] != w[k] { return false }
+            k += 1
+        }
         return true
     }
 
@@ -345,7 +374,12 @@ public struct JSONScanner {
     @inline(__always) func fingerprint(_ start: Int, _ end: Int) -> UInt64 {
         let n = end - start
         var v: UInt64 = 0
-        for k in 0..<min(n, 7) { v |= UInt64(bytes[start + k]) << (8 * UInt64(k)) }
+        if start + 8 <= count {   // one load where the line has the room: names are read for every member
+            let kept = UInt64(min(n, 7))
+            v = UnsafeRawPointer(bytes + start).loadUnaligned(as: UInt64.self).littleEndian & ((1 << (8 * kept)) &- 1)
+        } else {
+            for k in 0..<min(n, 7) { v |= UInt64(bytes[start + k]) << (8 * UInt64(k)) }
+        }
         return v | UInt64(truncatingIfNeeded: n) << 56
     }
 }

@@ -28,12 +28,15 @@ struct FieldMatcher {
         }
     }
 
+    /// `guess` is the field found at the same place on the previous line: a store's lines mostly share an order.
     @inline(__always)
-    func index(_ s: JSONScanner, _ m: JSONScanner.Member, fingerprint fp: UInt64) -> Int? {
+    func index(_ s: JSONScanner, _ m: JSONScanner.Member, fingerprint fp: UInt64, guess: Int) -> Int? {
         if m.keyHasEscapes {
             let name = s.decodeString(m.keyStart, m.keyEnd, hasEscapes: true)
             return fields.firstIndex { $0.name == name }
         }
+        if guess < fingerprints.count, fingerprints[guess] == fp,
+           m.keyEnd - m.keyStart <= 7 || s.equals(m.keyStart, m.keyEnd, fields[guess].nameBytes) { return guess }
         for i in fingerprints.indices where fingerprints[i] == fp {
             if m.keyEnd - m.keyStart <= 7 || s.equals(m.keyStart, m.keyEnd, fields[i].nameBytes) { return i }
         }
@@ -41,8 +44,18 @@ struct FieldMatcher {
     }
 }
 
-/// The names seen so far on one line, to refuse a field given twice. Reused from line to line, so it
-/// allocates once per scan, not once per line.
+/// Which known field each member position held on the last line, for `FieldMatcher.index`'s first guess.
+struct FieldOrder {
+    private var guesses = [Int](repeating: Int.max, count: 16)
+
+    @inline(__always) func guess(_ position: Int) -> Int { position < guesses.count ? guesses[position] : Int.max }
+    @inline(__always) mutating func found(_ index: Int, at position: Int) {
+        if position < guesses.count, guesses[position] != index { guesses[position] = index }
+    }
+}
+
+/// The unknown names seen so far on one line, to refuse a field given twice (known fields are counted by
+/// bit). Reused from line to line, so it allocates once per scan, not once per line.
 struct SeenNames {
     private var names: [(fingerprint: UInt64, start: Int, end: Int, escaped: Bool)] = []
 
@@ -70,7 +83,8 @@ struct SeenNames {
 
 extension RecordKind {
     /// Checks one line (without its newline) against the kind's fields.
-    static func summarize(_ s: JSONScanner, _ matcher: FieldMatcher, _ seenNames: inout SeenNames) -> Result<LineSummary<Key>, LineError> {
+    static func summarize(_ s: JSONScanner, _ matcher: FieldMatcher, _ seenNames: inout SeenNames,
+                          _ order: inout FieldOrder) -> Result<LineSummary<Key>, LineError> {
         let fields = matcher.fields
         seenNames.reset()
         var seen: UInt64 = 0
@@ -78,21 +92,20 @@ extension RecordKind {
         var time: Timestamp?
         var state: UInt8 = 0
         var problems: [String] = []
+        var position = 0
         do {
             var cursor = try s.openObject()
             while let (m, next) = try s.nextMember(cursor) {
                 cursor = next
+                position += 1
                 let fingerprint = s.fingerprint(m.keyStart, m.keyEnd)
-                guard seenNames.insert(s, m, fingerprint: fingerprint) else {
-                    return .failure(LineError(column: m.keyStart, message:
-                        "the field \(printable(s.decodeString(m.keyStart, m.keyEnd, hasEscapes: m.keyHasEscapes))) appears twice"))
-                }
-                guard let index = matcher.index(s, m, fingerprint: fingerprint) else { continue }
-                let bit: UInt64 = 1 << UInt64(index)
-                if seen & bit != 0 {
-                    problems.append("\(fields[index].name) appears twice")
+                guard let index = matcher.index(s, m, fingerprint: fingerprint, guess: order.guess(position)) else {
+                    guard seenNames.insert(s, m, fingerprint: fingerprint) else { return .failure(appearsTwice(s, m)) }
                     continue
                 }
+                order.found(index, at: position)
+                let bit: UInt64 = 1 << UInt64(index)
+                guard seen & bit == 0 else { return .failure(appearsTwice(s, m)) }
                 seen |= bit
                 switch index {
                 case 0:
@@ -125,6 +138,11 @@ extension RecordKind {
         return .success(LineSummary(key: k, time: t, state: state))
     }
 
+    private static func appearsTwice(_ s: JSONScanner, _ m: JSONScanner.Member) -> LineError {
+        LineError(column: m.keyStart, message:
+            "the field \(printable(s.decodeString(m.keyStart, m.keyEnd, hasEscapes: m.keyHasEscapes))) appears twice")
+    }
+
     /// Checks a line given as bytes, as the importer does.
     public static func summarize(line: [UInt8]) -> Result<LineSummary<Key>, LineError> {
         line.withUnsafeBufferPointer { buffer in
@@ -132,7 +150,8 @@ extension RecordKind {
                 return .failure(LineError(column: nil, message: "empty line"))
             }
             var seenNames = SeenNames()
-            return FieldMatcher.with(fields) { summarize(JSONScanner(base, count: buffer.count), $0, &seenNames) }
+            var order = FieldOrder()
+            return FieldMatcher.with(fields) { summarize(JSONScanner(base, count: buffer.count), $0, &seenNames, &order) }
         }
     }
 }

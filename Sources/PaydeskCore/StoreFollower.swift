@@ -136,6 +136,12 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     private func unlockedCatchUp(progress: ((Change) -> Void)?) throws {
         let now = clock()
         var fresh = false
+        var scanned: Scanned?
+        func takeIn(_ run: Scanned?, fresh: Bool, progress: ((Change) -> Void)?) {
+            guard let run else { return }
+            apply(run.scans, run.lines, fileOffset: run.fileOffset, now: now)
+            if fresh, run.fractionRead < 1, let progress, let change = unlockedTakeChange(loading: run.fractionRead) { progress(change) }
+        }
         // Assigned after the read: the progress callback reads `incompleteTail` while the read is under way.
         let incomplete = try tail.read(start: { start in
             guard start == .fromBeginning else { return }
@@ -149,11 +155,15 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             unsentFresh = true
             unsentOpened = []
             unsentClosed = []
-        }) { lines, fileOffset, fractionRead in
-            apply(StoreLineScan<Kind>.inParallel(lines, from: 0, to: lines.count, atFileStart: fileOffset == 0), lines,
-                  fileOffset: fileOffset, now: now)
-            if fresh, fractionRead < 1, let progress, let change = unlockedTakeChange(loading: fractionRead) { progress(change) }
-        }
+        }, { lines, fileOffset, fractionRead in
+            // A run is taken in while the next is scanned (the tail keeps its bytes until then): both cores stay busy.
+            let scans = StoreLineScan<Kind>.inParallel(lines, from: 0, to: lines.count, atFileStart: fileOffset == 0) {
+                takeIn(scanned, fresh: fresh, progress: progress)
+            }
+            scanned = (scans, lines, fileOffset, fractionRead)
+        }, last: {
+            takeIn(scanned, fresh: fresh, progress: progress)   // also when the read failed later: what was read counts
+        })
         incompleteTail = incomplete
         // Sessions expire as time passes: forget them once a minute, so a day of sessions is not kept all day.
         if now.milliseconds - lastSweep.milliseconds >= 60_000 {
@@ -169,6 +179,9 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         }
     }
 
+    /// A run of lines scanned and not yet taken in.
+    private typealias Scanned = (scans: [StoreLineScan<Kind>], lines: UnsafeBufferPointer<UInt8>, fileOffset: Int, fractionRead: Double)
+
     private static func fileSize(_ path: String) -> Int64 {
         var info = stat()
         return lstat(path, &info) == 0 ? Int64(info.st_size) : 0
@@ -181,6 +194,21 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             for r in scan.records where Kind.isActionable(r.state, time: r.time, now: now) { needed += r.length }
         }
         var writer = LineChunkWriter(capacity: needed)
+        // The tables are moved out while a million records go in: each touch of a class's property costs an
+        // exclusivity check, a tenth of the console's start.
+        var open: [Kind.Key: Place] = [:], departed: [Kind.Key: (state: UInt8, time: Timestamp)] = [:]
+        var unsentOpened: [Entry] = [], unsentClosed: Set<Kind.Key> = []
+        swap(&open, &self.open)
+        swap(&departed, &self.departed)
+        swap(&unsentOpened, &self.unsentOpened)
+        swap(&unsentClosed, &self.unsentClosed)
+        defer {
+            swap(&open, &self.open)
+            swap(&departed, &self.departed)
+            swap(&unsentOpened, &self.unsentOpened)
+            swap(&unsentClosed, &self.unsentClosed)
+        }
+        let unsentFresh = self.unsentFresh
         for scan in scans {
             for r in scan.records {
                 if Kind.isActionable(r.state, time: r.time, now: now) {
@@ -190,7 +218,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
                     unsentOpened.append(Entry(key: r.key, time: r.time, state: r.state,
                                               line: writer.add(UnsafeBufferPointer(rebasing: lines[r.offset..<(r.offset + r.length)])),
                                               offset: offset))
-                    unsentClosed.remove(r.key)
+                    if !unsentClosed.isEmpty { unsentClosed.remove(r.key) }
                 } else if open.removeValue(forKey: r.key) != nil || departed[r.key] != nil {
                     departed[r.key] = (r.state, r.time)
                     if !unsentFresh { unsentClosed.insert(r.key) }

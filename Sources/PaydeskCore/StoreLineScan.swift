@@ -17,7 +17,9 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
 
     /// Splits `data[start..<end]` at line boundaries and scans the pieces on all cores (GCD's threads, not
     /// Swift's cooperative pool); line numbers are fixed up by the caller. `start == 0` is the file's start.
-    static func inParallel(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true) -> [StoreLineScan] {
+    /// `alongside` runs on the calling thread meanwhile: the caller's work on the previous run of lines.
+    static func inParallel(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true,
+                           alongside: () -> Void = {}) -> [StoreLineScan] {
         let pieces = end - start < 1 << 20 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 16)
         var bounds = [start]
         for k in 1..<max(pieces, 1) {
@@ -26,14 +28,37 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
             bounds.append(cut)
         }
         bounds.append(end)
-        if pieces == 1 { return [scan(data, from: start, to: end, atFileStart: atFileStart)] }
         let results = ResultSlots<StoreLineScan>(count: pieces)
         nonisolated(unsafe) let shared = data   // read-only while the workers run
         let cuts = bounds
-        DispatchQueue.concurrentPerform(iterations: pieces) { k in
-            results[k] = scan(shared, from: cuts[k], to: cuts[k + 1], atFileStart: atFileStart)
+        let group = DispatchGroup()
+        for k in 0..<pieces {
+            DispatchQueue.global().async(group: group) {
+                results[k] = scan(shared, from: cuts[k], to: cuts[k + 1], atFileStart: atFileStart)
+            }
         }
+        alongside()
+        group.wait()
         return results.values
+    }
+
+    /// Scans `data[start..<end]` on a GCD thread; `wait()` gives the result. `owner` holds the bytes meanwhile.
+    static func started(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, owner: some AnyObject & Sendable) -> Started {
+        let started = Started()
+        nonisolated(unsafe) let shared = data
+        DispatchQueue.global().async(group: started.group) {
+            withExtendedLifetime(owner) { started.result[0] = scan(shared, from: start, to: end) }
+        }
+        return started
+    }
+
+    final class Started: Sendable {
+        fileprivate let group = DispatchGroup()
+        fileprivate let result = ResultSlots<StoreLineScan>(count: 1)
+        func wait() -> StoreLineScan {
+            group.wait()
+            return result[0]!
+        }
     }
 
     static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true) -> StoreLineScan {
@@ -46,6 +71,7 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
         guard end > start, let base = data.baseAddress else { return chunk }
         chunk.records.reserveCapacity((end - start) / 160)
         var seenNames = SeenNames()
+        var order = FieldOrder()
         // A byte order mark (from an editor) is not part of the first line.
         var lineStart = atFileStart && start == 0 && end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : start
         while lineStart < end {
@@ -56,7 +82,7 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
             chunk.lineCount += 1
             let length = lineEnd - lineStart
             if !isBlank(base + lineStart, length) {
-                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames) {
+                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames, &order) {
                 case .success(let s):
                     chunk.records.append(StoredRecord(key: s.key, time: s.time, state: s.state,
                                                       lineNumber: chunk.lineCount, offset: lineStart, length: length))

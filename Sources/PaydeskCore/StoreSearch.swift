@@ -49,7 +49,51 @@ public enum StoreSearch {
             if let last = data.lastIndex(of: 0x0A) { end = start + last + 1; sawNewline = true } else { end = start }
         }
         let searched = Mark(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), end: max(end, floor))
-        while end > floor {
+        // Recent records are near the end: the last pieces first, alone.
+        var recent = end
+        if end - floor > 2 * pieceSize, let cut = try firstLineStart(fd, from: end - 2 * pieceSize, before: end, path: path) { recent = cut }
+        if let found = try search(kind, key: key, needle: needle, fd: fd, from: recent, to: end, path: path) { return (found, searched, floor > 0) }
+        // The rest of a long file in two halves at once, cut at a line: the later half's line wins, and once it
+        // is found the earlier half stops.
+        if recent - floor >= 4 * pieceSize, let middle = try firstLineStart(fd, from: floor + (recent - floor) / 2, before: recent, path: path) {
+            let found = ResultSlots<Result<FoundRecord<Kind>?, Error>>(count: 2)
+            let halves = [(middle, recent), (floor, middle)]
+            let laterFound = ResultSlots<Bool>(count: 1)
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                found[k] = Result {
+                    let record = try search(kind, key: key, needle: needle, fd: fd, from: halves[k].0, to: halves[k].1, path: path,
+                                            stop: { k == 1 && laterFound[0] == true })
+                    if k == 0, record != nil { laterFound[0] = true }
+                    return record
+                }
+            }
+            return (try found[0]!.get() ?? found[1]!.get(), searched, floor > 0)
+        }
+        return (try search(kind, key: key, needle: needle, fd: fd, from: floor, to: recent, path: path), searched, floor > 0)
+    }
+
+    /// Where the first line starting at or after `offset` starts, if one does before `end`.
+    private static func firstLineStart(_ fd: Int32, from offset: Int, before end: Int, path: String) throws -> Int? {
+        let probe = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 65_536)
+        defer { probe.deallocate() }
+        var at = offset
+        while at < end {
+            let data = try readFully(fd, into: probe, from: at - 1, count: min(probe.count, end - at + 1), path: path)
+            if data.isEmpty { return nil }
+            if let k = data.firstIndex(of: 0x0A) { return at + k < end ? at + k : nil }
+            at += data.count
+        }
+        return nil
+    }
+
+    /// The latest line with the key among the complete lines in `floor..<end` (`end` ends a line), read backwards.
+    private static func search<Kind: RecordKind>(_ kind: Kind.Type, key: Kind.Key, needle: [UInt8], fd: Int32,
+                                                 from floor: Int, to end: Int, path: String,
+                                                 stop: () -> Bool = { false }) throws -> FoundRecord<Kind>? {
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: pieceSize + 1)
+        defer { buffer.deallocate() }
+        var end = end
+        while end > floor, !stop() {
             var start = max(floor, end - pieceSize)
             var data = try readFully(fd, into: buffer, from: start, count: end - start, path: path)
             if start > floor {
@@ -62,15 +106,15 @@ public enum StoreSearch {
                     let found = whole.bytes.withUnsafeBufferPointer {
                         lastMatch(kind, key: key, needle: needle, in: $0, atFileStart: whole.start == 0)
                     }
-                    if let found { return (found, searched, floor > 0) }
+                    if let found { return found }
                     end = whole.start
                     continue
                 }
             }
-            if let found = lastMatch(kind, key: key, needle: needle, in: data, atFileStart: start == 0) { return (found, searched, floor > 0) }
+            if let found = lastMatch(kind, key: key, needle: needle, in: data, atFileStart: start == 0) { return found }
             end = start
         }
-        return (nil, searched, floor > 0)
+        return nil
     }
 
     /// The last line in `data` (complete lines) whose key is `key`.

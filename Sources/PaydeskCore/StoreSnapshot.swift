@@ -1,4 +1,5 @@
 import Foundation
+import CLibcExtras
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -63,28 +64,44 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
     }
 
     /// Only for the kinds' `loadStore`, which call it with a concrete kind so the optimizer specializes the hot loop.
+    /// The file is scanned a few megabytes at a time on GCD's threads while the rest is read, and indexed here
+    /// while later pieces are scanned.
     convenience init(path: String) throws {
-        self.init(path: path, bytes: try FileBytes.read(path: path))
+        var scans: [StoreLineScan<Kind>.Started] = []
+        var scanned = 0
+        let bytes = try FileBytes.read(path: path) { bytes, data in
+            guard data.count - scanned >= 4 << 20, let end = Self.completeLines(data, from: scanned) else { return }
+            scans.append(StoreLineScan<Kind>.started(data, from: scanned, to: end, owner: bytes))
+            scanned = end
+        }
+        self.init(path: path, bytes: bytes, scanned: scanned, scans: scans)
     }
 
-    init(path: String, bytes: FileBytes) {
+    /// The end of the last complete line in `data` after `start`, if there is one.
+    private static func completeLines(_ data: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard data.count > start, let newline = memrchr(data.baseAddress! + start, 0x0A, data.count - start) else { return nil }
+        return UnsafeRawPointer(newline) - UnsafeRawPointer(data.baseAddress!) + 1
+    }
+
+    /// `scans` cover the bytes up to `scanned`, in order; the rest is scanned here.
+    private init(path: String, bytes: FileBytes, scanned: Int, scans: [StoreLineScan<Kind>.Started]) {
         self.path = path
         self.bytes = bytes
         let data = UnsafeBufferPointer(start: bytes.base, count: bytes.count)
 
         // Only complete lines are records; what follows the last newline is a write still in progress, or torn by a crash.
-        var end = data.count
-        while end > 0, data[end - 1] != 0x0A { end -= 1 }
+        let end = Self.completeLines(data, from: scanned) ?? scanned
         completeLength = end
 
-        let chunks = StoreLineScan<Kind>.inParallel(data, from: 0, to: end)
-        var slots = [Kind.Key: Int](minimumCapacity: chunks.reduce(0) { $0 + $1.records.count })
+        let rest = StoreLineScan<Kind>.started(data, from: scanned, to: end, owner: bytes)
+        // About 200 bytes a line: rehashing a growing table costs more than sizing it once.
+        var slots = [Kind.Key: Int](minimumCapacity: end / 200 + 1)
         var records: [StoredRecord<Kind.Key>] = []
         records.reserveCapacity(slots.capacity)
         var problems: [LineProblem] = []
         var problemCount = 0
         var lineBase = 0
-        for chunk in chunks {
+        func index(_ chunk: StoreLineScan<Kind>) {
             for var record in chunk.records {
                 record.lineNumber += lineBase
                 let next = records.count
@@ -98,6 +115,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
             problemCount += chunk.problemCount
             lineBase += chunk.lineCount
         }
+        for started in scans + [rest] { index(started.wait()) }
         if data[end..<data.count].contains(where: { !Self.isWhitespace($0) }) {
             problemCount += 1
             if problems.count < Self.maxProblemsKept {

@@ -144,6 +144,30 @@ extension PaydeskTests {
         #expect(try StoreSearch.latest(PayoutKind.self, key: 44_000, path: path) != nil)
     }
 
+    @Test func aLongFileIsSearchedInTwoHalvesAtOnceAndTheLaterLineWins() throws {
+        // Over 48 MiB: the last 16 MiB are searched alone, the rest in two halves at once.
+        let filler = String(repeating: "x", count: 500)
+        var lines: [String] = [payoutLine(9_000_001), payoutLine(9_000_002), payoutLine(9_000_004)]
+        for i in 0..<110_000 {
+            lines.append(payoutLine(Int64(100 + i), extra: ",\"note\":\"\(filler)\""))
+            if i == 30_000 { lines.append(payoutLine(9_000_004, status: "rejected")) }   // the earlier half
+            if i == 70_000 { lines.append(payoutLine(9_000_002, status: "approved")) }   // the later half
+            if i == 108_000 { lines.append(payoutLine(9_000_003)) }                      // the recent part
+        }
+        try append(lines)
+        let path = dir.file("payouts.jsonl")
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 > 48 << 20)
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 9_000_001, path: path)?.effectiveState(now: now) == "pending",
+                "only at the very start")
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 9_000_002, path: path)?.effectiveState(now: now) == "approved",
+                "the later half's line wins over the first line")
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 9_000_004, path: path)?.effectiveState(now: now) == "rejected",
+                "the earlier half's line wins over the first line")
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 9_000_003, path: path)?.effectiveState(now: now) == "pending")
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 9_000_009, path: path) == nil)
+        #expect(try StoreSearch.latest(PayoutKind.self, key: 100 + 55_000, path: path) != nil, "a line near the cut")
+    }
+
     @Test func aSecondLookSearchesOnlyWhatWasAppendedUnlessTheFileWasReplaced() throws {
         try append([payoutLine(5), payoutLine(6)])
         let lookups = FileLookups(dataDirectory: dir.path)

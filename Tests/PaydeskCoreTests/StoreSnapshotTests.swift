@@ -187,6 +187,39 @@ extension PaydeskTests {
         #expect(lines[record.lineNumber - 1] == String(decoding: store.lineBytes(of: record), as: UTF8.self))
     }
 
+    @Test func aFileScannedWhileItIsReadGivesTheSameAnswerAsOneLineAtATime() throws {
+        // Over 12 MiB: read 4 MiB at a time, each piece scanned while the next is read; upserts and bad lines
+        // straddle the pieces.
+        let filler = String(repeating: "y", count: 300)
+        var lines: [String] = []
+        var expectedState: [Int64: String] = [:]
+        var firstSeen: [Int64] = []
+        var badLines: [Int] = []
+        for i in 0..<40_000 {
+            let trace = Int64(i % 25_000 + 1)
+            if i % 4_999 == 0 {
+                lines.append("{broken line \(i)")
+                badLines.append(i + 1)
+                continue
+            }
+            let status = ["pending", "approved", "cancelled", "rejected"][i % 4]
+            lines.append(payoutLine(trace, status: status, extra: ",\"note\":\"\(filler)\""))
+            if expectedState[trace] == nil { firstSeen.append(trace) }
+            expectedState[trace] = status
+        }
+        let store = try payouts(lines)
+        #expect(store.completeLength > 12 << 20)
+        #expect(store.lineCount == lines.count)
+        #expect(store.records.count == expectedState.count)
+        #expect(store.problems.map(\.line) == badLines)
+        #expect(store.records.allSatisfy { PayoutKind.states[Int($0.state)] == expectedState[$0.key] })
+        #expect(store.records.map(\.key) == firstSeen, "in the order each key first appeared")
+        for key: Int64 in [1, 12_345, 25_000] {
+            let record = try #require(store.record(for: key))
+            #expect(lines[record.lineNumber - 1] == String(decoding: store.lineBytes(of: record), as: UTF8.self))
+        }
+    }
+
     @Test func keepsTheFirstProblemsInDetailButCountsThemAll() throws {
         let limit = StoreSnapshot<PayoutKind>.maxProblemsKept
         let store = try payouts(Array(repeating: "x", count: limit + 5))
