@@ -42,6 +42,29 @@ extension PaydeskTests {
         #expect(error.column != nil)
     }
 
+    @Test func findsWhatEndsOrBreaksAStringAtEveryPlaceInAnEightByteStep() throws {
+        // Strings are stepped over eight bytes at a time: each special byte is tried at every offset.
+        let head = Array(#"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","x":""#.utf8)
+        func value(_ bytes: [UInt8]) throws -> String? {
+            guard case .success = PayoutKind.summarize(line: head + bytes + Array("\"}".utf8)) else { return nil }
+            guard case .object(let members) = try JSONValue.parse(head + bytes + Array("\"}".utf8)),
+                  case .string(let x)? = members.last?.1 else { return nil }
+            return x
+        }
+        for k in 0..<24 {
+            let before = [UInt8](repeating: UInt8(ascii: "a"), count: k), after = [UInt8](repeating: UInt8(ascii: "b"), count: 9)
+            #expect(try value(before + after) == String(repeating: "a", count: k) + "bbbbbbbbb")
+            #expect(try value(before + Array(#"\""#.utf8) + after) == String(repeating: "a", count: k) + "\"bbbbbbbbb", "an escaped quote at \(k)")
+            #expect(try value(before + [0xC3, 0xA9] + after) == String(repeating: "a", count: k) + "ébbbbbbbbb", "UTF-8 at \(k)")
+            #expect(try value(before + [0x01] + after) == nil, "a control byte at \(k)")
+            #expect(try value(before + [0x7F] + after) != nil, "DEL needs no escape in JSON (\(k))")
+            #expect(try value(before + [0xFF] + after) == nil, "invalid UTF-8 at \(k)")
+            #expect(try value(before + [0xC3] + after) == nil, "a lead byte alone at \(k)")
+            let error = try #require(lineError(String(decoding: head + before + [0x1F] + after + Array("\"}".utf8), as: UTF8.self)))
+            #expect(error.column == head.count + k + 1, "the column of the control byte at \(k)")
+        }
+    }
+
     @Test func reportsTheColumnOfTheFault() throws {
         let error = try #require(lineError(#"{"trace_id":1,"requested_at":"x" "amount":5}"#))
         #expect(error.column == 34)
