@@ -18,7 +18,8 @@ public struct TargetID: Hashable, Sendable, CustomStringConvertible {
 public struct TargetRow: Sendable {
     // The key, and whether it is a session (else a payout): not the gateway's name, which a million rows would
     // repeat. The flag last, where it packs best.
-    private let key: String
+    /// The record's key as text (`id.key`, without building the id).
+    let key: String
     public let time: Timestamp
     public let line: StoredLine
     private let isSession: Bool

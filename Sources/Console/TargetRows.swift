@@ -60,14 +60,9 @@ public struct TargetRows: Sendable {
             }
         }
         for row in change.opened {
-            if let slot = index[row.id.key] {
-                slots[Int(slot)] = row
-                times[Int(slot)] = row.time.milliseconds
-                delta.removed.append(slot)
-                delta.added.append(slot)
-            } else {
-                delta.added.append(place(row))
-            }
+            let slot = place(row)
+            if slot.replaced { delta.removed.append(slot.index) }
+            delta.added.append(slot.index)
         }
         if slots.count > 10_000, count < slots.count / 2 {
             self = TargetRows(rows)
@@ -77,19 +72,20 @@ public struct TargetRows: Sendable {
         return delta
     }
 
+    /// Puts the row in its key's slot, or a new one. One hash of the key: a million rows arrive at start.
     @discardableResult
-    private mutating func place(_ row: TargetRow) -> Int32 {
-        if let slot = index[row.id.key] {
-            slots[Int(slot)] = row
-            times[Int(slot)] = row.time.milliseconds
-            return slot
-        }
+    private mutating func place(_ row: TargetRow) -> (index: Int32, replaced: Bool) {
         let slot = Int32(slots.count)
+        if let old = index.updateValue(slot, forKey: row.key) {
+            index[row.key] = old
+            slots[Int(old)] = row
+            times[Int(old)] = row.time.milliseconds
+            return (old, true)
+        }
         slots.append(row)
         times.append(row.time.milliseconds)
-        index[row.id.key] = slot
         count += 1
-        return slot
+        return (slot, false)
     }
 
     func slot(of key: String) -> Int32? { index[key] }
