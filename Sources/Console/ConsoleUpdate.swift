@@ -49,8 +49,9 @@ extension ConsoleState {
             notice = Self.notice(for: id, result)
             effects.append(.reload)
             if quitting, ownCalls.isEmpty, ownChecks.isEmpty { effects.append(.quit) }
-        case .profileSwitched(let newProfile, let fresh, let theme):
+        case .profileSwitched(let newProfile, let fresh, let theme, let missing):
             profile = newProfile
+            missingCredentials = missing
             themeName = theme
             lists = Self.freshLists
             dialog = nil
@@ -86,6 +87,7 @@ extension ConsoleState {
     /// Each attempted target's status, from the trail and this console's own calls.
     private mutating func refreshStatuses() {
         statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks)
+        attemptsByTarget = Dictionary(grouping: data.attempts) { TargetID(gateway: $0.gateway, key: $0.target) }
     }
 
     /// Every row anew (a first load, a profile switch).
@@ -174,7 +176,8 @@ extension ConsoleState {
         if list.editingFilter, let effects = editFilter(key) { return effects }
         guard let action = actions.first(where: { $0.keys.contains(key) }) else {
             if key == .character("c"), profile.readOnly {
-                notice = Notice(text: "Profile \(profile.name) is read-only: nothing can be cancelled from it.", role: .readOnly)
+                notice = Notice(text: "Cannot cancel: \(CancelRefusal.readOnly(profile: profile.name).text); nothing can be cancelled from it.",
+                                role: .readOnly)
             }
             return []
         }
@@ -298,8 +301,8 @@ extension ConsoleState {
         return [.check(targets, after: 0)]
     }
 
-    /// `c`: the marked rows, or the one under the cursor. Rows with a call on its way or in doubt are refused
-    /// here with the reason, before any dialog: the dialog only ever offers what may be sent.
+    /// `c`: the marked rows, or the one under the cursor. A row that cannot be cancelled (read-only, no credentials,
+    /// expired, in flight, in doubt, already cancelled) is refused here with the reason, before any dialog.
     private mutating func openCancel() {
         guard let gateway = tab.gateway else { return }
         guard !quitting else {
@@ -323,19 +326,11 @@ extension ConsoleState {
             notice = Notice(text: "Nothing to cancel here.", role: .warning)
             return
         }
-        let noun = tab == .sessions ? "session" : "payout"
-        var attemptsByTarget: [String: [Attempt]] = [:]
-        let wanted = Set(targets)
-        for attempt in data.attempts where attempt.gateway == gateway && wanted.contains(attempt.target) {
-            attemptsByTarget[attempt.target, default: []].append(attempt)
-        }
-        let refusals = targets.compactMap { key -> String? in
-            if ownCalls.contains(TargetID(gateway: gateway, key: key)) { return "a cancellation of \(noun) \(key) is already in flight" }
-            return Attempt.refusal(after: attemptsByTarget[key] ?? [], what: "\(noun) \(key)", retryUnknown: false)
-        }
+        // The one rule, row by row, before any dialog: the dialog only ever offers what may be sent.
+        let refusals = targets.compactMap { key in cancelRefusal(TargetID(gateway: gateway, key: key), row: rows[key]) }
         if let first = refusals.first {
-            notice = Notice(text: (targets.count == 1 ? first : "\(refusals.count) of the \(targets.count) marked rows cannot be sent; first: \(first)")
-                            + ". Nothing was sent.", role: .warning)
+            notice = Notice(text: "Cannot cancel" + (targets.count == 1 ? ": " : " \(refusals.count) of the \(targets.count) marked rows; first: ")
+                            + first.text + ". Nothing was sent.", role: .warning)
             return
         }
         let shown = shownKeys(tab)

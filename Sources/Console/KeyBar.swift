@@ -21,7 +21,13 @@ enum KeyBar {
         case nil:
             if state.list.editingFilter { return [KeyHint("Enter", "keep filter"), KeyHint("Esc", "clear filter"), KeyHint("Up/Down", "move")] }
             let inDoubt = state.choiceInDoubt
-            return state.actions.filter { $0.inKeyBar && (!$0.onlyInDoubt || inDoubt) }.map { KeyHint($0.label, $0.summary) }
+            // `c` says why it would refuse the chosen row, before anyone presses it (a read-only profile has no `c` to press).
+            let refusal = state.choiceCancelRefusal
+            var hints = state.actions.filter { $0.inKeyBar && (!$0.onlyInDoubt || inDoubt) }.map { action in
+                action.name == .cancel && refusal != nil ? KeyHint(action.label, "n/a: " + refusal!.short) : KeyHint(action.label, action.summary)
+            }
+            if state.profile.readOnly, let refusal { hints.insert(KeyHint("c", "n/a: " + refusal.short), at: 0) }
+            return hints
         }
     }
 

@@ -326,6 +326,81 @@ extension PaydeskTests {
         #expect(s.notice?.text.contains("Check with the gateway first") == true)
     }
 
+    // MARK: Refuse before asking
+
+    private func cancelHint(_ s: ConsoleState) -> String? {
+        KeyBar.hints(for: s).first { $0.label == "c" }?.summary
+    }
+
+    @Test func theKeyBarSaysWhyCIsUnavailableForTheRowUnderTheCursor() {
+        var data = F.data
+        // 752858: its paydesk died mid-call (an intent without outcome): in doubt.
+        data.attempts.insert(F.attempt("praxis", "752858", secondsAgo: 10, outcome: nil), at: 0)
+        var s = F.state(data: data)
+        #expect(cancelHint(s) == "cancel")
+        s.press(.character("2"))
+        #expect(cancelHint(s) == "cancel", "752856 may be cancelled")
+        s.press(.down)
+        #expect(cancelHint(s) == "n/a: unknown")
+        s.press(.down)
+        #expect(cancelHint(s) == "n/a: in doubt")
+        #expect(s.screen.last?.contains("c n/a: in doubt") == true)
+        #expect(s.press(.character("c")).isEmpty)
+        #expect(s.dialog == nil, "refused before any dialog")
+        #expect(s.notice?.text.hasPrefix("Cannot cancel: an earlier attempt on payout 752858") == true)
+        #expect(s.notice?.text.contains("is in doubt") == true)
+        // Our own call on its way: in flight, until its answer.
+        s.press(.home, .character("c"), .enter, .character("y"))
+        #expect(cancelHint(s) == "n/a: in flight")
+        s.press(.character("c"))
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.contains("already in flight") == true)
+        // Marked rows: refused when one of them is, naming it.
+        s.press(.down, .character(" "), .character(" "))
+        #expect(s.list.marked == ["752857", "752858"])
+        #expect(cancelHint(s) == "n/a: unknown")
+        s.press(.character("c"))
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.hasPrefix("Cannot cancel 2 of the 2 marked rows; first: an earlier attempt on payout 752857") == true)
+    }
+
+    @Test func aProfileWithoutAGatewaysCredentialsRefusesBeforeTheDialog() {
+        let missing = Credentials(environment: ["PAYDESK_TEST_XPAY_API_KEY": "k"]).missing(of: F.test)
+        #expect(missing["xpay"] == nil)
+        #expect(missing["praxis"]?.contains("praxis_secret missing (set $PAYDESK_TEST_PRAXIS_SECRET)") == true)
+        var s = ConsoleState(profile: F.test, profiles: [F.test], operatorName: "m.rossi", themeNames: ["default"], themeName: "default",
+                             now: F.now, width: 80, height: 24, missingCredentials: missing)
+        _ = s.update(.loaded(F.data))
+        #expect(cancelHint(s) == "cancel", "XPay's key is there")
+        s.press(.character("2"))
+        #expect(cancelHint(s) == "n/a: no credentials")
+        #expect(s.press(.character("c")).isEmpty)
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.contains("profile TEST has no credentials for Praxis: praxis_merchant_id missing") == true)
+        #expect(!s.screenText.contains("Cancel on"))
+        // A switch to a profile that has them all lifts it.
+        _ = s.update(.profileSwitched(F.test, F.data, themeName: "default", missingCredentials: [:]))
+        s.press(.character("2"))
+        #expect(cancelHint(s) == "cancel")
+    }
+
+    @Test func aReadOnlyProfileAndAnExpiredSessionSayWhyInTheKeyBar() {
+        var s = F.state(F.audit)
+        #expect(s.screen.last?.hasPrefix(" c n/a: read-only") == true)
+        s.press(.character("3"))
+        #expect(cancelHint(s) == nil, "History has no c")
+        // ps_a1 has 50 s left; under the details dialog the rows hold still while time passes.
+        var t = F.state()
+        t.press(.enter)
+        _ = t.update(.tick(F.now + 60))
+        t.press(.escape)
+        #expect(t.list.selectedKey == "ps_a1")
+        #expect(cancelHint(t) == "n/a: expired")
+        t.press(.character("c"))
+        #expect(t.dialog == nil)
+        #expect(t.notice?.text == "Cannot cancel: session ps_a1 is expired, not open (XPay sessions expire 5 minutes after creation). Nothing was sent.")
+    }
+
     @Test func anotherPaydesksCallInFlightShowsAndBlocks() {
         var data = F.data
         data.attempts.insert(F.attempt("xpay", "ps_b2", secondsAgo: 2, outcome: nil, inFlight: true), at: 0)
