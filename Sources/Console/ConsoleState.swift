@@ -61,7 +61,7 @@ public struct ConsoleState: Sendable {
     }
 
     static let freshLists: [ConsoleTab: ListState] = [
-        .sessions: ListState(sortColumn: 4),                    // LEFT: the next to expire first
+        .sessions: ListState(sortColumn: 5),                    // LEFT: the next to expire first
         .payouts: ListState(sortColumn: 5),                     // REQUESTED: the oldest first
         .history: ListState(sortColumn: 0, descending: true),   // TIME: the newest first
     ]

@@ -125,7 +125,7 @@ extension PaydeskTests {
 
     @Test func sCyclesTheSortColumnAndSReverses() {
         var s = F.state()
-        #expect(s.list.sortColumn == 4)
+        #expect(s.list.sortColumn == 5)
         s.press(.character("s"))
         #expect(s.list.sortColumn == 0, "wraps to the first sortable column: SESSION")
         #expect(keys(s) == ["ps_a1", "ps_b2", "ps_c3"])
@@ -134,7 +134,9 @@ extension PaydeskTests {
         s.press(.character("s"))
         #expect(s.list.sortColumn == 1)
         s.press(.character("s"))
-        #expect(s.list.sortColumn == 2)
+        #expect(s.list.sortColumn == 2, "CUSTOMER")
+        s.press(.character("s"))
+        #expect(s.list.sortColumn == 3)
         #expect(keys(s) == ["ps_b2", "ps_a1", "ps_c3"], "AMOUNT: by currency, then minor units")
         #expect(s.screen[2].contains("AMOUNT▲"))
     }
@@ -324,6 +326,63 @@ extension PaydeskTests {
         #expect(s.press(.character("c")).isEmpty)
         #expect(s.dialog == nil)
         #expect(s.notice?.text.contains("Check with the gateway first") == true)
+    }
+
+    // MARK: Columns sized to what is on screen
+
+    /// Where each title of the header row starts.
+    private func columnStarts(_ s: ConsoleState) -> [String: Int] {
+        let header = s.screen[s.layout.headerRow]
+        var starts: [String: Int] = [:]
+        for title in ["SESSION", "TRACE", "ORDER", "CUSTOMER", "AMOUNT", "METHOD", "REQUESTED", "STATUS", "DESCRIPTION", "REASON"] {
+            if let r = header.range(of: title) { starts[title] = header.distance(from: header.startIndex, to: r.lowerBound) }
+        }
+        return starts
+    }
+
+    @Test func columnsAreAsWideAsTheRowsOnScreenNeed() {
+        let id = "ps_0123456789ab"   // 15 characters
+        let sessions = [F.session(id, ageSeconds: 10, order: "O-1", amount: 100, customer: "cust-5")]
+        let method = "bank_transfer_sepa"
+        let payouts = [F.payout(7, ageSeconds: 10, order: "WD-7", customer: "c-1", amount: 100, method: method)]
+        var s = F.state(width: 80, data: ConsoleData(sessions: sessions, payouts: payouts))
+        let starts = columnStarts(s)
+        #expect(starts["ORDER"]! - starts["SESSION"]! == id.count + 1, "SESSION as wide as its id, and a blank")
+        #expect(s.screen[3].contains("cust-5"), "sessions show the customer")
+        s.press(.character("2"))
+        #expect(s.screen[3].contains(method), "METHOD is not cut while there is room: \(s.screen[3])")
+    }
+
+    @Test func onlyTheRowsOnScreenAreMeasured() {
+        let long = String(repeating: "x", count: 40)
+        let payouts: [TargetRow] = (0..<40).map { (i: Int) -> TargetRow in
+            let customer = i == 39 ? long : "c"
+            return F.payout(Int64(1000 + i), ageSeconds: Int64(4000 - i), order: "WD-\(i)", customer: customer, amount: 100)
+        }
+        var s = F.state(width: 120, height: 40, data: ConsoleData(payouts: payouts))
+        s.press(.character("2"))
+        let narrow = columnStarts(s)
+        #expect(narrow["AMOUNT"]! - narrow["CUSTOMER"]! < 15, "the long customer is off screen")
+        s.press(.end)
+        let wide = columnStarts(s)
+        #expect(wide["AMOUNT"]! - wide["CUSTOMER"]! > 40, "on screen now, its column grows")
+        #expect(s.screen.contains { $0.contains(long) })
+    }
+
+    @Test func historysDescriptionTakesTheRoomLeft() {
+        var s = F.state(width: 120, height: 40)
+        s.press(.character("3"))
+        let context = RowContext(now: s.now, statuses: s.statuses)
+        let needed = ListColumn.needed(Columns.history, s.visibleAttempts(), context, sortColumn: 0)
+        let widths = ListColumn.widths(Columns.history, needed: needed, in: 118)
+        #expect(widths.reduce(0, +) + widths.count - 1 == 118, "every cell of the line is given out")
+        #expect(Array(widths.dropLast()) == Array(needed.dropLast()), "the other columns as wide as their cells, the rest to DESCRIPTION")
+        #expect(s.screen[3].contains("the answer's signature does not match"))
+        // At 80 columns the description is what gets cut, marked with an ellipsis.
+        var narrow = F.state(width: 80)
+        narrow.press(.character("3"))
+        #expect(narrow.screen[3].hasSuffix("…"))
+        #expect(narrow.screen[3].contains("752857"))
     }
 
     // MARK: Refuse before asking
