@@ -177,6 +177,19 @@ public struct ConsoleState: Sendable {
         return selectedTarget.flatMap { cancelRefusal($0.id, row: $0) }
     }
 
+    /// The message on the status line: the last notice, else what could not be read (every problem, for `n`).
+    var statusMessage: Notice? {
+        if let notice { return notice }
+        let problems = data.problems
+        return problems.isEmpty ? nil : Notice(text: problems.joined(separator: " "), role: .warning)
+    }
+
+    /// Whether the status line's message is too long for it: it then ends with … and `n` shows it in full.
+    var statusMessageIsCut: Bool {
+        guard let message = statusMessage, !(list.editingFilter && dialog == nil) else { return false }
+        return displayWidth(printable(message.text)) > layout.width - 2
+    }
+
     /// The keys the current tab's actions and the help offer here.
     public var actions: [ConsoleAction] { ConsoleActions.table(for: tab, readOnly: profile.readOnly) }
 }

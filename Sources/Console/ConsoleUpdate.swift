@@ -172,6 +172,7 @@ extension ConsoleState {
 
     private mutating func handle(_ key: Key) -> [ConsoleEffect] {
         if dialog != nil { return handleDialog(key) }
+        let message = statusMessage
         notice = nil
         if list.editingFilter, let effects = editFilter(key) { return effects }
         guard let action = actions.first(where: { $0.keys.contains(key) }) else {
@@ -181,7 +182,21 @@ extension ConsoleState {
             }
             return []
         }
+        if action.name == .fullMessage {
+            showInFull(message)
+            return []
+        }
         return perform(action.name)
+    }
+
+    /// `n`: the status line's message on a page of its own, wrapped, nothing cut; it stays on the line behind.
+    private mutating func showInFull(_ message: Notice?) {
+        guard let message else {
+            notice = Notice(text: "No message to show.", role: .dim)
+            return
+        }
+        if message != statusMessage { notice = message }   // a notice; the problems show again by themselves
+        dialog = .details(DetailsDialog(title: "Message", lines: [DetailsDialog.Line(message.text, message.role)]))
     }
 
     /// Typing into the filter. Returns nil for keys that act as usual while typing (the arrows).
@@ -244,6 +259,7 @@ extension ConsoleState {
             let next = themeNames[((themeNames.firstIndex(of: themeName) ?? -1) + 1) % themeNames.count]
             return [.useTheme(next)]
         case .reload: return [.reload]
+        case .fullMessage: break   // handled before: it needs the message the key would clear
         case .help: dialog = .help(helpPage)
         case .quit: return quit()
         }
@@ -368,9 +384,9 @@ extension ConsoleState {
                 effects = [.cancel(ids, reason: reason)]
             }
         case .details(var page)?:
-            if page.handle(key, visibleLines: dialogBodyLines) { dialog = .details(page) } else { closeDialog() }
+            if page.handle(key, visibleLines: dialogBodyLines, width: dialogTextWidth) { dialog = .details(page) } else { closeDialog() }
         case .help(var page)?:
-            if page.handle(key, visibleLines: dialogBodyLines) { dialog = .help(page) } else { closeDialog() }
+            if page.handle(key, visibleLines: dialogBodyLines, width: dialogTextWidth) { dialog = .help(page) } else { closeDialog() }
         case .profiles(var switcher)?:
             switch switcher.handle(key) {
             case .stay: dialog = .profiles(switcher)
@@ -410,11 +426,13 @@ extension ConsoleState {
 
     /// Lines a page dialog shows at this size (the view draws it with the same sum).
     var dialogBodyLines: Int { max(1, layout.height - 8) }
+    /// Cells a page dialog's text may take on a line: the widest box the screen holds, less its frame and margins.
+    var dialogTextWidth: Int { max(10, layout.width - 6) }
 
     private var helpPage: DetailsDialog {
         var lines: [DetailsDialog.Line] = []
         let width = actions.map { displayWidth($0.label) }.max() ?? 0
-        for action in actions { lines.append(.init("  " + padded(action.label, toWidth: width) + "  " + action.help)) }
+        for action in actions { lines.append(.init("  " + padded(action.label, toWidth: width) + "  " + action.help, hang: width + 4)) }
         if profile.readOnly { lines.append(.init("")); lines.append(.init("Profile \(profile.name) is read-only: cancelling is off.", .readOnly)) }
         lines.append(.init(""))
         lines.append(.init("In the cancel dialog", .header))

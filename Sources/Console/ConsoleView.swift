@@ -165,10 +165,12 @@ public enum ConsoleView {
             let end = frame.grid.put("Filter: \(state.list.filter)", x: 1, y: y, role: .input)
             frame.grid.put("  (Enter keeps it, Esc clears it)", x: end, y: y, role: .dim)
             frame.cursor = Frame.Cursor(x: min(end, frame.grid.width - 1), y: y)
-        } else if let notice = state.notice {
-            frame.grid.put(truncated(printable(notice.text), toWidth: frame.grid.width - 2), x: 1, y: y, role: notice.role)
-        } else if let problem = state.data.problems.first {
-            frame.grid.put(truncated(printable(problem), toWidth: frame.grid.width - 2), x: 1, y: y, role: .warning)
+        } else if let message = state.statusMessage {
+            // Cut where it must be, it says so, and which key shows the rest.
+            let hint = state.statusMessageIsCut ? "  (n: in full)" : ""
+            let end = frame.grid.put(truncated(printable(message.text), toWidth: frame.grid.width - 2 - displayWidth(hint)),
+                                     x: 1, y: y, role: message.role)
+            frame.grid.put(hint, x: end, y: y, role: .dim)
         }
     }
 }

@@ -23,10 +23,15 @@ enum KeyBar {
             let inDoubt = state.choiceInDoubt
             // `c` says why it would refuse the chosen row, before anyone presses it (a read-only profile has no `c` to press).
             let refusal = state.choiceCancelRefusal
-            var hints = state.actions.filter { $0.inKeyBar && (!$0.onlyInDoubt || inDoubt) }.map { action in
+            let cut = state.statusMessageIsCut
+            var hints = state.actions.filter { $0.inKeyBar && (!$0.onlyInDoubt || inDoubt) && (!$0.onlyWhenMessageCut || cut) }.map { action in
                 action.name == .cancel && refusal != nil ? KeyHint(action.label, "n/a: " + refusal!.short) : KeyHint(action.label, action.summary)
             }
             if state.profile.readOnly, let refusal { hints.insert(KeyHint("c", "n/a: " + refusal.short), at: 0) }
+            // A cut message is what the operator must read now: its key comes first, where a short line keeps it.
+            if cut, let full = hints.firstIndex(where: { $0.label == ConsoleActions.fullMessage.label }) {
+                hints.insert(hints.remove(at: full), at: 0)
+            }
             return hints
         }
     }

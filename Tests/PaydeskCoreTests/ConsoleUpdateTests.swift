@@ -328,6 +328,102 @@ extension PaydeskTests {
         #expect(s.notice?.text.contains("Check with the gateway first") == true)
     }
 
+    // MARK: Nothing is cut
+
+    @Test func wrapBreaksBetweenWordsHangsAndMeasuresWideCharacters() {
+        let text = "description    the gateway refused the request because the session 漢字漢字漢字 was already closed"
+        let lines = wrap(text, width: 40, hang: 15)
+        #expect(lines.count > 2)
+        #expect(lines.allSatisfy { displayWidth($0) <= 40 }, "\(lines)")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 15)) && !$0.hasPrefix(String(repeating: " ", count: 16)) })
+        #expect(lines.joined(separator: " ").split(separator: " ") == text.split(separator: " "), "every word kept, none split")
+        // A word longer than a line is broken where it must be, nothing lost.
+        let token = String(repeating: "a1", count: 40)
+        let broken = wrap("id  " + token, width: 20, hang: 4)
+        #expect(broken.allSatisfy { displayWidth($0) <= 20 })
+        #expect(broken.map { $0.replacingOccurrences(of: " ", with: "") }.joined() == "id" + token)
+        #expect(broken[0].hasPrefix("id  a1"), "started where it stands, not after an empty line")
+        #expect(wrap("short", width: 20, hang: 0) == ["short"])
+    }
+
+    @Test func detailsWrapALongValueAndScrollToItsEnd() {
+        let words = (1...120).map { "word\($0)" }
+        let long = F.session("ps_long", ageSeconds: 10, order: "O-9", amount: 100, extra: [("description", .string(words.joined(separator: " ")))])
+        var s = F.state(data: ConsoleData(sessions: [long]))
+        s.press(.enter)
+        guard case .details? = s.dialog else { Issue.record("no details"); return }
+        #expect(s.screenText.contains("word1 "))
+        #expect(!s.screenText.contains("word120"), "below the fold at first")
+        #expect(s.screenText.contains("lines 1-16 of"))
+        s.press(.end)
+        #expect(s.screenText.contains("word120"))
+        #expect(!s.screen.contains { $0.contains("…") }, "wrapped, never cut")
+        s.press(.home)
+        #expect(s.screenText.contains("session_id"))
+        s.press(.pageDown)
+        #expect(!s.screenText.contains("session_id"))
+        s.press(.pageUp, .down)
+        #expect(s.screenText.contains("lines 2-17 of"))
+        // Every word can be read, page by page.
+        var seen = Set<String>()
+        s.press(.home)
+        for _ in 0..<10 {
+            for line in s.screen { for w in line.split(separator: " ") where w.hasPrefix("word") { seen.insert(String(w)) } }
+            s.press(.pageDown)
+        }
+        #expect(seen.isSuperset(of: words))
+    }
+
+    @Test func aLongGatewayDescriptionIsReadInFullInTheAttempt() {
+        let description = "Praxis refused the cancellation: " + String(repeating: "the payout is locked by the risk team pending review, ", count: 4)
+            + "contact support with reference RISK-20261121-0042"
+        var data = F.data
+        data.attempts[2] = F.attempt("praxis", "752800", secondsAgo: 200, outcome: AttemptOutcome(result: .rejected, httpStatus: 200,
+                                     gatewayStatus: "6", description: description, signatureValid: true, correlationId: "c-1"))
+        var s = F.state(data: data)
+        s.press(.character("3"), .end, .enter, .end)
+        let words = s.screen.flatMap { $0.split(separator: " ").map(String.init) }
+        #expect(words.contains("RISK-20261121-0042"))
+        #expect(s.screen.filter { $0.contains("the payout is locked") }.count >= 2)
+    }
+
+    @Test func aNoticeTooLongForTheLineIsMarkedAndOpensInFullOnN() {
+        var s = F.state()
+        let why = "the gateway could not be reached: connection refused by 127.0.0.1:1; check the profile's xpay_url in config.toml, "
+            + "then press r to reload and try again"
+        _ = s.update(.callFinished(TargetID(gateway: "xpay", key: "ps_a1"), .refused(why)))
+        let line = s.screen[s.layout.messageRow]
+        #expect(line.hasSuffix("…  (n: in full)"), "\(line)")
+        #expect(s.screen.last?.contains("n full message") == true)
+        s.press(.character("n"))
+        guard case .details(let page)? = s.dialog else { Issue.record("no page"); return }
+        #expect(page.title == "Message")
+        #expect(s.screenText.contains("try again"))
+        #expect(s.screenText.contains("check the profile's"))
+        s.press(.escape)
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.hasSuffix("try again") == true, "still on the line behind")
+        // A message that fits is not marked, and the key bar does not offer n.
+        _ = s.update(.notice("Theme light.", isError: false))
+        #expect(!s.screen[s.layout.messageRow].contains("(n: in full)"))
+        #expect(s.screen.last?.contains("n full message") == false)
+        s.press(.character("?"))
+        #expect(s.screenText.contains("The status line's message in full"), "the help always lists it")
+    }
+
+    @Test func problemsReadingTheFilesOpenInFullToo() {
+        var data = F.data
+        data.payoutsProblem = "3 bad line(s) skipped in /home/desk/.local/share/paydesk/TEST/payouts.jsonl (the file is unchanged), "
+            + "first at line 17: amount is not a whole number. `paydesk store check` lists them."
+        var s = F.state(data: data)
+        #expect(s.screen[s.layout.messageRow].hasSuffix("(n: in full)"))
+        s.press(.character("n"))
+        #expect(s.screenText.contains("first at line 17"))
+        #expect(s.screenText.contains("lists them."))
+        s.press(.escape)
+        #expect(s.screen[s.layout.messageRow].contains("3 bad line(s)"))
+    }
+
     // MARK: Columns sized to what is on screen
 
     /// Where each title of the header row starts.
