@@ -397,11 +397,11 @@ extension ConsoleState {
                 effects = [.switchProfile(name)]
             }
         case .quit(let yesFocused)?:
-            switch key {
-            case .character("y"), .character("Y"): effects = confirmQuit()
-            case .character("n"), .character("N"), .escape: closeDialog()
-            case .enter: if yesFocused { effects = confirmQuit() } else { closeDialog() }
-            case .tab, .backTab, .left, .right: dialog = .quit(yesFocused: !yesFocused)
+            switch DialogActions.find(key, in: DialogActions.quit)?.name {
+            case .yes?: effects = confirmQuit()
+            case .no?, .close?: closeDialog()
+            case .press?: if yesFocused { effects = confirmQuit() } else { closeDialog() }
+            case .toggle?: dialog = .quit(yesFocused: !yesFocused)
             default: break
             }
         case nil: break
@@ -434,11 +434,15 @@ extension ConsoleState {
         let width = actions.map { displayWidth($0.label) }.max() ?? 0
         for action in actions { lines.append(.init("  " + padded(action.label, toWidth: width) + "  " + action.help, hang: width + 4)) }
         if profile.readOnly { lines.append(.init("")); lines.append(.init("Profile \(profile.name) is read-only: cancelling is off.", .readOnly)) }
-        lines.append(.init(""))
-        lines.append(.init("In the cancel dialog", .header))
-        lines.append(.init("  Enter moves on from the reason; then y confirms, n or Esc closes, Tab moves between No and Yes."))
-        lines.append(.init("  On a production profile a reason is required and the id (or the number of rows) must be typed."))
-        lines.append(.init("  Esc closes any dialog."))
+        // The dialogs' keys, from the tables their logic reads.
+        for (title, table) in DialogActions.all {
+            lines.append(.init(""))
+            lines.append(.init(title, .header))
+            let keysWidth = table.map { displayWidth($0.keyNames) }.max() ?? 0
+            for action in table {
+                lines.append(.init("  " + padded(action.keyNames, toWidth: keysWidth) + "  " + action.help, hang: keysWidth + 4))
+            }
+        }
         return DetailsDialog(title: "Keys: " + ConsoleView.tabTitle(tab), lines: lines)
     }
 

@@ -37,16 +37,17 @@ public struct DetailsDialog: Equatable, Sendable {
     public mutating func handle(_ key: Key, visibleLines: Int, width: Int) -> Bool {
         let last = max(0, wrapped(toWidth: width).count - visibleLines)
         scroll = min(scroll, last)   // the screen may have grown since
-        switch key {
-        case .escape, .enter, .character("q"), .character("?"): return false
-        case .up, .character("k"): scroll = max(0, scroll - 1)
-        case .down, .character("j"): scroll = min(last, scroll + 1)
+        guard let action = DialogActions.find(key, in: DialogActions.page) else { return true }
+        switch action.name {
+        case .close: return false
+        case .up: scroll = max(0, scroll - 1)
+        case .down: scroll = min(last, scroll + 1)
         case .pageUp: scroll = max(0, scroll - visibleLines)
-        case .pageDown, .character(" "): scroll = min(last, scroll + visibleLines)
-        case .control("u"): scroll = max(0, scroll - max(1, visibleLines / 2))
-        case .control("d"): scroll = min(last, scroll + max(1, visibleLines / 2))
-        case .home, .character("g"): scroll = 0
-        case .end, .character("G"): scroll = last
+        case .pageDown: scroll = min(last, scroll + visibleLines)
+        case .halfPageUp: scroll = max(0, scroll - max(1, visibleLines / 2))
+        case .halfPageDown: scroll = min(last, scroll + max(1, visibleLines / 2))
+        case .first: scroll = 0
+        case .last: scroll = last
         default: break
         }
         return true

@@ -4,20 +4,9 @@ import PaydeskCore
 enum KeyBar {
     static func hints(for state: ConsoleState) -> [KeyHint] {
         switch state.dialog {
-        case .cancel(let form, _)?:
-            switch form.stage {
-            case .reason: return [KeyHint("Enter", "next"), KeyHint("Esc", "close, cancel nothing")]
-            case .choice: return [KeyHint("y", "yes, cancel"), KeyHint("n", "no"), KeyHint("Tab", "No/Yes"), KeyHint("Enter", "press"), KeyHint("Esc", "close")]
-            case .typeToConfirm: return [KeyHint("Enter", "confirm"), KeyHint("Backspace", "edit"), KeyHint("Esc", "close, cancel nothing")]
-            }
-        case .details?, .help?:
-            return [KeyHint("Up/Down", "scroll"), KeyHint("PgUp/PgDn", "page"), KeyHint("Esc", "close")]
-        case .profiles(let switcher)?:
-            return switcher.confirming == nil
-                ? [KeyHint("Up/Down", "choose"), KeyHint("Enter", "switch"), KeyHint("Esc", "close")]
-                : [KeyHint("Enter", "confirm"), KeyHint("Esc", "back")]
-        case .quit?:
-            return [KeyHint("y", "quit when answered"), KeyHint("n", "stay"), KeyHint("Esc", "stay")]
+        case let dialog?:
+            // The keys that work in the open dialog, from the table its logic reads.
+            return DialogActions.table(for: dialog).filter(\.inKeyBar).map { KeyHint($0.label, $0.summary) }
         case nil:
             if state.list.editingFilter { return [KeyHint("Enter", "keep filter"), KeyHint("Esc", "clear filter"), KeyHint("Up/Down", "move")] }
             let inDoubt = state.choiceInDoubt
@@ -53,7 +42,7 @@ enum KeyBar {
     }
 }
 
-/// One entry of the key bar: a key and what it does here (for dialogs shown only: their own logic handles the key).
+/// One entry of the key bar: a key and what it does here.
 public struct KeyHint: Sendable, Equatable {
     public let label: String
     public let summary: String
