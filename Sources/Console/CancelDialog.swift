@@ -41,61 +41,45 @@ public struct CancelDialog: Equatable, Sendable {
     /// What a production operator must type: the id, or for several targets their number.
     public var expectedConfirmation: String { targets.count == 1 ? targets[0] : String(targets.count) }
 
+    /// What `key` does at this stage: its table (`DialogActions.cancel`) says; a key it does not name does nothing.
     public mutating func handle(_ key: Key) -> Outcome {
-        if key == .escape { return .close }
-        switch stage {
-        case .reason:
-            switch key {
-            case .enter:
-                if production, reason.allSatisfy(\.isWhitespace) {
-                    message = "A reason is required on a production profile."
-                    return .stay
-                }
-                message = nil
-                stage = production ? .typeToConfirm : .choice(yesFocused: false)
-            default:
-                if Self.edit(&reason, key) { message = nil }
-            }
-            return .stay
-        case .choice(let yesFocused):
-            switch key {
-            case .character("y"), .character("Y"): return .confirm(reason: trimmedReason)
-            case .character("n"), .character("N"): return .close
-            case .enter: return yesFocused ? .confirm(reason: trimmedReason) : .close
-            case .tab, .backTab, .left, .right: stage = .choice(yesFocused: !yesFocused)
-            default: break
-            }
-            return .stay
-        case .typeToConfirm:
-            guard key == .enter else {
-                if Self.edit(&typed, key) { message = nil }
+        guard let action = DialogActions.find(key, in: DialogActions.cancel(stage)) else { return .stay }
+        switch (action.name, stage) {
+        case (.close, _), (.no, _): return .close
+        case (.type, .reason), (.erase, .reason):
+            Self.edit(&reason, key)
+            message = nil
+        case (.type, _), (.erase, _):
+            Self.edit(&typed, key)
+            message = nil
+        case (.next, _):
+            if production, reason.allSatisfy(\.isWhitespace) {
+                message = "A reason is required on a production profile."
                 return .stay
             }
+            message = nil
+            stage = production ? .typeToConfirm : .choice(yesFocused: false)
+        case (.yes, _): return .confirm(reason: trimmedReason)
+        case (.toggle, .choice(let yesFocused)): stage = .choice(yesFocused: !yesFocused)
+        case (.press, .choice(let yesFocused)): return yesFocused ? .confirm(reason: trimmedReason) : .close
+        case (.confirm, _):
             guard typed == expectedConfirmation else {
                 message = "\"\(typed)\" does not match \(targets.count == 1 ? "the id" : "the number of targets"): "
                     + "type \(expectedConfirmation), or Esc to close."
                 return .stay
             }
             return .confirm(reason: trimmedReason)
+        default: break
         }
+        return .stay
     }
 
     private var trimmedReason: String {
         String(reason.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 
-    /// Printable characters are typed, Backspace removes the last one; every other key does nothing here.
-    /// Returns whether the key edited the field.
-    private static func edit(_ field: inout String, _ key: Key) -> Bool {
-        switch key {
-        case .character(let c) where !c.isNewline && c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }):
-            field.append(c)
-            return true
-        case .backspace:
-            if !field.isEmpty { field.removeLast() }
-            return true
-        default:
-            return false
-        }
+    /// A typed character is added, Backspace removes the last one.
+    private static func edit(_ field: inout String, _ key: Key) {
+        if case .character(let c) = key { field.append(c) } else if key == .backspace, !field.isEmpty { field.removeLast() }
     }
 }

@@ -2,7 +2,7 @@
 /// (as k9s declares its actions), so a key cannot work without being shown, nor be shown without working.
 public struct ConsoleAction: Sendable, Equatable {
     public enum Name: Sendable, Equatable {
-        case help, filter, sort, reverseSort, mark, cancel, check, details, profiles, theme, reload, quit
+        case help, filter, sort, reverseSort, mark, cancel, check, details, profiles, theme, reload, quit, fullMessage
         case nextTab, previousTab, tab(ConsoleTab), up, down, pageUp, pageDown, halfPageUp, halfPageDown, home, end, clearFilter
     }
 
@@ -20,6 +20,8 @@ public struct ConsoleAction: Sendable, Equatable {
     public var inKeyBar = true
     /// Shown in the key bar only while the selected or a marked row is in doubt.
     public var onlyInDoubt = false
+    /// Shown in the key bar only while the status line's message is cut.
+    public var onlyWhenMessageCut = false
 }
 
 /// The action tables, one per screen.
@@ -55,7 +57,15 @@ public enum ConsoleActions {
         return a
     }()
 
+    static let fullMessage: ConsoleAction = {
+        var a = action(.fullMessage, [.character("n")], "n", "full message",
+                       "The status line's message in full (when it is cut: it ends with …).")
+        a.onlyWhenMessageCut = true
+        return a
+    }()
+
     static let common: [ConsoleAction] = [
+        fullMessage,
         action(.profiles, [.character("p")], "p", "profile", "Switch profile (a production profile asks for its name)."),
         action(.theme, [.character("t")], "t", "theme", "Next colour theme."),
         action(.reload, [.character("r")], "r", "reload", "Read the store and the audit trail again now."),

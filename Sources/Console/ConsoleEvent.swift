@@ -14,8 +14,8 @@ public enum ConsoleEvent: Sendable {
     case callFinished(TargetID, CallResult)
     /// One check with the gateway ended: with its answer, or refused before anything was asked.
     case checkFinished(TargetID, CheckResult)
-    /// The runner now works on `profile`, whose data and theme are these.
-    case profileSwitched(Profile, ConsoleData, themeName: String)
+    /// The runner now works on `profile`, whose data and theme are these, and which lacks these credentials (per gateway).
+    case profileSwitched(Profile, ConsoleData, themeName: String, missingCredentials: [String: String] = [:])
     case themeChanged(String)
     /// Something the operator must read (a theme that would not load, a store that cannot be read).
     case notice(String, isError: Bool)

@@ -43,10 +43,15 @@ public struct ConsoleState: Sendable {
     /// `q` was confirmed while calls were in flight: quit as soon as the last one ends.
     public internal(set) var quitting = false
     public internal(set) var statuses: [TargetID: TargetStatus] = [:]
+    /// Each attempted target's attempts, newest first (rebuilt with `statuses`): what the cancel rule reads.
+    var attemptsByTarget: [TargetID: [Attempt]] = [:]
+    /// Per gateway (`xpay`, `praxis`), what this profile lacks to call it, worded for the operator; absent when nothing is.
+    public internal(set) var missingCredentials: [String: String]
 
     public init(profile: Profile, profiles: [Profile], operatorName: String, themeNames: [String], themeName: String,
-                now: Timestamp, width: Int, height: Int) {
+                now: Timestamp, width: Int, height: Int, missingCredentials: [String: String] = [:]) {
         self.profile = profile
+        self.missingCredentials = missingCredentials
         self.profiles = profiles
         self.operatorName = operatorName
         self.themeNames = themeNames
@@ -56,7 +61,7 @@ public struct ConsoleState: Sendable {
     }
 
     static let freshLists: [ConsoleTab: ListState] = [
-        .sessions: ListState(sortColumn: 4),                    // LEFT: the next to expire first
+        .sessions: ListState(sortColumn: 5),                    // LEFT: the next to expire first
         .payouts: ListState(sortColumn: 5),                     // REQUESTED: the oldest first
         .history: ListState(sortColumn: 0, descending: true),   // TIME: the newest first
     ]
@@ -138,6 +143,51 @@ public struct ConsoleState: Sendable {
             return list.marked.contains { inDoubt(TargetID(gateway: gateway, key: $0)) }
         }
         return chosenTargets.contains(where: inDoubt)
+    }
+
+    /// Why `c` would refuse the target `id` (whose row is `row`, if listed) now, or nil: the profile, its credentials,
+    /// the row's expiry, then the one rule every screen and the service share (`Attempt.cancelRefusal`).
+    func cancelRefusal(_ id: TargetID, row: TargetRow?) -> CancelRefusal? {
+        let what = "\(id.gateway == SessionKind.gatewayName ? "session" : "payout") \(id.key)"
+        if profile.readOnly { return .readOnly(profile: profile.name) }
+        if let why = missingCredentials[id.gateway] {
+            return .noCredentials(gateway: id.gateway == SessionKind.gatewayName ? "XPay" : "Praxis", profile: profile.name, why: why)
+        }
+        if id.gateway == SessionKind.gatewayName, let row, !SessionKind.isActionable(0, time: row.time, now: now) {
+            return .notOpen(what, state: "expired", open: "open")
+        }
+        if ownCalls.contains(id) { return CancelRefusal("a cancellation of \(what) is already in flight", short: "in flight") }
+        if ownChecks.contains(id) {
+            return CancelRefusal("\(what) is being checked with the gateway: wait for its answer", short: "checking")
+        }
+        return Attempt.cancelRefusal(after: attemptsByTarget[id] ?? [], what: what, retryUnknown: false)
+    }
+
+    /// Why `c` would refuse the chosen rows (the first refused of the marked ones, or the selected row), for the key bar.
+    /// Drawn with every frame: it reads the chosen rows only.
+    var choiceCancelRefusal: CancelRefusal? {
+        guard let gateway = tab.gateway else { return nil }
+        let rows = data[tab]
+        if !list.marked.isEmpty {
+            for key in list.marked.sorted() {
+                if let why = cancelRefusal(TargetID(gateway: gateway, key: key), row: rows[key]) { return why }
+            }
+            return nil
+        }
+        return selectedTarget.flatMap { cancelRefusal($0.id, row: $0) }
+    }
+
+    /// The message on the status line: the last notice, else what could not be read (every problem, for `n`).
+    var statusMessage: Notice? {
+        if let notice { return notice }
+        let problems = data.problems
+        return problems.isEmpty ? nil : Notice(text: problems.joined(separator: " "), role: .warning)
+    }
+
+    /// Whether the status line's message is too long for it: it then ends with … and `n` shows it in full.
+    var statusMessageIsCut: Bool {
+        guard let message = statusMessage, !(list.editingFilter && dialog == nil) else { return false }
+        return displayWidth(printable(message.text)) > layout.width - 2
     }
 
     /// The keys the current tab's actions and the help offer here.

@@ -49,8 +49,9 @@ extension ConsoleState {
             notice = Self.notice(for: id, result)
             effects.append(.reload)
             if quitting, ownCalls.isEmpty, ownChecks.isEmpty { effects.append(.quit) }
-        case .profileSwitched(let newProfile, let fresh, let theme):
+        case .profileSwitched(let newProfile, let fresh, let theme, let missing):
             profile = newProfile
+            missingCredentials = missing
             themeName = theme
             lists = Self.freshLists
             dialog = nil
@@ -86,6 +87,7 @@ extension ConsoleState {
     /// Each attempted target's status, from the trail and this console's own calls.
     private mutating func refreshStatuses() {
         statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks)
+        attemptsByTarget = Dictionary(grouping: data.attempts) { TargetID(gateway: $0.gateway, key: $0.target) }
     }
 
     /// Every row anew (a first load, a profile switch).
@@ -170,15 +172,31 @@ extension ConsoleState {
 
     private mutating func handle(_ key: Key) -> [ConsoleEffect] {
         if dialog != nil { return handleDialog(key) }
+        let message = statusMessage
         notice = nil
         if list.editingFilter, let effects = editFilter(key) { return effects }
         guard let action = actions.first(where: { $0.keys.contains(key) }) else {
             if key == .character("c"), profile.readOnly {
-                notice = Notice(text: "Profile \(profile.name) is read-only: nothing can be cancelled from it.", role: .readOnly)
+                notice = Notice(text: "Cannot cancel: \(CancelRefusal.readOnly(profile: profile.name).text); nothing can be cancelled from it.",
+                                role: .readOnly)
             }
             return []
         }
+        if action.name == .fullMessage {
+            showInFull(message)
+            return []
+        }
         return perform(action.name)
+    }
+
+    /// `n`: the status line's message on a page of its own, wrapped, nothing cut; it stays on the line behind.
+    private mutating func showInFull(_ message: Notice?) {
+        guard let message else {
+            notice = Notice(text: "No message to show.", role: .dim)
+            return
+        }
+        if message != statusMessage { notice = message }   // a notice; the problems show again by themselves
+        dialog = .details(DetailsDialog(title: "Message", lines: [DetailsDialog.Line(message.text, message.role)]))
     }
 
     /// Typing into the filter. Returns nil for keys that act as usual while typing (the arrows).
@@ -241,6 +259,7 @@ extension ConsoleState {
             let next = themeNames[((themeNames.firstIndex(of: themeName) ?? -1) + 1) % themeNames.count]
             return [.useTheme(next)]
         case .reload: return [.reload]
+        case .fullMessage: break   // handled before: it needs the message the key would clear
         case .help: dialog = .help(helpPage)
         case .quit: return quit()
         }
@@ -298,8 +317,8 @@ extension ConsoleState {
         return [.check(targets, after: 0)]
     }
 
-    /// `c`: the marked rows, or the one under the cursor. Rows with a call on its way or in doubt are refused
-    /// here with the reason, before any dialog: the dialog only ever offers what may be sent.
+    /// `c`: the marked rows, or the one under the cursor. A row that cannot be cancelled (read-only, no credentials,
+    /// expired, in flight, in doubt, already cancelled) is refused here with the reason, before any dialog.
     private mutating func openCancel() {
         guard let gateway = tab.gateway else { return }
         guard !quitting else {
@@ -323,19 +342,11 @@ extension ConsoleState {
             notice = Notice(text: "Nothing to cancel here.", role: .warning)
             return
         }
-        let noun = tab == .sessions ? "session" : "payout"
-        var attemptsByTarget: [String: [Attempt]] = [:]
-        let wanted = Set(targets)
-        for attempt in data.attempts where attempt.gateway == gateway && wanted.contains(attempt.target) {
-            attemptsByTarget[attempt.target, default: []].append(attempt)
-        }
-        let refusals = targets.compactMap { key -> String? in
-            if ownCalls.contains(TargetID(gateway: gateway, key: key)) { return "a cancellation of \(noun) \(key) is already in flight" }
-            return Attempt.refusal(after: attemptsByTarget[key] ?? [], what: "\(noun) \(key)", retryUnknown: false)
-        }
+        // The one rule, row by row, before any dialog: the dialog only ever offers what may be sent.
+        let refusals = targets.compactMap { key in cancelRefusal(TargetID(gateway: gateway, key: key), row: rows[key]) }
         if let first = refusals.first {
-            notice = Notice(text: (targets.count == 1 ? first : "\(refusals.count) of the \(targets.count) marked rows cannot be sent; first: \(first)")
-                            + ". Nothing was sent.", role: .warning)
+            notice = Notice(text: "Cannot cancel" + (targets.count == 1 ? ": " : " \(refusals.count) of the \(targets.count) marked rows; first: ")
+                            + first.text + ". Nothing was sent.", role: .warning)
             return
         }
         let shown = shownKeys(tab)
@@ -373,9 +384,9 @@ extension ConsoleState {
                 effects = [.cancel(ids, reason: reason)]
             }
         case .details(var page)?:
-            if page.handle(key, visibleLines: dialogBodyLines) { dialog = .details(page) } else { closeDialog() }
+            if page.handle(key, visibleLines: dialogBodyLines, width: dialogTextWidth) { dialog = .details(page) } else { closeDialog() }
         case .help(var page)?:
-            if page.handle(key, visibleLines: dialogBodyLines) { dialog = .help(page) } else { closeDialog() }
+            if page.handle(key, visibleLines: dialogBodyLines, width: dialogTextWidth) { dialog = .help(page) } else { closeDialog() }
         case .profiles(var switcher)?:
             switch switcher.handle(key) {
             case .stay: dialog = .profiles(switcher)
@@ -386,11 +397,11 @@ extension ConsoleState {
                 effects = [.switchProfile(name)]
             }
         case .quit(let yesFocused)?:
-            switch key {
-            case .character("y"), .character("Y"): effects = confirmQuit()
-            case .character("n"), .character("N"), .escape: closeDialog()
-            case .enter: if yesFocused { effects = confirmQuit() } else { closeDialog() }
-            case .tab, .backTab, .left, .right: dialog = .quit(yesFocused: !yesFocused)
+            switch DialogActions.find(key, in: DialogActions.quit)?.name {
+            case .yes?: effects = confirmQuit()
+            case .no?, .close?: closeDialog()
+            case .press?: if yesFocused { effects = confirmQuit() } else { closeDialog() }
+            case .toggle?: dialog = .quit(yesFocused: !yesFocused)
             default: break
             }
         case nil: break
@@ -415,17 +426,23 @@ extension ConsoleState {
 
     /// Lines a page dialog shows at this size (the view draws it with the same sum).
     var dialogBodyLines: Int { max(1, layout.height - 8) }
+    /// Cells a page dialog's text may take on a line: the widest box the screen holds, less its frame and margins.
+    var dialogTextWidth: Int { max(10, layout.width - 6) }
 
     private var helpPage: DetailsDialog {
         var lines: [DetailsDialog.Line] = []
         let width = actions.map { displayWidth($0.label) }.max() ?? 0
-        for action in actions { lines.append(.init("  " + padded(action.label, toWidth: width) + "  " + action.help)) }
+        for action in actions { lines.append(.init("  " + padded(action.label, toWidth: width) + "  " + action.help, hang: width + 4)) }
         if profile.readOnly { lines.append(.init("")); lines.append(.init("Profile \(profile.name) is read-only: cancelling is off.", .readOnly)) }
-        lines.append(.init(""))
-        lines.append(.init("In the cancel dialog", .header))
-        lines.append(.init("  Enter moves on from the reason; then y confirms, n or Esc closes, Tab moves between No and Yes."))
-        lines.append(.init("  On a production profile a reason is required and the id (or the number of rows) must be typed."))
-        lines.append(.init("  Esc closes any dialog."))
+        // The dialogs' keys, from the tables their logic reads.
+        for (title, table) in DialogActions.all {
+            lines.append(.init(""))
+            lines.append(.init(title, .header))
+            let keysWidth = table.map { displayWidth($0.keyNames) }.max() ?? 0
+            for action in table {
+                lines.append(.init("  " + padded(action.keyNames, toWidth: keysWidth) + "  " + action.help, hang: keysWidth + 4))
+            }
+        }
         return DetailsDialog(title: "Keys: " + ConsoleView.tabTitle(tab), lines: lines)
     }
 

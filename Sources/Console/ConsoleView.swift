@@ -79,14 +79,17 @@ public enum ConsoleView {
         }
     }
 
-    /// Sessions or payouts: a mark column, then the kind's columns.
+    /// Sessions or payouts: a mark column, then the kind's columns, as wide as the rows on screen need.
     private static func drawList(_ state: ConsoleState, _ columns: [ListColumn<ShownTarget>], into grid: inout Grid) {
         let layout = state.layout
         let list = state.list
-        let widths = ListColumn.widths(columns, in: grid.width - 3)
-        drawHeader(columns, widths, list, x: 3, into: &grid, row: layout.headerRow)
         let context = RowContext(now: state.now, statuses: state.statuses)
         let count = state.shownCount(state.tab)
+        // The rows on screen, their fields read once: they are measured, then drawn.
+        let rows = (list.top..<min(count, list.top + layout.listHeight)).compactMap { state.shownTarget(state.tab, at: $0).map(ShownTarget.init) }
+        let widths = ListColumn.widths(columns, needed: ListColumn.needed(columns, rows, context, sortColumn: list.sortColumn),
+                                       in: grid.width - 3)
+        drawHeader(columns, widths, list, x: 3, into: &grid, row: layout.headerRow)
         if count == 0 {
             let noun = state.tab == .sessions ? "open sessions" : "pending payouts"
             let text = state.data[state.tab].isLoading ? "Loading \(state.tab == .sessions ? "sessions" : "payouts")…"
@@ -94,9 +97,7 @@ public enum ConsoleView {
             grid.put(text, x: 3, y: layout.listTop, role: .dim)
             return
         }
-        for i in 0..<min(layout.listHeight, max(0, count - list.top)) {
-            guard let target = state.shownTarget(state.tab, at: list.top + i) else { continue }
-            let row = ShownTarget(target)
+        for (i, row) in rows.enumerated() {
             let y = layout.listTop + i
             let isCursor = list.top + i == list.cursor
             let isMarked = list.marked.contains(row.id.key)
@@ -113,16 +114,18 @@ public enum ConsoleView {
         let layout = state.layout
         let list = state.list
         let columns = Columns.history
-        let widths = ListColumn.widths(columns, in: grid.width - 2)
+        let context = RowContext(now: state.now, statuses: state.statuses)
+        let all = state.visibleAttempts()
+        let rows = Array(all.dropFirst(list.top).prefix(layout.listHeight))
+        let widths = ListColumn.widths(columns, needed: ListColumn.needed(columns, rows, context, sortColumn: list.sortColumn),
+                                       in: grid.width - 2)
         drawHeader(columns, widths, list, x: 2, into: &grid, row: layout.headerRow)
-        let rows = state.visibleAttempts()
-        if rows.isEmpty {
+        if all.isEmpty {
             grid.put(list.filter.isEmpty ? "No cancellation attempts on \(state.profile.name) yet." : "No attempts match \"\(list.filter)\".",
                      x: 2, y: layout.listTop, role: .dim)
             return
         }
-        let context = RowContext(now: state.now, statuses: state.statuses)
-        for (i, attempt) in rows.dropFirst(list.top).prefix(layout.listHeight).enumerated() {
+        for (i, attempt) in rows.enumerated() {
             let y = layout.listTop + i
             let isCursor = list.top + i == list.cursor
             let base: ThemeRole = isCursor ? .selected : attempt.needsChecking ? .inDoubt : .row
@@ -162,10 +165,12 @@ public enum ConsoleView {
             let end = frame.grid.put("Filter: \(state.list.filter)", x: 1, y: y, role: .input)
             frame.grid.put("  (Enter keeps it, Esc clears it)", x: end, y: y, role: .dim)
             frame.cursor = Frame.Cursor(x: min(end, frame.grid.width - 1), y: y)
-        } else if let notice = state.notice {
-            frame.grid.put(truncated(printable(notice.text), toWidth: frame.grid.width - 2), x: 1, y: y, role: notice.role)
-        } else if let problem = state.data.problems.first {
-            frame.grid.put(truncated(printable(problem), toWidth: frame.grid.width - 2), x: 1, y: y, role: .warning)
+        } else if let message = state.statusMessage {
+            // Cut where it must be, it says so, and which key shows the rest.
+            let hint = state.statusMessageIsCut ? "  (n: in full)" : ""
+            let end = frame.grid.put(truncated(printable(message.text), toWidth: frame.grid.width - 2 - displayWidth(hint)),
+                                     x: 1, y: y, role: message.role)
+            frame.grid.put(hint, x: end, y: y, role: .dim)
         }
     }
 }

@@ -5,9 +5,12 @@ public struct DetailsDialog: Equatable, Sendable {
     public struct Line: Equatable, Sendable {
         public let text: String
         public let role: ThemeRole
-        public init(_ text: String, _ role: ThemeRole = .dialog) {
+        /// Where a wrapped line's continuation starts (under the value of `name  value`); nil: under its first word.
+        public let hang: Int?
+        public init(_ text: String, _ role: ThemeRole = .dialog, hang: Int? = nil) {
             self.text = text
             self.role = role
+            self.hang = hang
         }
     }
 
@@ -20,19 +23,31 @@ public struct DetailsDialog: Equatable, Sendable {
         self.lines = lines
     }
 
-    /// Returns false when the key closes the page.
-    public mutating func handle(_ key: Key, visibleLines: Int) -> Bool {
-        let last = max(0, lines.count - visibleLines)
-        switch key {
-        case .escape, .enter, .character("q"), .character("?"): return false
-        case .up, .character("k"): scroll = max(0, scroll - 1)
-        case .down, .character("j"): scroll = min(last, scroll + 1)
+    /// The lines as shown `width` cells wide: long values wrapped at word boundaries (a word wider than the page is
+    /// broken), nothing cut.
+    public func wrapped(toWidth width: Int) -> [Line] {
+        lines.flatMap { line in
+            let text = printable(line.text)
+            let hang = line.hang ?? text.prefix { $0 == " " }.count
+            return wrap(text, width: width, hang: hang).map { Line($0, line.role) }
+        }
+    }
+
+    /// Returns false when the key closes the page. `width` is the page's, for wrapping.
+    public mutating func handle(_ key: Key, visibleLines: Int, width: Int) -> Bool {
+        let last = max(0, wrapped(toWidth: width).count - visibleLines)
+        scroll = min(scroll, last)   // the screen may have grown since
+        guard let action = DialogActions.find(key, in: DialogActions.page) else { return true }
+        switch action.name {
+        case .close: return false
+        case .up: scroll = max(0, scroll - 1)
+        case .down: scroll = min(last, scroll + 1)
         case .pageUp: scroll = max(0, scroll - visibleLines)
-        case .pageDown, .character(" "): scroll = min(last, scroll + visibleLines)
-        case .control("u"): scroll = max(0, scroll - max(1, visibleLines / 2))
-        case .control("d"): scroll = min(last, scroll + max(1, visibleLines / 2))
-        case .home, .character("g"): scroll = 0
-        case .end, .character("G"): scroll = last
+        case .pageDown: scroll = min(last, scroll + visibleLines)
+        case .halfPageUp: scroll = max(0, scroll - max(1, visibleLines / 2))
+        case .halfPageDown: scroll = min(last, scroll + max(1, visibleLines / 2))
+        case .first: scroll = 0
+        case .last: scroll = last
         default: break
         }
         return true
@@ -49,7 +64,7 @@ public struct DetailsDialog: Equatable, Sendable {
             let shown = name == "amount" && !unknown && row.fields.amountText.contains(" ")
                 ? "\(row.fields.amountText) (\(value.displayText) minor units)" : value.displayText
             lines.append(Line(padded(name, toWidth: width) + "  " + shown + (unknown ? "   (not a field paydesk knows; kept as is)" : ""),
-                              unknown ? .dim : .dialog))
+                              unknown ? .dim : .dialog, hang: width + 2))
         }
         lines.append(Line(""))
         if let label = status?.label { lines.append(Line("Now: \(label)", status?.role ?? .dialog)) }
@@ -68,7 +83,7 @@ public struct DetailsDialog: Equatable, Sendable {
         var lines: [Line] = []
         func add(_ name: String, _ value: String?, _ role: ThemeRole = .dialog) {
             guard let value, !value.isEmpty else { return }
-            lines.append(Line(padded(name, toWidth: 15) + value, role))
+            lines.append(Line(padded(name, toWidth: 15) + value, role, hang: 15))
         }
         let o = a.outcome?.outcome
         add("result", a.label.uppercased() + (o.map { " (\($0.result.meaning))" } ?? ""), Columns.resultRole(a))
@@ -122,4 +137,47 @@ public struct DetailsDialog: Equatable, Sendable {
                 o?.httpStatus.map { "HTTP \($0)" }, o?.gatewayStatus.map { "status \($0)" }]
             .compactMap { $0 }.joined(separator: "  ")
     }
+}
+
+/// `text` in lines of at most `width` cells, broken between words (a word wider than a line is broken where it must);
+/// lines after the first start `hang` cells in. Wide characters count two cells.
+func wrap(_ text: String, width: Int, hang: Int) -> [String] {
+    guard width > 0, displayWidth(text) > width else { return [text] }
+    let hang = hang < width / 2 ? hang : 0
+    let indent = String(repeating: " ", count: hang)
+    var lines: [String] = []
+    var line = "", used = 0, hasWord = false
+    func breakLine() {
+        while line.hasSuffix(" ") { line.removeLast() }
+        lines.append(line)
+        line = indent
+        used = hang
+        hasWord = false
+    }
+    // Runs of blanks and runs of anything else, in order.
+    var pieces: [Substring] = []
+    var start = text.startIndex
+    for i in text.indices.dropFirst() where (text[i] == " ") != (text[text.index(before: i)] == " ") {
+        pieces.append(text[start..<i])
+        start = i
+    }
+    pieces.append(text[start...])
+    for piece in pieces {
+        let w = displayWidth(String(piece))
+        if piece.first == " " {
+            if used + w <= width { line += piece; used += w } else if hasWord { breakLine() }
+            continue
+        }
+        // A word that fits on a line of its own starts one; a longer one is broken where it stands.
+        if used + w > width, hasWord, w <= width - hang { breakLine() }
+        for character in piece {
+            let cw = min(2, character.unicodeScalars.reduce(0) { $0 + cellWidth($1) })
+            if used + cw > width, used > hang { breakLine() }
+            line.append(character)
+            used += cw
+        }
+        hasWord = true
+    }
+    lines.append(line)
+    return lines
 }

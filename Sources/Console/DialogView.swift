@@ -73,9 +73,11 @@ enum DialogView {
 
     private static func drawPage(_ page: DetailsDialog, _ state: ConsoleState, into frame: inout Frame) {
         let visible = state.dialogBodyLines
-        var lines = page.lines.dropFirst(page.scroll).prefix(visible).map { Box.Line($0.text, $0.role) }
-        if page.lines.count > visible {
-            lines.append(.init("lines \(page.scroll + 1)-\(min(page.lines.count, page.scroll + visible)) of \(page.lines.count)", .dim))
+        let all = page.wrapped(toWidth: state.dialogTextWidth)
+        let scroll = min(page.scroll, max(0, all.count - visible))   // the screen may have grown since the last key
+        var lines = all.dropFirst(scroll).prefix(visible).map { Box.Line($0.text, $0.role) }
+        if all.count > visible {
+            lines.append(.init("lines \(scroll + 1)-\(min(all.count, scroll + visible)) of \(all.count)", .dim))
         }
         Box(title: page.title, lines: lines, minWidth: 60).draw(into: &frame.grid)
     }

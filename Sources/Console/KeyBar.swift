@@ -4,24 +4,24 @@ import PaydeskCore
 enum KeyBar {
     static func hints(for state: ConsoleState) -> [KeyHint] {
         switch state.dialog {
-        case .cancel(let form, _)?:
-            switch form.stage {
-            case .reason: return [KeyHint("Enter", "next"), KeyHint("Esc", "close, cancel nothing")]
-            case .choice: return [KeyHint("y", "yes, cancel"), KeyHint("n", "no"), KeyHint("Tab", "No/Yes"), KeyHint("Enter", "press"), KeyHint("Esc", "close")]
-            case .typeToConfirm: return [KeyHint("Enter", "confirm"), KeyHint("Backspace", "edit"), KeyHint("Esc", "close, cancel nothing")]
-            }
-        case .details?, .help?:
-            return [KeyHint("Up/Down", "scroll"), KeyHint("PgUp/PgDn", "page"), KeyHint("Esc", "close")]
-        case .profiles(let switcher)?:
-            return switcher.confirming == nil
-                ? [KeyHint("Up/Down", "choose"), KeyHint("Enter", "switch"), KeyHint("Esc", "close")]
-                : [KeyHint("Enter", "confirm"), KeyHint("Esc", "back")]
-        case .quit?:
-            return [KeyHint("y", "quit when answered"), KeyHint("n", "stay"), KeyHint("Esc", "stay")]
+        case let dialog?:
+            // The keys that work in the open dialog, from the table its logic reads.
+            return DialogActions.table(for: dialog).filter(\.inKeyBar).map { KeyHint($0.label, $0.summary) }
         case nil:
             if state.list.editingFilter { return [KeyHint("Enter", "keep filter"), KeyHint("Esc", "clear filter"), KeyHint("Up/Down", "move")] }
             let inDoubt = state.choiceInDoubt
-            return state.actions.filter { $0.inKeyBar && (!$0.onlyInDoubt || inDoubt) }.map { KeyHint($0.label, $0.summary) }
+            // `c` says why it would refuse the chosen row, before anyone presses it (a read-only profile has no `c` to press).
+            let refusal = state.choiceCancelRefusal
+            let cut = state.statusMessageIsCut
+            var hints = state.actions.filter { $0.inKeyBar && (!$0.onlyInDoubt || inDoubt) && (!$0.onlyWhenMessageCut || cut) }.map { action in
+                action.name == .cancel && refusal != nil ? KeyHint(action.label, "n/a: " + refusal!.short) : KeyHint(action.label, action.summary)
+            }
+            if state.profile.readOnly, let refusal { hints.insert(KeyHint("c", "n/a: " + refusal.short), at: 0) }
+            // A cut message is what the operator must read now: its key comes first, where a short line keeps it.
+            if cut, let full = hints.firstIndex(where: { $0.label == ConsoleActions.fullMessage.label }) {
+                hints.insert(hints.remove(at: full), at: 0)
+            }
+            return hints
         }
     }
 
@@ -42,7 +42,7 @@ enum KeyBar {
     }
 }
 
-/// One entry of the key bar: a key and what it does here (for dialogs shown only: their own logic handles the key).
+/// One entry of the key bar: a key and what it does here.
 public struct KeyHint: Sendable, Equatable {
     public let label: String
     public let summary: String

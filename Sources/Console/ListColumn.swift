@@ -22,13 +22,14 @@ enum ListOrder<Row>: Sendable {
     case value(@Sendable (Row) -> SortKey)
 }
 
-/// One column of a list: its title, how wide it may be, how a row reads in it, and (if sortable) its order.
+/// One column of a list: its title, how a row reads in it, and (if sortable) its order. Its width follows the rows
+/// on screen (`widths`).
 struct ListColumn<Row>: Sendable {
     let title: String
+    /// The width it keeps, when its rows need that much, before other columns grow.
     let minWidth: Int
-    let idealWidth: Int
     var alignRight = false
-    /// Takes the space nobody else wants.
+    /// Takes the room nobody else needs.
     var flexible = false
     let text: @Sendable (Row, RowContext) -> String
     /// The cell's own role (a status, a countdown running out), or nil for the row's.
@@ -36,13 +37,22 @@ struct ListColumn<Row>: Sendable {
     /// Ascending order, or nil when the column cannot be sorted.
     var order: ListOrder<Row>? = nil
 
-    /// Widths for `columns` in `width` cells, one blank between columns: minimums first, then a cell at a
-    /// time to each column still short of its ideal width, then what is left to the flexible column.
-    static func widths(_ columns: [ListColumn], in width: Int) -> [Int] {
-        var widths = columns.map(\.minWidth)
+    /// What each column needs to show `rows` (those on screen, never the whole list) uncut: its widest cell, or its
+    /// title (and the sort arrow on `sortColumn`).
+    static func needed(_ columns: [ListColumn], _ rows: [Row], _ context: RowContext, sortColumn: Int) -> [Int] {
+        columns.indices.map { i in
+            rows.reduce(displayWidth(columns[i].title) + (i == sortColumn ? 1 : 0)) { max($0, displayWidth(printable(columns[i].text($1, context)))) }
+        }
+    }
+
+    /// Widths for `columns` in `width` cells, one blank between columns: each column gets what it needs up to its
+    /// minimum, then a cell at a time to each column still short of what it needs (so when the room runs out, the
+    /// widest are cut), then what is left to the flexible column.
+    static func widths(_ columns: [ListColumn], needed: [Int], in width: Int) -> [Int] {
+        var widths = columns.indices.map { min(columns[$0].minWidth, needed[$0]) }
         var left = width - widths.reduce(0, +) - max(0, columns.count - 1)
         while left > 0 {
-            let short = columns.indices.filter { widths[$0] < columns[$0].idealWidth }
+            let short = columns.indices.filter { widths[$0] < needed[$0] }
             if short.isEmpty { break }
             for i in short where left > 0 {
                 widths[i] += 1
@@ -68,56 +78,58 @@ enum Columns {
     }
 
     static let sessions: [ListColumn<ShownTarget>] = [
-        ListColumn(title: "SESSION", minWidth: 14, idealWidth: 30, flexible: true, text: { r, _ in r.id.key },
+        ListColumn(title: "SESSION", minWidth: 14, text: { r, _ in r.id.key },
                    order: .value { SortKey(text: $0.id.key) }),
-        ListColumn(title: "ORDER", minWidth: 10, idealWidth: 16, text: { r, _ in r.fields.text("order_id") },
+        ListColumn(title: "ORDER", minWidth: 10, text: { r, _ in r.fields.text("order_id") },
                    order: .value { SortKey(text: $0.fields.text("order_id")) }),
-        ListColumn(title: "AMOUNT", minWidth: 13, idealWidth: 16, alignRight: true, text: { r, _ in r.fields.amountText },
+        ListColumn(title: "CUSTOMER", minWidth: 10, text: { r, _ in r.fields.text("customer_id") },
+                   order: .value { SortKey(text: $0.fields.text("customer_id")) }),
+        ListColumn(title: "AMOUNT", minWidth: 13, alignRight: true, text: { r, _ in r.fields.amountText },
                    order: .value { SortKey(text: $0.fields.text("currency"), number: $0.minorUnits) }),
-        ListColumn(title: "AGE", minWidth: 5, idealWidth: 6, alignRight: true,
+        ListColumn(title: "AGE", minWidth: 5, alignRight: true,
                    text: { r, c in clockDuration(seconds: (c.now.milliseconds - r.time.milliseconds) / 1000) },
                    order: .newestFirst),
-        ListColumn(title: "LEFT", minWidth: 5, idealWidth: 6, alignRight: true,
+        ListColumn(title: "LEFT", minWidth: 5, alignRight: true,
                    text: { r, c in clockDuration(seconds: secondsLeft(r, c.now)) },
                    role: { r, c in secondsLeft(r, c.now) < 60 ? .warning : nil },
                    order: .oldestFirst),
-        ListColumn(title: "STATUS", minWidth: 9, idealWidth: 10, text: { r, c in status(r, c, stored: "open") },
+        ListColumn(title: "STATUS", minWidth: 9, text: { r, c in status(r, c, stored: "open") },
                    role: { r, c in c.statuses[r.id]?.role }),
     ]
 
     static let payouts: [ListColumn<ShownTarget>] = [
-        ListColumn(title: "TRACE", minWidth: 7, idealWidth: 10, alignRight: true, text: { r, _ in r.id.key },
+        ListColumn(title: "TRACE", minWidth: 7, alignRight: true, text: { r, _ in r.id.key },
                    order: .value { SortKey(number: Int64($0.id.key) ?? 0) }),
-        ListColumn(title: "ORDER", minWidth: 10, idealWidth: 16, text: { r, _ in r.fields.text("order_id") },
+        ListColumn(title: "ORDER", minWidth: 10, text: { r, _ in r.fields.text("order_id") },
                    order: .value { SortKey(text: $0.fields.text("order_id")) }),
-        ListColumn(title: "CUSTOMER", minWidth: 10, idealWidth: 18, flexible: true, text: { r, _ in r.fields.text("customer_id") },
+        ListColumn(title: "CUSTOMER", minWidth: 10, text: { r, _ in r.fields.text("customer_id") },
                    order: .value { SortKey(text: $0.fields.text("customer_id")) }),
-        ListColumn(title: "AMOUNT", minWidth: 13, idealWidth: 16, alignRight: true, text: { r, _ in r.fields.amountText },
+        ListColumn(title: "AMOUNT", minWidth: 13, alignRight: true, text: { r, _ in r.fields.amountText },
                    order: .value { SortKey(text: $0.fields.text("currency"), number: $0.minorUnits) }),
-        ListColumn(title: "METHOD", minWidth: 6, idealWidth: 12, text: { r, _ in r.fields.text("payment_method") },
+        ListColumn(title: "METHOD", minWidth: 6, text: { r, _ in r.fields.text("payment_method") },
                    order: .value { SortKey(text: $0.fields.text("payment_method")) }),
-        ListColumn(title: "REQUESTED", minWidth: 14, idealWidth: 14, text: { r, _ in shortTime(r.time) },
+        ListColumn(title: "REQUESTED", minWidth: 14, text: { r, _ in shortTime(r.time) },
                    order: .oldestFirst),
-        ListColumn(title: "STATUS", minWidth: 9, idealWidth: 10, text: { r, c in status(r, c, stored: "pending") },
+        ListColumn(title: "STATUS", minWidth: 9, text: { r, c in status(r, c, stored: "pending") },
                    role: { r, c in c.statuses[r.id]?.role }),
     ]
 
     static let history: [ListColumn<Attempt>] = [
-        ListColumn(title: "TIME", minWidth: 14, idealWidth: 14, text: { a, _ in shortTime(a.intent.at) },
+        ListColumn(title: "TIME", minWidth: 14, text: { a, _ in shortTime(a.intent.at) },
                    order: .value { SortKey(number: $0.intent.at.milliseconds) }),
-        ListColumn(title: "OPERATOR", minWidth: 8, idealWidth: 10, text: { a, _ in a.intent.operatorName },
+        ListColumn(title: "OPERATOR", minWidth: 8, text: { a, _ in a.intent.operatorName },
                    order: .value { SortKey(text: $0.intent.operatorName) }),
-        ListColumn(title: "GATEWAY", minWidth: 7, idealWidth: 7, text: { a, _ in a.gateway },
+        ListColumn(title: "GATEWAY", minWidth: 7, text: { a, _ in a.gateway },
                    order: .value { SortKey(text: $0.gateway) }),
-        ListColumn(title: "TARGET", minWidth: 8, idealWidth: 18, text: { a, _ in a.target },
+        ListColumn(title: "TARGET", minWidth: 8, text: { a, _ in a.target },
                    order: .value { SortKey(text: $0.target) }),
-        ListColumn(title: "REASON", minWidth: 6, idealWidth: 16, text: { a, _ in a.intent.reason ?? "" }),
-        ListColumn(title: "RESULT", minWidth: 9, idealWidth: 10, text: { a, _ in a.needsChecking ? a.label.uppercased() : a.label },
+        ListColumn(title: "REASON", minWidth: 6, text: { a, _ in a.intent.reason ?? "" }),
+        ListColumn(title: "RESULT", minWidth: 9, text: { a, _ in a.needsChecking ? a.label.uppercased() : a.label },
                    role: { a, _ in resultRole(a) },
                    order: .value { SortKey(text: $0.label) }),
-        ListColumn(title: "HTTP", minWidth: 4, idealWidth: 4, alignRight: true, text: { a, _ in a.outcome?.outcome?.httpStatus.map(String.init) ?? "" }),
-        ListColumn(title: "STATUS", minWidth: 6, idealWidth: 8, text: { a, _ in a.outcome?.outcome?.gatewayStatus ?? "" }),
-        ListColumn(title: "DESCRIPTION", minWidth: 8, idealWidth: 60, flexible: true, text: { a, _ in a.outcome?.outcome?.description ?? "" }),
+        ListColumn(title: "HTTP", minWidth: 4, alignRight: true, text: { a, _ in a.outcome?.outcome?.httpStatus.map(String.init) ?? "" }),
+        ListColumn(title: "STATUS", minWidth: 6, text: { a, _ in a.outcome?.outcome?.gatewayStatus ?? "" }),
+        ListColumn(title: "DESCRIPTION", minWidth: 8, flexible: true, text: { a, _ in a.outcome?.outcome?.description ?? "" }),
     ]
 
     static func secondsLeft(_ row: ShownTarget, _ now: Timestamp) -> Int64 { secondsLeft(row.row, now) }

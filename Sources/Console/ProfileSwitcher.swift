@@ -22,36 +22,34 @@ public struct ProfileSwitcher: Equatable, Sendable {
         cursor = profiles.firstIndex { $0.name == current } ?? 0
     }
 
+    /// What `key` does: the table of the stage (`DialogActions.profilesChoosing` or `profilesConfirming`) says.
     public mutating func handle(_ key: Key) -> Outcome {
-        if let name = confirming {
-            switch key {
-            case .escape:
-                confirming = nil
-                typed = ""
-                message = nil
-            case .enter:
-                guard typed == name else {
-                    message = "\"\(typed)\" is not \(name): type the profile's name exactly, or Esc to go back."
-                    return .stay
-                }
-                return .switchTo(name)
-            case .backspace:
-                if !typed.isEmpty { typed.removeLast() }
-                message = nil
-            case .character(let c) where c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }):
-                typed.append(c)
-                message = nil
-            default: break
+        let table = confirming == nil ? DialogActions.profilesChoosing : DialogActions.profilesConfirming
+        guard let action = DialogActions.find(key, in: table) else { return .stay }
+        switch action.name {
+        case .close:
+            guard confirming != nil else { return .close }
+            confirming = nil   // back to the list
+            typed = ""
+            message = nil
+        case .confirm:
+            guard let name = confirming else { break }
+            guard typed == name else {
+                message = "\"\(typed)\" is not \(name): type the profile's name exactly, or Esc to go back."
+                return .stay
             }
-            return .stay
-        }
-        switch key {
-        case .escape, .character("q"), .character("p"): return .close
-        case .up, .character("k"): cursor = max(0, cursor - 1)
-        case .down, .character("j"): cursor = min(profiles.count - 1, cursor + 1)
-        case .home: cursor = 0
-        case .end: cursor = profiles.count - 1
-        case .enter:
+            return .switchTo(name)
+        case .type:
+            if case .character(let c) = key { typed.append(c) }
+            message = nil
+        case .erase:
+            if !typed.isEmpty { typed.removeLast() }
+            message = nil
+        case .up: cursor = max(0, cursor - 1)
+        case .down: cursor = min(profiles.count - 1, cursor + 1)
+        case .first: cursor = 0
+        case .last: cursor = profiles.count - 1
+        case .choose:
             guard profiles.indices.contains(cursor) else { return .close }
             let chosen = profiles[cursor]
             if chosen.name == current { return .close }

@@ -52,11 +52,11 @@ public struct CancellationService: Sendable {
     public func refusal<Kind: CancellableKind>(_ kind: Kind.Type, key: Kind.Key, record: FoundRecord<Kind>?,
                                                attempts: [Attempt], checks: [AuditEntry] = [], retryUnknown: Bool = false) -> String? {
         let what = Kind.describe(key)
-        if profile.readOnly { return "profile \(profile.name) is read-only" }
+        if profile.readOnly { return CancelRefusal.readOnly(profile: profile.name).text }
         guard let record else { return "\(what) is not in the store (\(dataDirectory)/\(Kind.fileName))" }
         let state = record.effectiveState(now: clock())
         if state != Kind.states[0] {
-            return "\(what) is \(state), not \(Kind.states[0])" + (state == "expired" ? " (XPay sessions expire 5 minutes after creation)" : "")
+            return CancelRefusal.notOpen(what, state: state, open: Kind.states[0]).text
         }
         return Attempt.refusal(after: attempts, checks: checks, what: what, retryUnknown: retryUnknown)
     }

@@ -78,3 +78,22 @@ public struct Credentials: Sendable {
         }
     }
 }
+
+extension Credentials {
+    /// What `profile` lacks to call `gateway` (`xpay`, `praxis`), each with how to provide it (never a value), or nil.
+    public func missing(for gateway: String, of profile: Profile) -> String? {
+        let needed = gateway == SessionKind.gatewayName ? ["xpay_api_key"] : ["praxis_merchant_id", "praxis_application_key", "praxis_secret"]
+        let problems = profile.credentials.filter { needed.contains($0.name) }.compactMap { credential -> String? in
+            let status = status(of: credential.source, named: credential.name)
+            return status == .present ? nil : "\(credential.name) \(status)"
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
+    }
+
+    /// Per gateway, what `profile` lacks to call it (gateways it can call are absent).
+    public func missing(of profile: Profile) -> [String: String] {
+        var missing: [String: String] = [:]
+        for gateway in [SessionKind.gatewayName, PayoutKind.gatewayName] { missing[gateway] = self.missing(for: gateway, of: profile) }
+        return missing
+    }
+}

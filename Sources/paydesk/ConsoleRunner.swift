@@ -28,7 +28,8 @@ final class ConsoleRunner: @unchecked Sendable {
         let chosen = readOnly ? profile.makingReadOnly() : profile
         state = ConsoleState(profile: chosen, profiles: config.profiles.map { readOnly ? $0.makingReadOnly() : $0 },
                              operatorName: Origin.current(displayName: config.displayName).who, themeNames: Self.themeNames(config.paths),
-                             themeName: theme ?? chosen.theme ?? config.theme, now: .now, width: 80, height: 24)
+                             themeName: theme ?? chosen.theme ?? config.theme, now: .now, width: 80, height: 24,
+                             missingCredentials: credentials.missing(of: chosen))
         // Checked by the command before the console starts (Context.dataDirectory).
         feed = ConsoleFeed(dataDirectory: config.paths.dataDirectory(profile: chosen.name))
         dispatcher = Self.dispatcher(for: chosen, feed, config, credentials, inbox)
@@ -143,7 +144,7 @@ final class ConsoleRunner: @unchecked Sendable {
         } catch {
             notices = state.update(.notice("\(error)", isError: true))
         }
-        return state.update(.profileSwitched(profile, .loading, themeName: themeName)) + notices
+        return state.update(.profileSwitched(profile, .loading, themeName: themeName, missingCredentials: credentials.missing(of: profile))) + notices
     }
 
     func loadTheme(_ name: String) throws -> Theme {

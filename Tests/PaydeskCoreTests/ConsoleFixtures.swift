@@ -12,11 +12,12 @@ enum ConsoleFixtures {
     static let prod = Profile(name: "PROD", production: true, xpayURL: "http://127.0.0.1:1/x", praxisURL: "http://127.0.0.1:1")
     static let audit = Profile(name: "AUDIT", production: false, readOnly: true, xpayURL: "http://127.0.0.1:1/x", praxisURL: "http://127.0.0.1:1")
 
-    static func session(_ id: String, ageSeconds: Int64, order: String, amount: Int64, currency: String = "EUR",
+    static func session(_ id: String, ageSeconds: Int64, order: String, amount: Int64, currency: String = "EUR", customer: String? = nil,
                         extra: [(String, JSONValue)] = []) -> TargetRow {
         let created = now + -ageSeconds
         let fields: [(String, JSONValue)] = [("session_id", .string(id)), ("created_at", .string(created.rfc3339)), ("state", .string("open")),
-                                             ("order_id", .string(order)), ("amount", .number(String(amount))), ("currency", .string(currency))] + extra
+                                             ("order_id", .string(order)), ("amount", .number(String(amount))), ("currency", .string(currency))]
+            + (customer.map { [("customer_id", JSONValue.string($0))] } ?? []) + extra
         return TargetRow(id: TargetID(gateway: "xpay", key: id), time: created, fields: RecordFields(fields))
     }
 
@@ -30,7 +31,7 @@ enum ConsoleFixtures {
     }
 
     static let sessions: [TargetRow] = [
-        session("ps_a1", ageSeconds: 250, order: "ORD-1001", amount: 1250),
+        session("ps_a1", ageSeconds: 250, order: "ORD-1001", amount: 1250, customer: "cust-17"),
         session("ps_b2", ageSeconds: 120, order: "ORD-1002", amount: 990, extra: [("merchant_note", .string("VIP"))]),
         session("ps_c3", ageSeconds: 30, order: "ORD-1003", amount: 150000, currency: "JPY"),
         session("ps_d4", ageSeconds: 400, order: "ORD-0999", amount: 500),   // expired: not listed

@@ -4,7 +4,8 @@ import Testing
 @testable import PaydeskCore
 
 extension PaydeskTests {
-/// The main screens and dialogs rendered into the in-memory grid, compared with text kept in Tests/Snapshots.
+/// The main screens and dialogs rendered into the in-memory grid, compared with text and roles kept in Tests/Snapshots
+/// (SnapshotFormat).
 /// A changed screen shows up as a readable diff. To accept a deliberate change, run the tests with
 /// PAYDESK_RECORD_SNAPSHOTS=1 and review the files' diff before committing.
 @Suite struct ConsoleSnapshotTests {
@@ -16,7 +17,7 @@ extension PaydeskTests {
     private func check(_ name: String, _ state: ConsoleState, sourceLocation: SourceLocation = #_sourceLocation) {
         let frame = ConsoleView.render(state)
         let size = "\(state.layout.width)x\(state.layout.height)"
-        let text = frame.grid.lines.joined(separator: "\n") + "\n"
+        let text = SnapshotFormat.text(of: frame.grid)
         let path = Self.directory + "/\(name)-\(size).txt"
         let recording = ProcessInfo.processInfo.environment["PAYDESK_RECORD_SNAPSHOTS"] == "1"
         guard !recording, let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -25,11 +26,8 @@ extension PaydeskTests {
             Issue.record("snapshot \(path) recorded: review it, then run again", sourceLocation: sourceLocation)
             return
         }
-        if text != expected {
-            let got = text.split(separator: "\n", omittingEmptySubsequences: false)
-            let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
-            let diff = (0..<max(got.count, want.count)).filter { i in (i < got.count ? got[i] : "") != (i < want.count ? want[i] : "") }
-                .prefix(8).map { i in "line \(i + 1):\n  want: \(i < want.count ? want[i] : "")\n  got:  \(i < got.count ? got[i] : "")" }
+        let diff = SnapshotFormat.differences(text, expected)
+        if !diff.isEmpty {
             Issue.record("screen \(name) at \(size) differs from \(path):\n\(diff.joined(separator: "\n"))", sourceLocation: sourceLocation)
         }
     }
@@ -45,6 +43,20 @@ extension PaydeskTests {
         s.press(.character("2"), .character(" "))
         s.press(.end, .character("c"), .enter, .character("y"))
         check("payouts", s)
+    }
+
+    @Test func payoutsMarkedAndInDoubt() {
+        var s = F.state()
+        s.press(.character("2"), .character(" "), .down)   // 752856 marked, 752857 UNKNOWN, the cursor on 752858
+        check("payouts-marked-in-doubt", s)
+    }
+
+    @Test func aCutMessageAndWhyCIsUnavailable() {
+        var s = F.state()
+        s.press(.character("2"), .down)
+        _ = s.update(.notice("The theme file /home/desk/.config/paydesk/themes/night.toml could not be read: line 12, role in_doubt "
+                             + "has no colour named amber; use one of the 256 colour numbers or a name from the README.", isError: true))
+        check("notice-cut", s)
     }
 
     @Test(arguments: sizes) func history(_ width: Int, _ height: Int) {
@@ -97,6 +109,25 @@ extension PaydeskTests {
         s.type("ORD-100")
         check("filter", s)
         #expect(ConsoleView.render(s).cursor == Frame.Cursor(x: 16, y: 22), "the typing cursor follows the filter text")
+    }
+
+    @Test func aRowThatLosesItsColourFailsTheComparison() throws {
+        var s = F.state()
+        s.press(.character("2"), .character(" "), .down)   // 752856 marked; 752857 UNKNOWN (in doubt); the cursor on 752858
+        let grid = ConsoleView.render(s).grid
+        let recorded = SnapshotFormat.text(of: grid)
+        #expect(SnapshotFormat.differences(recorded, recorded).isEmpty)
+        for (key, role) in [("752856", ThemeRole.marked), ("752857", .inDoubt)] {
+            let y = try #require((0..<grid.height).first { grid.lines[$0].contains(key) })
+            #expect(grid[5, y].role == role)
+            // The same text, the row painted as a plain one: only the roles differ, and that fails.
+            var faded = grid
+            faded.put(grid.lines[y], x: 0, y: y, role: .row)
+            #expect(faded.lines == grid.lines)
+            let diff = SnapshotFormat.differences(SnapshotFormat.text(of: faded), recorded)
+            #expect(diff.count == 1, "\(key)")
+            #expect(diff.first?.hasPrefix("role line \(y + 1):") == true, "\(diff)")
+        }
     }
 
     // Colour is never the only sign, but it must be there: the roles the theme paints.

@@ -125,7 +125,7 @@ extension PaydeskTests {
 
     @Test func sCyclesTheSortColumnAndSReverses() {
         var s = F.state()
-        #expect(s.list.sortColumn == 4)
+        #expect(s.list.sortColumn == 5)
         s.press(.character("s"))
         #expect(s.list.sortColumn == 0, "wraps to the first sortable column: SESSION")
         #expect(keys(s) == ["ps_a1", "ps_b2", "ps_c3"])
@@ -134,7 +134,9 @@ extension PaydeskTests {
         s.press(.character("s"))
         #expect(s.list.sortColumn == 1)
         s.press(.character("s"))
-        #expect(s.list.sortColumn == 2)
+        #expect(s.list.sortColumn == 2, "CUSTOMER")
+        s.press(.character("s"))
+        #expect(s.list.sortColumn == 3)
         #expect(keys(s) == ["ps_b2", "ps_a1", "ps_c3"], "AMOUNT: by currency, then minor units")
         #expect(s.screen[2].contains("AMOUNT▲"))
     }
@@ -324,6 +326,238 @@ extension PaydeskTests {
         #expect(s.press(.character("c")).isEmpty)
         #expect(s.dialog == nil)
         #expect(s.notice?.text.contains("Check with the gateway first") == true)
+    }
+
+    // MARK: Nothing is cut
+
+    @Test func wrapBreaksBetweenWordsHangsAndMeasuresWideCharacters() {
+        let text = "description    the gateway refused the request because the session 漢字漢字漢字 was already closed"
+        let lines = wrap(text, width: 40, hang: 15)
+        #expect(lines.count > 2)
+        #expect(lines.allSatisfy { displayWidth($0) <= 40 }, "\(lines)")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 15)) && !$0.hasPrefix(String(repeating: " ", count: 16)) })
+        #expect(lines.joined(separator: " ").split(separator: " ") == text.split(separator: " "), "every word kept, none split")
+        // A word longer than a line is broken where it must be, nothing lost.
+        let token = String(repeating: "a1", count: 40)
+        let broken = wrap("id  " + token, width: 20, hang: 4)
+        #expect(broken.allSatisfy { displayWidth($0) <= 20 })
+        #expect(broken.map { $0.replacingOccurrences(of: " ", with: "") }.joined() == "id" + token)
+        #expect(broken[0].hasPrefix("id  a1"), "started where it stands, not after an empty line")
+        #expect(wrap("short", width: 20, hang: 0) == ["short"])
+    }
+
+    @Test func detailsWrapALongValueAndScrollToItsEnd() {
+        let words = (1...120).map { "word\($0)" }
+        let long = F.session("ps_long", ageSeconds: 10, order: "O-9", amount: 100, extra: [("description", .string(words.joined(separator: " ")))])
+        var s = F.state(data: ConsoleData(sessions: [long]))
+        s.press(.enter)
+        guard case .details? = s.dialog else { Issue.record("no details"); return }
+        #expect(s.screenText.contains("word1 "))
+        #expect(!s.screenText.contains("word120"), "below the fold at first")
+        #expect(s.screenText.contains("lines 1-16 of"))
+        s.press(.end)
+        #expect(s.screenText.contains("word120"))
+        #expect(!s.screen.contains { $0.contains("…") }, "wrapped, never cut")
+        s.press(.home)
+        #expect(s.screenText.contains("session_id"))
+        s.press(.pageDown)
+        #expect(!s.screenText.contains("session_id"))
+        s.press(.pageUp, .down)
+        #expect(s.screenText.contains("lines 2-17 of"))
+        // Every word can be read, page by page.
+        var seen = Set<String>()
+        s.press(.home)
+        for _ in 0..<10 {
+            for line in s.screen { for w in line.split(separator: " ") where w.hasPrefix("word") { seen.insert(String(w)) } }
+            s.press(.pageDown)
+        }
+        #expect(seen.isSuperset(of: words))
+    }
+
+    @Test func aLongGatewayDescriptionIsReadInFullInTheAttempt() {
+        let description = "Praxis refused the cancellation: " + String(repeating: "the payout is locked by the risk team pending review, ", count: 4)
+            + "contact support with reference RISK-20261121-0042"
+        var data = F.data
+        data.attempts[2] = F.attempt("praxis", "752800", secondsAgo: 200, outcome: AttemptOutcome(result: .rejected, httpStatus: 200,
+                                     gatewayStatus: "6", description: description, signatureValid: true, correlationId: "c-1"))
+        var s = F.state(data: data)
+        s.press(.character("3"), .end, .enter, .end)
+        let words = s.screen.flatMap { $0.split(separator: " ").map(String.init) }
+        #expect(words.contains("RISK-20261121-0042"))
+        #expect(s.screen.filter { $0.contains("the payout is locked") }.count >= 2)
+    }
+
+    @Test func aNoticeTooLongForTheLineIsMarkedAndOpensInFullOnN() {
+        var s = F.state()
+        let why = "the gateway could not be reached: connection refused by 127.0.0.1:1; check the profile's xpay_url in config.toml, "
+            + "then press r to reload and try again"
+        _ = s.update(.callFinished(TargetID(gateway: "xpay", key: "ps_a1"), .refused(why)))
+        let line = s.screen[s.layout.messageRow]
+        #expect(line.hasSuffix("…  (n: in full)"), "\(line)")
+        #expect(s.screen.last?.contains("n full message") == true)
+        s.press(.character("n"))
+        guard case .details(let page)? = s.dialog else { Issue.record("no page"); return }
+        #expect(page.title == "Message")
+        #expect(s.screenText.contains("try again"))
+        #expect(s.screenText.contains("check the profile's"))
+        s.press(.escape)
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.hasSuffix("try again") == true, "still on the line behind")
+        // A message that fits is not marked, and the key bar does not offer n.
+        _ = s.update(.notice("Theme light.", isError: false))
+        #expect(!s.screen[s.layout.messageRow].contains("(n: in full)"))
+        #expect(s.screen.last?.contains("n full message") == false)
+        s.press(.character("?"))
+        #expect(s.screenText.contains("The status line's message in full"), "the help always lists it")
+    }
+
+    @Test func problemsReadingTheFilesOpenInFullToo() {
+        var data = F.data
+        data.payoutsProblem = "3 bad line(s) skipped in /home/desk/.local/share/paydesk/TEST/payouts.jsonl (the file is unchanged), "
+            + "first at line 17: amount is not a whole number. `paydesk store check` lists them."
+        var s = F.state(data: data)
+        #expect(s.screen[s.layout.messageRow].hasSuffix("(n: in full)"))
+        s.press(.character("n"))
+        #expect(s.screenText.contains("first at line 17"))
+        #expect(s.screenText.contains("lists them."))
+        s.press(.escape)
+        #expect(s.screen[s.layout.messageRow].contains("3 bad line(s)"))
+    }
+
+    // MARK: Columns sized to what is on screen
+
+    /// Where each title of the header row starts.
+    private func columnStarts(_ s: ConsoleState) -> [String: Int] {
+        let header = s.screen[s.layout.headerRow]
+        var starts: [String: Int] = [:]
+        for title in ["SESSION", "TRACE", "ORDER", "CUSTOMER", "AMOUNT", "METHOD", "REQUESTED", "STATUS", "DESCRIPTION", "REASON"] {
+            if let r = header.range(of: title) { starts[title] = header.distance(from: header.startIndex, to: r.lowerBound) }
+        }
+        return starts
+    }
+
+    @Test func columnsAreAsWideAsTheRowsOnScreenNeed() {
+        let id = "ps_0123456789ab"   // 15 characters
+        let sessions = [F.session(id, ageSeconds: 10, order: "O-1", amount: 100, customer: "cust-5")]
+        let method = "bank_transfer_sepa"
+        let payouts = [F.payout(7, ageSeconds: 10, order: "WD-7", customer: "c-1", amount: 100, method: method)]
+        var s = F.state(width: 80, data: ConsoleData(sessions: sessions, payouts: payouts))
+        let starts = columnStarts(s)
+        #expect(starts["ORDER"]! - starts["SESSION"]! == id.count + 1, "SESSION as wide as its id, and a blank")
+        #expect(s.screen[3].contains("cust-5"), "sessions show the customer")
+        s.press(.character("2"))
+        #expect(s.screen[3].contains(method), "METHOD is not cut while there is room: \(s.screen[3])")
+    }
+
+    @Test func onlyTheRowsOnScreenAreMeasured() {
+        let long = String(repeating: "x", count: 40)
+        let payouts: [TargetRow] = (0..<40).map { (i: Int) -> TargetRow in
+            let customer = i == 39 ? long : "c"
+            return F.payout(Int64(1000 + i), ageSeconds: Int64(4000 - i), order: "WD-\(i)", customer: customer, amount: 100)
+        }
+        var s = F.state(width: 120, height: 40, data: ConsoleData(payouts: payouts))
+        s.press(.character("2"))
+        let narrow = columnStarts(s)
+        #expect(narrow["AMOUNT"]! - narrow["CUSTOMER"]! < 15, "the long customer is off screen")
+        s.press(.end)
+        let wide = columnStarts(s)
+        #expect(wide["AMOUNT"]! - wide["CUSTOMER"]! > 40, "on screen now, its column grows")
+        #expect(s.screen.contains { $0.contains(long) })
+    }
+
+    @Test func historysDescriptionTakesTheRoomLeft() {
+        var s = F.state(width: 120, height: 40)
+        s.press(.character("3"))
+        let context = RowContext(now: s.now, statuses: s.statuses)
+        let needed = ListColumn.needed(Columns.history, s.visibleAttempts(), context, sortColumn: 0)
+        let widths = ListColumn.widths(Columns.history, needed: needed, in: 118)
+        #expect(widths.reduce(0, +) + widths.count - 1 == 118, "every cell of the line is given out")
+        #expect(Array(widths.dropLast()) == Array(needed.dropLast()), "the other columns as wide as their cells, the rest to DESCRIPTION")
+        #expect(s.screen[3].contains("the answer's signature does not match"))
+        // At 80 columns the description is what gets cut, marked with an ellipsis.
+        var narrow = F.state(width: 80)
+        narrow.press(.character("3"))
+        #expect(narrow.screen[3].hasSuffix("…"))
+        #expect(narrow.screen[3].contains("752857"))
+    }
+
+    // MARK: Refuse before asking
+
+    private func cancelHint(_ s: ConsoleState) -> String? {
+        KeyBar.hints(for: s).first { $0.label == "c" }?.summary
+    }
+
+    @Test func theKeyBarSaysWhyCIsUnavailableForTheRowUnderTheCursor() {
+        var data = F.data
+        // 752858: its paydesk died mid-call (an intent without outcome): in doubt.
+        data.attempts.insert(F.attempt("praxis", "752858", secondsAgo: 10, outcome: nil), at: 0)
+        var s = F.state(data: data)
+        #expect(cancelHint(s) == "cancel")
+        s.press(.character("2"))
+        #expect(cancelHint(s) == "cancel", "752856 may be cancelled")
+        s.press(.down)
+        #expect(cancelHint(s) == "n/a: unknown")
+        s.press(.character("v"))
+        #expect(cancelHint(s) == "n/a: checking", "a check of ours on its way")
+        _ = s.update(.checkFinished(TargetID(gateway: "praxis", key: "752857"), .refused("test")))
+        #expect(cancelHint(s) == "n/a: unknown")
+        s.press(.down)
+        #expect(cancelHint(s) == "n/a: in doubt")
+        #expect(s.screen.last?.contains("c n/a: in doubt") == true)
+        #expect(s.press(.character("c")).isEmpty)
+        #expect(s.dialog == nil, "refused before any dialog")
+        #expect(s.notice?.text.hasPrefix("Cannot cancel: an earlier attempt on payout 752858") == true)
+        #expect(s.notice?.text.contains("is in doubt") == true)
+        // Our own call on its way: in flight, until its answer.
+        s.press(.home, .character("c"), .enter, .character("y"))
+        #expect(cancelHint(s) == "n/a: in flight")
+        s.press(.character("c"))
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.contains("already in flight") == true)
+        // Marked rows: refused when one of them is, naming it.
+        s.press(.down, .character(" "), .character(" "))
+        #expect(s.list.marked == ["752857", "752858"])
+        #expect(cancelHint(s) == "n/a: unknown")
+        s.press(.character("c"))
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.hasPrefix("Cannot cancel 2 of the 2 marked rows; first: an earlier attempt on payout 752857") == true)
+    }
+
+    @Test func aProfileWithoutAGatewaysCredentialsRefusesBeforeTheDialog() {
+        let missing = Credentials(environment: ["PAYDESK_TEST_XPAY_API_KEY": "k"]).missing(of: F.test)
+        #expect(missing["xpay"] == nil)
+        #expect(missing["praxis"]?.contains("praxis_secret missing (set $PAYDESK_TEST_PRAXIS_SECRET)") == true)
+        var s = ConsoleState(profile: F.test, profiles: [F.test], operatorName: "m.rossi", themeNames: ["default"], themeName: "default",
+                             now: F.now, width: 80, height: 24, missingCredentials: missing)
+        _ = s.update(.loaded(F.data))
+        #expect(cancelHint(s) == "cancel", "XPay's key is there")
+        s.press(.character("2"))
+        #expect(cancelHint(s) == "n/a: no credentials")
+        #expect(s.press(.character("c")).isEmpty)
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text.contains("profile TEST has no credentials for Praxis: praxis_merchant_id missing") == true)
+        #expect(!s.screenText.contains("Cancel on"))
+        // A switch to a profile that has them all lifts it.
+        _ = s.update(.profileSwitched(F.test, F.data, themeName: "default", missingCredentials: [:]))
+        s.press(.character("2"))
+        #expect(cancelHint(s) == "cancel")
+    }
+
+    @Test func aReadOnlyProfileAndAnExpiredSessionSayWhyInTheKeyBar() {
+        var s = F.state(F.audit)
+        #expect(s.screen.last?.hasPrefix(" c n/a: read-only") == true)
+        s.press(.character("3"))
+        #expect(cancelHint(s) == nil, "History has no c")
+        // ps_a1 has 50 s left; under the details dialog the rows hold still while time passes.
+        var t = F.state()
+        t.press(.enter)
+        _ = t.update(.tick(F.now + 60))
+        t.press(.escape)
+        #expect(t.list.selectedKey == "ps_a1")
+        #expect(cancelHint(t) == "n/a: expired")
+        t.press(.character("c"))
+        #expect(t.dialog == nil)
+        #expect(t.notice?.text == "Cannot cancel: session ps_a1 is expired, not open (XPay sessions expire 5 minutes after creation). Nothing was sent.")
     }
 
     @Test func anotherPaydesksCallInFlightShowsAndBlocks() {
