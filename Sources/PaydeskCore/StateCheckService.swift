@@ -31,6 +31,9 @@ extension CancellationService {
         defer { lock.discardIfNew() }
         let entries: [AuditEntry]
         do {
+        // Others see "checking" while it is held.
+        let checking = CheckLock.take(directory: dataDirectory, gateway: Kind.gatewayName, target: target, sharing: sharing)
+        defer { withExtendedLifetime(checking) {} }
             entries = try lookups.entries(gateway: Kind.gatewayName, target: target)
         } catch {
             throw PaydeskError.failed("cannot read the audit trail (\(error)); nothing was asked")

@@ -200,7 +200,7 @@ extension PaydeskTests {
             #expect(history.first?["result"] == .string("in-doubt"))
             #expect(history.first?["needs_checking"] == .bool(true))
             let table = try await home.paydesk(["history"])
-            #expect(table.stdout.contains("IN DOUBT"))
+            #expect(table.stdout.contains("IN-DOUBT"))
 
             await sim.state.setLatency(0, for: "9")
             let blocked = try await home.paydesk(["cancel", "payout", "9", "--yes"])
