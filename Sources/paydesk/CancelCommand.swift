@@ -129,12 +129,8 @@ struct CancelCommand: AsyncParsableCommand {
     private func show(_ report: CancellationService.Report, what: String, _ context: Context) throws {
         let outcome = report.outcome
         if json {
-            var o = JSONObjectWriter()
-            o.add("profile", context.profile.name)
-            o.add("target", what)
-            o.add("attempt_id", report.attemptId)
-            o.add("result", outcome.result.rawValue)
-            outcome.addFacts(to: &o)
+            // The attempt as history shows it, then what only this run knows.
+            var o = AttemptJSON.attempt(report.attempt)
             o.add("audit_write_error", report.auditWriteError)
             o.add("store_write_error", report.storeWriteError)
             o.add("audit_head_warning", report.auditHeadWarning)

@@ -48,15 +48,9 @@ struct CheckCommand: AsyncParsableCommand {
         let what = Kind.describe(key)
         let check = report.check, facts = report.check.facts
         if json {
-            var o = JSONObjectWriter()
-            o.add("profile", context.profile.name)
-            o.add("gateway", Kind.gatewayName)
-            o.add("target", what)
-            o.add("check_id", report.checkId)
-            o.add("verdict", check.verdict.rawValue)
+            // The check as history's resolved_by shows it, then what only this run knows.
+            var o = AttemptJSON.check(report.entry)
             o.add("check_failed", check.failed)
-            o.add("resolves", report.resolves)
-            facts.addFacts(to: &o)
             o.add("store_marked_cancelled", report.storeMarked && report.storeWriteError == nil)
             o.add("audit_write_error", report.auditWriteError)
             o.add("store_write_error", report.storeWriteError)

@@ -76,33 +76,5 @@ struct HistoryCommand: ParsableCommand {
             + (doubtful > 0 ? ", \(doubtful) to check with the gateway (in doubt or unknown)" : ""))
     }
 
-    static func json(_ attempt: Attempt) -> String {
-        var o = JSONObjectWriter()
-        o.add("attempt_id", attempt.id)
-        o.add("at", attempt.intent.at.rfc3339)
-        o.add("operator", attempt.intent.operatorName)
-        attempt.intent.origin?.add(to: &o)
-        o.add("profile", attempt.intent.profile)
-        o.add("gateway", attempt.gateway)
-        o.add("target", attempt.target)
-        o.add("reason", attempt.intent.reason)
-        o.add("retry_of", attempt.intent.retryOf)
-        o.add("result", attempt.resultName)
-        o.add("needs_checking", attempt.needsChecking)
-        if let entry = attempt.outcome, let outcome = entry.outcome {
-            o.add("outcome_at", entry.at.rfc3339)
-            outcome.addFacts(to: &o)
-        }
-        if let check = attempt.resolution {
-            var c = JSONObjectWriter()
-            c.add("check_id", check.attemptId)
-            c.add("at", check.at.rfc3339)
-            c.add("operator", check.operatorName)
-            check.origin?.add(to: &c)
-            c.add("verdict", check.verdict?.rawValue)
-            check.outcome?.addFacts(to: &c)
-            o.add("resolved_by", c.value)
-        }
-        return o.text
-    }
+    static func json(_ attempt: Attempt) -> String { AttemptJSON.attempt(attempt).text }
 }
