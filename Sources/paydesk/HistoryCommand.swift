@@ -69,7 +69,7 @@ struct HistoryCommand: ParsableCommand {
             table.add([attempt.intent.at.display, attempt.intent.origin?.who ?? attempt.intent.operatorName, attempt.gateway, attempt.target, attempt.word.shown,
                        o?.httpStatus.map(String.init) ?? "", o?.gatewayStatus ?? "", description, attempt.intent.reason ?? ""])
         }
-        if !shown.isEmpty { table.printed() }
+        if !shown.isEmpty { table.printed(width: terminalWidth()) }
         Output.flush()
         let doubtful = shown.filter(\.needsChecking).count
         Output.error("\(context.profileLabel): \(shown.count) attempt\(shown.count == 1 ? "" : "s")"

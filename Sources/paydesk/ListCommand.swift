@@ -67,7 +67,7 @@ struct ListCommand: ParsableCommand {
             parts[k] = part
         }
         let table = TextTable(joining: parts.values)
-        if !shown.isEmpty { table.printed() }
+        if !shown.isEmpty { table.printed(width: terminalWidth()) }
         let noun = Kind.noun + (shown.count == 1 ? "" : "s")
         let what = all ? noun : "\(Kind.states[0]) \(noun)"
         Output.flush()
