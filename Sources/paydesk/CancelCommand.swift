@@ -8,11 +8,13 @@ struct CancelCommand: AsyncParsableCommand {
         commandName: "cancel",
         abstract: "Cancel an open XPay session or a pending Praxis payout.",
         discussion: """
-            Refuses, without calling anything, a target that is not in the store, already cancelled, expired or not
-            pending, on a read-only profile, or with an earlier attempt whose result is unknown. The intent is written
+            Refuses, without calling anything, a target that is not in the store, already cancelled, expired or not \
+            pending, on a read-only profile, or with an earlier attempt whose result is unknown. The intent is written \
             to the audit trail before the request leaves; the outcome when it is known.
+
             On a terminal it asks first; on a production profile the target must be typed, or given with --confirm.
-            Exit status: 0 cancelled, 1 rejected, failed or refused, 2 bad usage or configuration, 3 unknown
+
+            Exit status: 0 cancelled, 1 rejected, failed or refused, 2 bad usage or configuration, 3 unknown \
             (it may have happened: paydesk check asks the gateway and settles it).
             """
     )

@@ -13,9 +13,11 @@ struct CheckCommand: AsyncParsableCommand {
               open       still open or pending there: nothing happened, a new attempt is safe (no --retry-unknown needed)
               closed     it ended otherwise (paid, approved, declined): it can no longer be cancelled
               unknown    the check failed or did not settle it (the reason is said)
-            The answer is written to the audit trail as a check, linked to the attempt in doubt it resolves.
+
+            The answer is written to the audit trail as a check, linked to the attempt in doubt it resolves. \
             A check changes nothing at the gateway, so it works on read-only profiles (it needs the credentials).
-            Exit status: 0 the gateway answered conclusively, 1 the check failed, 2 bad usage or configuration,
+
+            Exit status: 0 the gateway answered conclusively, 1 the check failed, 2 bad usage or configuration, \
             3 inconclusive.
             """
     )

@@ -8,7 +8,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         commandName: "console",
         abstract: "The back-office screen (what `paydesk` alone opens): list, pick, confirm, watch the answers.",
         discussion: """
-            Keys: ? shows them all. A production profile named with --profile opens at once; switching to one from
+            Keys: ? shows them all. A production profile named with --profile opens at once; switching to one from \
             inside (p) asks for its name. Exit status: 0 after q, 2 bad usage or configuration (or no terminal).
             """
     )

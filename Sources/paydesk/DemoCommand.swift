@@ -9,9 +9,10 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Try paydesk with no setup: the console against gateways simulated on this machine.",
         discussion: """
-            Starts both gateways' simulators on 127.0.0.1, writes a home with a DEMO profile and a DEMO-PROD profile
-            (production, to show its safeguards) and seeds them: sessions that count down and expire, new ones arriving,
+            Starts both gateways' simulators on 127.0.0.1, writes a home with a DEMO profile and a DEMO-PROD profile \
+            (production, to show its safeguards) and seeds them: sessions that count down and expire, new ones arriving, \
             and payouts scripted to be rejected, to fail, to time out and to answer with a forged signature.
+
             Without --home the demo home is thrown away on exit; with it, the data and audit trail are kept.
             """
     )

@@ -7,8 +7,8 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Append records from a JSON Lines or CSV file to the store: all of them, or none if any is bad.",
         discussion: """
-            Every record is checked first, with the rules the store is read by; every bad one is listed with its
-            line number and nothing is appended. A CSV file's first row names the store's fields
+            Every record is checked first, with the rules the store is read by; every bad one is listed with its \
+            line number and nothing is appended. A CSV file's first row names the store's fields \
             (trace_id,requested_at,status,... or session_id,created_at,state,...); other columns are kept as text.
             """
     )

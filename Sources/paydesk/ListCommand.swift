@@ -7,8 +7,8 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List open sessions or pending payouts (or every record with --all).",
         discussion: """
-            Newest last: the oldest open session is the next to expire. Sessions count as expired 5 minutes after
-            created_at, whatever their line says. With --json, one JSON object per line: the record as stored,
+            Newest last: the oldest open session is the next to expire. Sessions count as expired 5 minutes after \
+            created_at, whatever their line says. With --json, one JSON object per line: the record as stored, \
             and for sessions an added "effective_state".
             """
     )
