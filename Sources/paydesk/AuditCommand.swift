@@ -23,7 +23,7 @@ struct AuditCommand: ParsableCommand {
                 """
         )
         @Option(help: ArgumentHelp("A file a syslog daemon wrote from audit_syslog (raw RFC 5424 or rsyslog's default format); "
-                                   + "repeat it for rotated files.", valueName: "FILE"))
+                                   + "repeat it for rotated files.", valueName: "FILE"), completion: .file())
         var against: [String] = []
         @Flag(help: "One JSON object, for scripts.") var json = false
         @OptionGroup var options: ProfileOptions

@@ -14,7 +14,8 @@ struct ConsoleCommand: AsyncParsableCommand {
     )
 
     @Flag(help: "Browse only: cancelling is off, whatever the profile says.") var readOnly = false
-    @Option(help: ArgumentHelp("Colour theme: \(BuiltInThemes.names.joined(separator: ", ")) or one in the config home's themes/.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("Colour theme: \(BuiltInThemes.names.joined(separator: ", ")) or one in the config home's themes/.", valueName: "NAME"),
+            completion: ConfigCompletions.themes)
     var theme: String?
     @OptionGroup var options: ProfileOptions
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Console
 import Demo
 import GatewaySimulator
 import PaydeskCore
@@ -17,9 +18,9 @@ struct DemoCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Keep the demo's files in DIR (reused on the next run).", valueName: "DIR")) var home: String?
-    @Option(help: ArgumentHelp("Start on this profile: DEMO or DEMO-PROD.", valueName: "NAME")) var profile = DemoWorld.testProfile
-    @Option(help: ArgumentHelp("Colour theme.", valueName: "NAME")) var theme: String?
+    @Option(help: ArgumentHelp("Keep the demo's files in DIR (reused on the next run).", valueName: "DIR"), completion: .directory) var home: String?
+    @Option(help: ArgumentHelp("Start on this profile: DEMO or DEMO-PROD.", valueName: "NAME"), completion: .list([DemoWorld.testProfile, DemoWorld.productionProfile])) var profile = DemoWorld.testProfile
+    @Option(help: ArgumentHelp("Colour theme.", valueName: "NAME"), completion: .list(BuiltInThemes.names)) var theme: String?
     @Option(help: ArgumentHelp("Seconds between arriving sessions (0: none).", valueName: "S")) var arrivals: Double = 20
 
     func run() async throws {

@@ -14,7 +14,7 @@ struct ImportCommand: ParsableCommand {
     )
 
     @Argument(help: "sessions or payouts") var kind: StoreKindArgument
-    @Argument(help: "The file to import; - reads standard input.") var file: String
+    @Argument(help: "The file to import; - reads standard input.", completion: .file()) var file: String
     @Option(help: "jsonl or csv (default: csv for a .csv file, else jsonl).") var format: Importer.Format?
     @Flag(help: "One JSON object per line, for scripts.") var json = false
     @OptionGroup var options: ProfileOptions

@@ -14,7 +14,7 @@ struct Paydesk: AsyncParsableCommand {
             """,
         version: VersionCommand.text,
         subcommands: [ConsoleCommand.self, DemoCommand.self, ListCommand.self, CancelCommand.self, CheckCommand.self, HistoryCommand.self, AuditCommand.self, ImportCommand.self,
-                      ProfilesCommand.self, StoreCommand.self, SimCommand.self, VersionCommand.self],
+                      ProfilesCommand.self, StoreCommand.self, SimCommand.self, VersionCommand.self, ManualCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }
