@@ -42,7 +42,7 @@ extension Attempt {
                 + "it can no longer be cancelled (check \(ended.attemptId))"
         }
         if let latest = previous.first, latest.needsChecking, !retryUnknown {
-            return "an earlier attempt on \(what) (\(latest.id), \(latest.intent.at.display)) is \(latest.word.rawValue): it may have "
+            return "an earlier attempt on \(what) (\(latest.id), \(latest.intent.at.display)) is \(latest.word.shown): it may have "
                 + "gone through. Check with the gateway first (paydesk check \(what), or v in the console); "
                 + "if it did not go through, retry with paydesk cancel --retry-unknown"
         }

@@ -205,7 +205,7 @@ extension PaydeskTests {
             await sim.state.setLatency(0, for: "9")
             let blocked = try await home.paydesk(["cancel", "payout", "9", "--yes"])
             #expect(blocked.status == 1)
-            #expect(blocked.stderr.contains("in doubt"))
+            #expect(blocked.stderr.contains("is IN-DOUBT"), "the word history and the console use")
             #expect(await sim.state.requestCount(for: "9") == 1)
             let retried = try await home.paydesk(["cancel", "payout", "9", "--yes", "--retry-unknown"])
             #expect(retried.status == 0, "\(retried.stderr)")
