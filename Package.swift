@@ -15,9 +15,10 @@ let package = Package(
     ],
     targets: [
         // System libraries: a missing one names the Debian package that provides it. SwiftPM prints that hint
-        // only after a pkg-config lookup fails, hence pkgConfig (ncursesw's -D flags it drops, with a warning:
-        // the shim defines what we need).
-        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        // only after a pkg-config lookup fails, hence pkgConfig. Not for ncursesw: every ncurses .pc file carries
+        // -D flags SwiftPM refuses with a warning on each build; its module map links the libraries by name and
+        // its shim names the package when the header is missing.
+        .systemLibrary(name: "CNCursesW"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // wcwidth, memmem and memrchr, which Glibc's Swift module hides.
         .systemLibrary(name: "CLibcExtras"),

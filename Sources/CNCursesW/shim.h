@@ -6,7 +6,11 @@
 #include <locale.h>
 #include <stdio.h>
 #include <wchar.h>
+#if __has_include(<ncursesw/ncurses.h>)
 #include <ncursesw/ncurses.h>
+#else
+#error "ncursesw is missing: install it with apt-get install libncursesw5-dev"
+#endif
 // glibc hides wcwidth without _XOPEN_SOURCE; we measure text in cells with it.
 extern int wcwidth(wchar_t);
 

@@ -19,7 +19,7 @@ enum AuditPane {
     /// `09:30:12  xpay  ps_1  CANCELLED  HTTP 200  status 0  Session cancelled`.
     static func line(_ a: Attempt) -> String {
         let time = String(a.intent.at.display.dropFirst(11).dropLast())
-        var parts = [time, padded(a.gateway, toWidth: 6), a.target, a.label.uppercased()]
+        var parts = [time, padded(a.gateway, toWidth: 6), a.target, a.word.shown]
         // Settled by a check: what the gateway showed comes first, then what the attempt itself heard.
         if let check = a.resolution, let facts = check.outcome {
             parts.append("checked \(Columns.shortTime(check.at)): \(facts.description)")

@@ -158,7 +158,7 @@ extension ConsoleState {
         if !state.filter.isEmpty {
             let filter = LineFilter(state.filter)
             rows = rows.filter { a in
-                [a.intent.operatorName, a.gateway, a.target, a.intent.reason ?? "", a.label, a.outcome?.outcome?.description ?? "",
+                [a.intent.operatorName, a.gateway, a.target, a.intent.reason ?? "", a.word.shown, a.outcome?.outcome?.description ?? "",
                  a.outcome?.outcome?.gatewayStatus ?? ""].contains(where: filter.matches)
             }
         }

@@ -86,7 +86,7 @@ public struct DetailsDialog: Equatable, Sendable {
             lines.append(Line(padded(name, toWidth: 15) + value, role, hang: 15))
         }
         let o = a.outcome?.outcome
-        add("result", a.label.uppercased() + (o.map { " (\($0.result.meaning))" } ?? ""), Columns.resultRole(a))
+        add("result", a.word.shown + (o.map { " (\($0.result.meaning))" } ?? ""), Columns.resultRole(a))
         if a.needsChecking, o == nil { add("", AttemptResult.unknown.meaning, .inDoubt) }
         add("attempt", a.id)
         add("gateway", a.gateway)
@@ -133,7 +133,7 @@ public struct DetailsDialog: Equatable, Sendable {
 
     static func summary(_ a: Attempt) -> String {
         let o = a.outcome?.outcome
-        return [Columns.shortTime(a.intent.at), a.intent.operatorName, a.needsChecking ? a.label.uppercased() : a.label,
+        return [Columns.shortTime(a.intent.at), a.intent.operatorName, a.word.shown,
                 o?.httpStatus.map { "HTTP \($0)" }, o?.gatewayStatus.map { "status \($0)" }]
             .compactMap { $0 }.joined(separator: "  ")
     }

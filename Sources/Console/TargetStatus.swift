@@ -1,7 +1,7 @@
 import PaydeskCore
 
 /// Where a listed record stands with paydesk: as stored, or what its latest attempt says.
-public enum TargetStatus: Equatable, Sendable {
+public enum TargetStatus: Equatable, Sendable, CaseIterable {
     /// No attempt yet: the store's word (open, pending).
     case untouched
     /// A call is on its way, from this console or another paydesk.
@@ -14,32 +14,38 @@ public enum TargetStatus: Equatable, Sendable {
     case cancelled
     case rejected
     case failed
+    /// Was in doubt; a check with the gateway found it cancelled. The store will say so on the next reload.
+    case checkedCancelled
     /// A check with the gateway found it ended otherwise (paid, approved, declined): it can no longer be cancelled.
     case closed
     /// This console is asking the gateway what it is now.
     case checking
 
-    /// The word in the list's status column, or nil for the store's own word.
-    var label: String? {
+    /// The word in the list's status column, or nil for the store's own word: one of the words `history` prints.
+    var word: StateWord? {
         switch self {
         case .untouched: nil
-        case .inFlight: "in flight"
-        case .inDoubt: "IN DOUBT"
-        case .unknown: "UNKNOWN"
-        case .cancelled: "cancelled"
-        case .rejected: "rejected"
-        case .failed: "failed"
-        case .closed: "closed"
-        case .checking: "checking"
+        case .inFlight: .inFlight
+        case .inDoubt: .inDoubt
+        case .unknown: .unknown
+        case .cancelled: .cancelled
+        case .rejected: .rejected
+        case .failed: .failed
+        case .checkedCancelled: .checkedCancelled
+        case .closed: .checkedClosed
+        case .checking: .checking
         }
     }
+
+    /// The word as the screen shows it (IN-DOUBT, UNKNOWN in capitals), or nil for the store's own word.
+    var label: String? { word?.shown }
 
     var role: ThemeRole? {
         switch self {
         case .untouched: nil
         case .inFlight: .inFlight
         case .inDoubt, .unknown: .inDoubt
-        case .cancelled: .ok
+        case .cancelled, .checkedCancelled: .ok
         case .rejected: .warning
         case .failed: .error
         case .closed: .warning
@@ -60,8 +66,9 @@ public enum TargetStatus: Equatable, Sendable {
     /// From the latest attempt on a target (attempts come newest first). An attempt in doubt that a check settled
     /// reads as the check found it: open again (the store's word), cancelled, or closed.
     static func of(_ attempt: Attempt) -> TargetStatus {
+        if attempt.beingChecked { return .checking }
         switch attempt.resolution?.verdict {
-        case .cancelled?: return .cancelled
+        case .cancelled?: return .checkedCancelled
         case .open?: return .untouched
         case .closed?: return .closed
         case .unknown?, nil: break

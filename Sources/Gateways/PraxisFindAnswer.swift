@@ -43,10 +43,9 @@ struct PraxisFindAnswer: Equatable {
                                               traceId: try integer("trace_id").get(), transactionStatus: try text("transaction_status").get(),
                                               transactionType: try text("transaction_type").get(), transactionId: transactionId,
                                               orderId: try text("order_id").get()))
-        } catch let malformed as PraxisCancelAnswer.Malformed {
-            return .failure(malformed)
         } catch {
-            return .failure(.init(why: "\(error)"))
+            // Every throw above is typed: Malformed.
+            return .failure(error)
         }
     }
 

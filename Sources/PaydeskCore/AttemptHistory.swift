@@ -14,12 +14,15 @@ public struct Attempt: Sendable, Equatable {
     /// Checks of the target's state with its gateway made after this attempt (and before the next), in trail order:
     /// those that resolve it, and any made later of the target.
     public let checks: [AuditEntry]
+    /// A check of the target with its gateway is on its way now (only ever the target's latest attempt).
+    public let beingChecked: Bool
 
-    public init(intent: AuditEntry, outcome: AuditEntry?, state: State, checks: [AuditEntry] = []) {
+    public init(intent: AuditEntry, outcome: AuditEntry?, state: State, checks: [AuditEntry] = [], beingChecked: Bool = false) {
         self.intent = intent
         self.outcome = outcome
         self.state = state
         self.checks = checks
+        self.beingChecked = beingChecked
     }
 
     public var id: String { intent.attemptId }
@@ -44,29 +47,27 @@ public struct Attempt: Sendable, Equatable {
     /// In doubt or unknown, and not settled by a check: the operator must check with the gateway before trying again.
     public var needsChecking: Bool { wasInDoubt && resolution == nil }
 
-    /// The label as a single word for filters and JSON: `in-doubt`, `in-flight`, `cancelled`, `checked-open`, ...
-    public var resultName: String { label.replacingOccurrences(of: ": ", with: "-").replacingOccurrences(of: " ", with: "-") }
-
-    /// `cancelled`, `rejected`, `failed`, `unknown`, `in doubt`, `in flight`, or for an attempt in doubt that a
-    /// check settled, what the gateway showed: `checked: cancelled`, `checked: open`, `checked: closed`.
-    public var label: String {
-        if let verdict = resolution?.verdict { return "checked: \(verdict.rawValue)" }
+    /// Where it stands, in the word the console, `history` and `--result` share.
+    public var word: StateWord {
+        if beingChecked { return .checking }
+        if let verdict = resolution?.verdict, let checked = StateWord.checked(verdict) { return checked }
         switch state {
-        case .inFlight: return "in flight"
-        case .inDoubt: return "in doubt"
-        case .finished(let o): return o.result.rawValue
+        case .inFlight: return .inFlight
+        case .inDoubt: return .inDoubt
+        case .finished(let o): return StateWord(o.result)
         }
     }
 
-    /// Every value `resultName` takes.
-    public static let resultNames = AttemptResult.allCases.map(\.rawValue) + ["in-doubt", "in-flight"]
-        + CheckVerdict.allCases.filter(\.isConclusive).map { "checked-\($0.rawValue)" }
+    /// The word for filters and JSON: `in-doubt`, `in-flight`, `cancelled`, `checked-open`, ...
+    public var resultName: String { word.rawValue }
 }
 
 public enum AttemptHistory {
-    /// Joins `entries` into attempts, newest first. `isInFlight(gateway, target)` tells a live call from a dead one.
+    /// Joins `entries` into attempts, newest first. `isInFlight(gateway, target)` tells a live call from a dead one;
+    /// `isChecking(gateway, target)` whether a check of the target is on its way (said on its latest attempt).
     /// A check goes with the attempt it resolves, or else with the target's latest attempt before it.
-    public static func attempts(_ entries: [AuditEntry], isInFlight: (String, String) -> Bool) -> [Attempt] {
+    public static func attempts(_ entries: [AuditEntry], isInFlight: (String, String) -> Bool,
+                                isChecking: (String, String) -> Bool = { _, _ in false }) -> [Attempt] {
         var outcomes: [String: AuditEntry] = [:]
         var checks: [String: [AuditEntry]] = [:]
         var latestIntent: [String: String] = [:]   // "gateway target": attempt id
@@ -82,13 +83,17 @@ public enum AttemptHistory {
         var attempts: [Attempt] = []
         for intent in entries where intent.event == .intent {
             let outcome = outcomes[intent.attemptId]
+            let latest = latestIntent["\(intent.gateway) \(intent.target)"] == intent.attemptId
+            let checking = latest && isChecking(intent.gateway, intent.target)
             let state: Attempt.State
             if let o = outcome?.outcome {
                 state = .finished(o)
             } else {
-                state = isInFlight(intent.gateway, intent.target) ? .inFlight : .inDoubt
+                // A check holds the attempt lock too: then the attempt is in doubt, and being checked.
+                state = !checking && isInFlight(intent.gateway, intent.target) ? .inFlight : .inDoubt
             }
-            attempts.append(Attempt(intent: intent, outcome: outcome, state: state, checks: checks[intent.attemptId] ?? []))
+            attempts.append(Attempt(intent: intent, outcome: outcome, state: state, checks: checks[intent.attemptId] ?? [],
+                                    beingChecked: checking))
         }
         return attempts.reversed()
     }
@@ -96,7 +101,8 @@ public enum AttemptHistory {
     /// The attempts of one profile, reading its audit trail and its locks.
     public static func load(directory: String) throws -> (attempts: [Attempt], problems: [LineProblem]) {
         let (entries, problems) = try AuditLog(directory: directory).entries()
-        let attempts = attempts(entries) { AttemptLock.isHeld(directory: directory, gateway: $0, target: $1) }
+        let attempts = attempts(entries, isInFlight: { AttemptLock.isHeld(directory: directory, gateway: $0, target: $1) },
+                                isChecking: { CheckLock.isHeld(directory: directory, gateway: $0, target: $1) })
         return (attempts, problems)
     }
 }

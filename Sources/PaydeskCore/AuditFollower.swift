@@ -18,6 +18,8 @@ public final class AuditFollower: @unchecked Sendable {
     private var unanswered: [String: (gateway: String, target: String)] = [:]
     /// Whether each unanswered target's lock was held when last looked at: that changes without a write.
     private var liveTargets: [String: Bool] = [:]
+    /// Whether another paydesk was checking each unanswered target when last looked at.
+    private var checkingTargets: [String: Bool] = [:]
 
     public init(directory: String) {
         self.directory = directory
@@ -43,14 +45,20 @@ public final class AuditFollower: @unchecked Sendable {
         lock.withLock {
             // Only the few intents without an outcome are looked at again (one lock each), not the whole trail.
             var live: [String: Bool] = [:]
+            var checking: [String: Bool] = [:]
             for (_, t) in unanswered where live["\(t.gateway) \(t.target)"] == nil {
-                live["\(t.gateway) \(t.target)"] = AttemptLock.isHeld(directory: directory, gateway: t.gateway, target: t.target)
+                let held = AttemptLock.isHeld(directory: directory, gateway: t.gateway, target: t.target)
+                live["\(t.gateway) \(t.target)"] = held
+                // A check holds the attempt lock too: only then is its .checking file worth a look.
+                checking["\(t.gateway) \(t.target)"] = held && CheckLock.isHeld(directory: directory, gateway: t.gateway, target: t.target)
             }
-            if live != liveTargets { changed = true }
+            if live != liveTargets || checking != checkingTargets { changed = true }
             liveTargets = live
+            checkingTargets = checking
             guard changed else { return nil }
             changed = false
-            let attempts = AttemptHistory.attempts(entries) { live["\($0) \($1)"] ?? false }
+            let attempts = AttemptHistory.attempts(entries, isInFlight: { live["\($0) \($1)"] ?? false },
+                                                   isChecking: { checking["\($0) \($1)"] ?? false })
             return Change(attempts: attempts, problemCount: problemCount, firstProblem: firstProblem)
         }
     }

@@ -76,10 +76,10 @@ extension Attempt {
                                  + "it can no longer be cancelled (check \(ended.attemptId))", short: "ended")
         }
         if let latest = previous.first, latest.needsChecking, !retryUnknown {
-            return CancelRefusal("an earlier attempt on \(what) (\(latest.id), \(latest.intent.at.display)) is \(latest.label): it may have "
+            return CancelRefusal("an earlier attempt on \(what) (\(latest.id), \(latest.intent.at.display)) is \(latest.word.shown): it may have "
                                  + "gone through. Check with the gateway first (paydesk check \(what), or v in the console); "
                                  + "if it did not go through, retry with paydesk cancel --retry-unknown",
-                                 short: latest.label)
+                                 short: latest.word.shown)
         }
         return nil
     }

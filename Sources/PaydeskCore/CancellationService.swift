@@ -36,6 +36,8 @@ public struct CancellationService: Sendable {
     public struct Report: Sendable {
         public let attemptId: String
         public let outcome: AttemptOutcome
+        /// The attempt as its intent and outcome entries say (the outcome's even when it could not be written).
+        public let attempt: Attempt
         /// Set when the outcome could not be written: the attempt will read as in doubt. Say so loudly.
         public let auditWriteError: String?
         /// Set when the gateway cancelled it but the store could not be updated.
@@ -134,10 +136,10 @@ public struct CancellationService: Sendable {
         let outcome = await gateway.cancel(target: target, orderId: orderId)
 
         var auditWriteError: String?
+        let ended = AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
+                               target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: outcome, origin: origin)
         do {
-            let appended = try audit.append(AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
-                                                       target: target, event: .outcome, attemptId: attemptId, reason: reason, outcome: outcome,
-                                                       origin: origin))
+            let appended = try audit.append(ended)
             headWarning = appended.headWarning ?? headWarning
             copyWarning = appended.copyWarning ?? copyWarning
         } catch {
@@ -147,8 +149,8 @@ public struct CancellationService: Sendable {
         if outcome.result == .cancelled {
             storeWriteError = markCancelled(fields, Kind.self, attemptId: attemptId)
         }
-        var report = Report(attemptId: attemptId, outcome: outcome, auditWriteError: auditWriteError, storeWriteError: storeWriteError,
-                            auditHeadWarning: headWarning)
+        var report = Report(attemptId: attemptId, outcome: outcome, attempt: Attempt(intent: intent, outcome: ended, state: .finished(outcome)),
+                            auditWriteError: auditWriteError, storeWriteError: storeWriteError, auditHeadWarning: headWarning)
         report.auditCopyWarning = copyWarning
         return report
     }

@@ -32,7 +32,7 @@ public struct Origin: Sendable, Equatable {
     /// This process's origin. `environment` is read for `SSH_CONNECTION` only.
     public static func current(displayName: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> Origin {
         var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count - 1) == 0 ? String(cString: name) : "unknown"
+        let host = gethostname(&name, name.count - 1) == 0 ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
         let tty = ttyname(0).map { String(cString: $0) }
         // "CLIENT_IP CLIENT_PORT SERVER_IP SERVER_PORT": the client's end is where the session came from.
         let ssh = environment["SSH_CONNECTION"].map { $0.split(separator: " ").prefix(2).joined(separator: " ") }.flatMap { $0.isEmpty ? nil : $0 }

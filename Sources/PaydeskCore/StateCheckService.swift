@@ -5,6 +5,8 @@ extension CancellationService {
         /// The check's own id in the audit trail.
         public let checkId: String
         public let check: GatewayCheck
+        /// The check's trail entry (as it would have been, when it could not be written).
+        public let entry: AuditEntry
         /// The attempt in doubt (or unknown) this check was made to resolve, if the target had one.
         public let resolves: String?
         /// Set when the check could not be written: nothing was acted on. Say so loudly.
@@ -29,6 +31,9 @@ extension CancellationService {
         }
         // A check is not an attempt: a lock file it created is not left as evidence of one.
         defer { lock.discardIfNew() }
+        // Others see "checking" while it is held.
+        let checking = CheckLock.take(directory: dataDirectory, gateway: Kind.gatewayName, target: target, sharing: sharing)
+        defer { withExtendedLifetime(checking) {} }
         let entries: [AuditEntry]
         do {
             entries = try lookups.entries(gateway: Kind.gatewayName, target: target)
@@ -52,14 +57,14 @@ extension CancellationService {
             appended = try audit.append(entry)
         } catch {
             // Not recorded, so not acted on: the store keeps its word until a check is written.
-            return CheckReport(checkId: checkId, check: check, resolves: resolves, auditWriteError: "\(error)", storeMarked: false,
+            return CheckReport(checkId: checkId, check: check, entry: entry, resolves: resolves, auditWriteError: "\(error)", storeMarked: false,
                                storeWriteError: nil, auditHeadWarning: nil)
         }
         // The gateway shows it cancelled: the store says so too, as after a successful cancel (an open line only).
         var storeWriteError: String?
         let marked = check.verdict == .cancelled && record?.line != nil && record?.state == 0
         if marked { storeWriteError = markCancelled(fields, Kind.self, attemptId: resolves ?? checkId) }
-        var report = CheckReport(checkId: checkId, check: check, resolves: resolves, auditWriteError: nil, storeMarked: marked,
+        var report = CheckReport(checkId: checkId, check: check, entry: entry, resolves: resolves, auditWriteError: nil, storeMarked: marked,
                                  storeWriteError: storeWriteError, auditHeadWarning: appended.headWarning)
         report.auditCopyWarning = appended.copyWarning
         return report

@@ -13,16 +13,17 @@ struct AuditCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Walk the audit trail's hash chain: exit 0 and the count when whole, exit 1 naming the first line that breaks it.",
             discussion: """
-                Each line carries the SHA-256 of the line before it, and audit.head the last line's: an edited, deleted
-                or reordered line, a cut end, a trail from another profile, or a trail missing while attempts left
+                Each line carries the SHA-256 of the line before it, and audit.head the last line's: an edited, deleted \
+                or reordered line, a cut end, a trail from another profile, or a trail missing while attempts left \
                 evidence breaks the chain. Breaks acknowledged with `paydesk audit acknowledge` are listed, not failed.
-                With --against FILE, the trail is also compared with the copy a syslog daemon wrote (audit_syslog):
-                the first entry whose hash differs from the copy's, that the copy lacks, or that only the copy holds is
+
+                With --against FILE, the trail is also compared with the copy a syslog daemon wrote (audit_syslog): \
+                the first entry whose hash differs from the copy's, that the copy lacks, or that only the copy holds is \
                 named, so a trail rewritten consistently with its head is caught.
                 """
         )
         @Option(help: ArgumentHelp("A file a syslog daemon wrote from audit_syslog (raw RFC 5424 or rsyslog's default format); "
-                                   + "repeat it for rotated files.", valueName: "FILE"))
+                                   + "repeat it for rotated files.", valueName: "FILE"), completion: .file())
         var against: [String] = []
         @Flag(help: "One JSON object, for scripts.") var json = false
         @OptionGroup var options: ProfileOptions
@@ -90,9 +91,9 @@ struct AuditCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record that you have seen a break in the audit trail, so cancelling can go on.",
             discussion: """
-                Appends an `acknowledge` entry naming the break `paydesk audit verify` finds, your account and your reason,
-                chained to the trail exactly as it is (the broken lines stay, for whoever looks next). Nothing is repaired
-                and nothing is deleted. Attempts whose records were lost are not known any more: check them with the
+                Appends an `acknowledge` entry naming the break `paydesk audit verify` finds, your account and your reason, \
+                chained to the trail exactly as it is (the broken lines stay, for whoever looks next). Nothing is repaired \
+                and nothing is deleted. Attempts whose records were lost are not known any more: check them with the \
                 gateway before cancelling them again.
                 """
         )

@@ -8,11 +8,13 @@ struct CancelCommand: AsyncParsableCommand {
         commandName: "cancel",
         abstract: "Cancel an open XPay session or a pending Praxis payout.",
         discussion: """
-            Refuses, without calling anything, a target that is not in the store, already cancelled, expired or not
-            pending, on a read-only profile, or with an earlier attempt whose result is unknown. The intent is written
+            Refuses, without calling anything, a target that is not in the store, already cancelled, expired or not \
+            pending, on a read-only profile, or with an earlier attempt whose result is unknown. The intent is written \
             to the audit trail before the request leaves; the outcome when it is known.
+
             On a terminal it asks first; on a production profile the target must be typed, or given with --confirm.
-            Exit status: 0 cancelled, 1 rejected, failed or refused, 2 bad usage or configuration, 3 unknown
+
+            Exit status: 0 cancelled, 1 rejected, failed or refused, 2 bad usage or configuration, 3 unknown \
             (it may have happened: paydesk check asks the gateway and settles it).
             """
     )
@@ -129,12 +131,8 @@ struct CancelCommand: AsyncParsableCommand {
     private func show(_ report: CancellationService.Report, what: String, _ context: Context) throws {
         let outcome = report.outcome
         if json {
-            var o = JSONObjectWriter()
-            o.add("profile", context.profile.name)
-            o.add("target", what)
-            o.add("attempt_id", report.attemptId)
-            o.add("result", outcome.result.rawValue)
-            outcome.addFacts(to: &o)
+            // The attempt as history shows it, then what only this run knows.
+            var o = AttemptJSON.attempt(report.attempt)
             o.add("audit_write_error", report.auditWriteError)
             o.add("store_write_error", report.storeWriteError)
             o.add("audit_head_warning", report.auditHeadWarning)

@@ -13,9 +13,11 @@ struct CheckCommand: AsyncParsableCommand {
               open       still open or pending there: nothing happened, a new attempt is safe (no --retry-unknown needed)
               closed     it ended otherwise (paid, approved, declined): it can no longer be cancelled
               unknown    the check failed or did not settle it (the reason is said)
-            The answer is written to the audit trail as a check, linked to the attempt in doubt it resolves.
+
+            The answer is written to the audit trail as a check, linked to the attempt in doubt it resolves. \
             A check changes nothing at the gateway, so it works on read-only profiles (it needs the credentials).
-            Exit status: 0 the gateway answered conclusively, 1 the check failed, 2 bad usage or configuration,
+
+            Exit status: 0 the gateway answered conclusively, 1 the check failed, 2 bad usage or configuration, \
             3 inconclusive.
             """
     )
@@ -48,15 +50,9 @@ struct CheckCommand: AsyncParsableCommand {
         let what = Kind.describe(key)
         let check = report.check, facts = report.check.facts
         if json {
-            var o = JSONObjectWriter()
-            o.add("profile", context.profile.name)
-            o.add("gateway", Kind.gatewayName)
-            o.add("target", what)
-            o.add("check_id", report.checkId)
-            o.add("verdict", check.verdict.rawValue)
+            // The check as history's resolved_by shows it, then what only this run knows.
+            var o = AttemptJSON.check(report.entry)
             o.add("check_failed", check.failed)
-            o.add("resolves", report.resolves)
-            facts.addFacts(to: &o)
             o.add("store_marked_cancelled", report.storeMarked && report.storeWriteError == nil)
             o.add("audit_write_error", report.auditWriteError)
             o.add("store_write_error", report.storeWriteError)

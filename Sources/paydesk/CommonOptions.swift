@@ -4,10 +4,12 @@ import PaydeskCore
 
 /// `--profile` and `--home`, which every command takes.
 struct ProfileOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The profile to use (default: the config's default_profile; TEST without a config).", valueName: "NAME"))
+    @Option(name: .long, help: ArgumentHelp("The profile to use (default: the config's default_profile; TEST without a config).", valueName: "NAME"),
+            completion: ConfigCompletions.profiles)
     var profile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Keep config, themes and data under DIR (as PAYDESK_HOME=DIR does).", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp("Keep config, themes and data under DIR (as PAYDESK_HOME=DIR does).", valueName: "DIR"),
+            completion: .directory)
     var home: String?
 
     /// Paths, config and the chosen profile, or a config error saying what to fix.

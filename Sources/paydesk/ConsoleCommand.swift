@@ -8,13 +8,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         commandName: "console",
         abstract: "The back-office screen (what `paydesk` alone opens): list, pick, confirm, watch the answers.",
         discussion: """
-            Keys: ? shows them all. A production profile named with --profile opens at once; switching to one from
+            Keys: ? shows them all. A production profile named with --profile opens at once; switching to one from \
             inside (p) asks for its name. Exit status: 0 after q, 2 bad usage or configuration (or no terminal).
             """
     )
 
     @Flag(help: "Browse only: cancelling is off, whatever the profile says.") var readOnly = false
-    @Option(help: ArgumentHelp("Colour theme: \(BuiltInThemes.names.joined(separator: ", ")) or one in the config home's themes/.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("Colour theme: \(BuiltInThemes.names.joined(separator: ", ")) or one in the config home's themes/.", valueName: "NAME"),
+            completion: ConfigCompletions.themes)
     var theme: String?
     @OptionGroup var options: ProfileOptions
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Console
 import Demo
 import GatewaySimulator
 import PaydeskCore
@@ -9,16 +10,17 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Try paydesk with no setup: the console against gateways simulated on this machine.",
         discussion: """
-            Starts both gateways' simulators on 127.0.0.1, writes a home with a DEMO profile and a DEMO-PROD profile
-            (production, to show its safeguards) and seeds them: sessions that count down and expire, new ones arriving,
+            Starts both gateways' simulators on 127.0.0.1, writes a home with a DEMO profile and a DEMO-PROD profile \
+            (production, to show its safeguards) and seeds them: sessions that count down and expire, new ones arriving, \
             and payouts scripted to be rejected, to fail, to time out and to answer with a forged signature.
+
             Without --home the demo home is thrown away on exit; with it, the data and audit trail are kept.
             """
     )
 
-    @Option(help: ArgumentHelp("Keep the demo's files in DIR (reused on the next run).", valueName: "DIR")) var home: String?
-    @Option(help: ArgumentHelp("Start on this profile: DEMO or DEMO-PROD.", valueName: "NAME")) var profile = DemoWorld.testProfile
-    @Option(help: ArgumentHelp("Colour theme.", valueName: "NAME")) var theme: String?
+    @Option(help: ArgumentHelp("Keep the demo's files in DIR (reused on the next run).", valueName: "DIR"), completion: .directory) var home: String?
+    @Option(help: ArgumentHelp("Start on this profile: DEMO or DEMO-PROD.", valueName: "NAME"), completion: .list([DemoWorld.testProfile, DemoWorld.productionProfile])) var profile = DemoWorld.testProfile
+    @Option(help: ArgumentHelp("Colour theme.", valueName: "NAME"), completion: .list(BuiltInThemes.names)) var theme: String?
     @Option(help: ArgumentHelp("Seconds between arriving sessions (0: none).", valueName: "S")) var arrivals: Double = 20
 
     func run() async throws {

@@ -7,23 +7,26 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "Cancellation attempts of the profile, newest first, with in-doubt attempts marked.",
         discussion: """
-            An attempt is "in doubt" when its intent was written but no outcome: the process died mid-call, and the
-            cancellation may have happened. Like "unknown", it must be checked with the gateway before a retry
-            (paydesk check). Once a check settles it, it reads "checked: cancelled", "checked: open" or
-            "checked: closed", with the check's answer and id.
+            RESULT is one word, the one the console shows: in-flight, checking, IN-DOUBT (the intent was written \
+            but no outcome: the process died mid-call, and the cancellation may have happened), UNKNOWN (the answer \
+            proved nothing), cancelled, rejected, failed, or for an attempt in doubt that a check settled, \
+            checked-cancelled, checked-open or checked-closed, with the check's answer and id. IN-DOUBT and UNKNOWN \
+            must be checked with the gateway before a retry (paydesk check). --result takes the same words.
             """
     )
 
     @Option(help: ArgumentHelp("Only attempts on this session id or trace id.", valueName: "ID")) var target: String?
     @Option(help: ArgumentHelp("Only attempts since this time (2026-11-21 or 2026-11-21T09:00:00Z).", valueName: "DATE")) var since: String?
-    @Option(help: ArgumentHelp("Only this result: \(Attempt.resultNames.joined(separator: ", ")).", valueName: "R")) var result: String?
+    @Option(help: ArgumentHelp("Only attempts in this state, in any case: \(StateWord.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "WORD"),
+            completion: .list(StateWord.allCases.map(\.rawValue)))
+    var result: String?
     @Option(help: "At most this many attempts.") var limit: Int?
     @Flag(help: "One JSON object per line, for scripts.") var json = false
     @OptionGroup var options: ProfileOptions
 
     func validate() throws {
-        if let result, !Attempt.resultNames.contains(result) {
-            throw ValidationError("--result must be one of \(Attempt.resultNames.joined(separator: ", "))")
+        if let result, StateWord(typed: result) == nil {
+            throw ValidationError("--result must be one of \(StateWord.allCases.map(\.rawValue).joined(separator: ", ")) (the words the console shows)")
         }
         if let since, Self.parseSince(since) == nil {
             throw ValidationError("--since must be a date (2026-11-21) or an RFC 3339 time (2026-11-21T09:00:00Z)")
@@ -44,7 +47,7 @@ struct HistoryCommand: ParsableCommand {
         var shown = all.filter { attempt in
             (target == nil || attempt.target == target)
                 && (start.map { attempt.intent.at >= $0 } ?? true)
-                && (result.map { $0 == attempt.resultName } ?? true)
+                && (result.flatMap(StateWord.init(typed:)).map { $0 == attempt.word } ?? true)
         }
         if let limit { shown = Array(shown.prefix(limit)) }
 
@@ -55,49 +58,23 @@ struct HistoryCommand: ParsableCommand {
         var table = TextTable(["TIME", "OPERATOR", "GATEWAY", "TARGET", "RESULT", "HTTP", "STATUS", "DESCRIPTION", "REASON"])
         for attempt in shown {
             let o = attempt.outcome?.outcome
-            let label = attempt.needsChecking ? attempt.label.uppercased() + " (check before retrying)" : attempt.label
             var description = o?.description ?? ""
             if let check = attempt.resolution ?? attempt.checks.last(where: { $0.resolves == attempt.id }), let facts = check.outcome {
                 description = [description, "check \(check.attemptId) at \(check.at.display) by \(check.operatorName): "
                     + "\(check.verdict?.rawValue ?? "?"), \(facts.description)"].filter { !$0.isEmpty }.joined(separator: " · ")
             }
-            table.add([attempt.intent.at.display, attempt.intent.origin?.who ?? attempt.intent.operatorName, attempt.gateway, attempt.target, label,
+            if attempt.needsChecking {
+                description = [description, "check with the gateway before retrying (paydesk check)"].filter { !$0.isEmpty }.joined(separator: " · ")
+            }
+            table.add([attempt.intent.at.display, attempt.intent.origin?.who ?? attempt.intent.operatorName, attempt.gateway, attempt.target, attempt.word.shown,
                        o?.httpStatus.map(String.init) ?? "", o?.gatewayStatus ?? "", description, attempt.intent.reason ?? ""])
         }
-        if !shown.isEmpty { table.printed() }
+        if !shown.isEmpty { table.printed(width: terminalWidth()) }
         Output.flush()
         let doubtful = shown.filter(\.needsChecking).count
         Output.error("\(context.profileLabel): \(shown.count) attempt\(shown.count == 1 ? "" : "s")"
             + (doubtful > 0 ? ", \(doubtful) to check with the gateway (in doubt or unknown)" : ""))
     }
 
-    static func json(_ attempt: Attempt) -> String {
-        var o = JSONObjectWriter()
-        o.add("attempt_id", attempt.id)
-        o.add("at", attempt.intent.at.rfc3339)
-        o.add("operator", attempt.intent.operatorName)
-        attempt.intent.origin?.add(to: &o)
-        o.add("profile", attempt.intent.profile)
-        o.add("gateway", attempt.gateway)
-        o.add("target", attempt.target)
-        o.add("reason", attempt.intent.reason)
-        o.add("retry_of", attempt.intent.retryOf)
-        o.add("result", attempt.resultName)
-        o.add("needs_checking", attempt.needsChecking)
-        if let entry = attempt.outcome, let outcome = entry.outcome {
-            o.add("outcome_at", entry.at.rfc3339)
-            outcome.addFacts(to: &o)
-        }
-        if let check = attempt.resolution {
-            var c = JSONObjectWriter()
-            c.add("check_id", check.attemptId)
-            c.add("at", check.at.rfc3339)
-            c.add("operator", check.operatorName)
-            check.origin?.add(to: &c)
-            c.add("verdict", check.verdict?.rawValue)
-            check.outcome?.addFacts(to: &c)
-            o.add("resolved_by", c.value)
-        }
-        return o.text
-    }
+    static func json(_ attempt: Attempt) -> String { AttemptJSON.attempt(attempt).text }
 }

@@ -7,8 +7,8 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List open sessions or pending payouts (or every record with --all).",
         discussion: """
-            Newest last: the oldest open session is the next to expire. Sessions count as expired 5 minutes after
-            created_at, whatever their line says. With --json, one JSON object per line: the record as stored,
+            Newest last: the oldest open session is the next to expire. Sessions count as expired 5 minutes after \
+            created_at, whatever their line says. With --json, one JSON object per line: the record as stored, \
             and for sessions an added "effective_state".
             """
     )
@@ -67,7 +67,7 @@ struct ListCommand: ParsableCommand {
             parts[k] = part
         }
         let table = TextTable(joining: parts.values)
-        if !shown.isEmpty { table.printed() }
+        if !shown.isEmpty { table.printed(width: terminalWidth()) }
         let noun = Kind.noun + (shown.count == 1 ? "" : "s")
         let what = all ? noun : "\(Kind.states[0]) \(noun)"
         Output.flush()

@@ -99,14 +99,21 @@ struct TextTable {
         }
     }
 
-    func printed() {
+    /// Prints the table; given a `width` (a terminal's), the widest columns are cut with `…` until a line fits.
+    func printed(width: Int? = nil) {
+        let shownWidths = width.map { Self.fitted(widths, into: $0) } ?? widths
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         func emit(_ row: ArraySlice<String>, _ rowWidths: [Int]) {
             let lineStart = out.count
             for (k, cell) in row.enumerated() {
                 let last = k == row.count - 1
-                let gap = widths[k] - rowWidths[k]
+                var cell = cell, cellWidth = rowWidths[k]
+                if cellWidth > shownWidths[k] {
+                    cell = truncated(cell, toWidth: shownWidths[k])
+                    cellWidth = displayWidth(cell)
+                }
+                let gap = shownWidths[k] - cellWidth
                 let right = rightAligned.contains(k)
                 if right { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: gap)) }
                 out.append(contentsOf: cell.utf8)
@@ -128,4 +135,31 @@ struct TextTable {
         }
         out.withUnsafeBufferPointer { Output.bytes($0) }
     }
+
+    /// Column widths that fit `width` cells with two spaces between columns: the widest column is cut first, down
+    /// to the next widest, then both, and so on, as gh does; none below `minimum` cells (so it may still not fit).
+    static func fitted(_ widths: [Int], into width: Int, minimum: Int = 4) -> [Int] {
+        var fitted = widths
+        var excess = widths.reduce(0, +) + 2 * max(0, widths.count - 1) - width
+        while excess > 0 {
+            let widest = fitted.max() ?? 0
+            guard widest > minimum else { break }
+            let atWidest = fitted.indices.filter { fitted[$0] == widest }
+            let next = max(minimum, fitted.filter { $0 < widest }.max() ?? minimum)
+            // Down to the next width if that is not yet enough; else just as far as needed, shared out.
+            let step = min(widest - next, (excess + atWidest.count - 1) / atWidest.count)
+            for k in atWidest { fitted[k] -= step }
+            excess -= step * atWidest.count
+        }
+        return fitted
+    }
+}
+
+/// The terminal's width when standard output is one (TIOCGWINSZ, else `COLUMNS`); nil for a pipe or a file,
+/// which get every line whole.
+func terminalWidth() -> Int? {
+    guard isatty(1) == 1 else { return nil }
+    var size = winsize()
+    if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    return ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
 }

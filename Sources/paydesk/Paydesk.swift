@@ -9,11 +9,12 @@ struct Paydesk: AsyncParsableCommand {
         abstract: "Back-office console: cancel open Nexi XPay Build sessions and pending Praxis payouts.",
         discussion: """
             Exit status: 0 success, 1 the operation failed, 2 bad usage or configuration, 3 the outcome is unknown (cancel) or the gateway's answer settles nothing (check).
+
             Files: --home DIR (or PAYDESK_HOME=DIR) keeps config.toml, themes/ and data/<PROFILE>/ under DIR.
             """,
         version: VersionCommand.text,
         subcommands: [ConsoleCommand.self, DemoCommand.self, ListCommand.self, CancelCommand.self, CheckCommand.self, HistoryCommand.self, AuditCommand.self, ImportCommand.self,
-                      ProfilesCommand.self, StoreCommand.self, SimCommand.self, VersionCommand.self],
+                      ProfilesCommand.self, StoreCommand.self, SimCommand.self, VersionCommand.self, ManualCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -9,13 +9,15 @@ struct SimCommand: AsyncParsableCommand {
         commandName: "sim",
         abstract: "Run the local gateway simulator: XPay Build and Praxis on this machine, over plain HTTP.",
         discussion: """
-            It accepts the profile's credentials and knows the profile's sessions and payouts (re-reading the store as
-            it grows). Point a profile at the URLs it prints (xpay_url, praxis_url). Faults on demand:
+            It accepts the profile's credentials and knows the profile's sessions and payouts (re-reading the store as \
+            it grows). Point a profile at the URLs it prints (xpay_url, praxis_url). Faults on demand: \
             --fault 752856=timeout (per target) or --fault-rate server-error=0.2 (a share of all calls) on cancels.
+
             Faults: \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", ")).
-            --check-fault 752856=server-error does the same on the state lookups only (XPay build/state, Praxis
-            find-transaction), so a target can time out on cancel and still be checked. On a lookup only timeout,
-            drop, server-error, internal-error, bad-signature, no-signature, malformed, unauthorized and
+
+            --check-fault 752856=server-error does the same on the state lookups only (XPay build/state, Praxis \
+            find-transaction), so a target can time out on cancel and still be checked. On a lookup only timeout, \
+            drop, server-error, internal-error, bad-signature, no-signature, malformed, unauthorized and \
             proxy-error change the answer.
             """
     )

@@ -13,7 +13,7 @@ struct StoreCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rewrite store files to the latest line of each record, keeping the old file beside it.",
             discussion: """
-                Writes a new file, syncs it, reads it back, and renames it into place; the old file stays as
+                Writes a new file, syncs it, reads it back, and renames it into place; the old file stays as \
                 FILE.<UTC time>.old, bad lines included. Refuses while another process holds the store's lock.
                 """
         )

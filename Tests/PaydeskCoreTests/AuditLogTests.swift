@@ -161,7 +161,7 @@ extension PaydeskTests {
         let entries = try log.entries().entries
         let attempts = AttemptHistory.attempts(entries) { _, target in target == "3" }
         #expect(attempts.map(\.id) == ["live", "dead", "done"], "newest first")
-        #expect(attempts.map(\.label) == ["in flight", "in doubt", "cancelled"])
+        #expect(attempts.map(\.word) == [.inFlight, .inDoubt, .cancelled])
         #expect(attempts.map(\.needsChecking) == [false, true, false])
     }
 

@@ -121,7 +121,7 @@ extension PaydeskTests {
             let error = await #expect(throws: PaydeskError.self) {
                 try await service().cancel(PayoutKind.self, key: 1, reason: nil, gateway: sim.praxisClient())
             }
-            #expect(error?.description.contains("in doubt") == true)
+            #expect(error?.description.contains("IN-DOUBT") == true)
             #expect(await sim.state.totalRequests == 0)
             let report = try await service().cancel(PayoutKind.self, key: 1, reason: nil, retryUnknown: true, gateway: sim.praxisClient())
             #expect(report.outcome.result == .cancelled)

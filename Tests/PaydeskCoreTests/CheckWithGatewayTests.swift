@@ -165,7 +165,7 @@ extension PaydeskTests {
             #expect(checked.status == 0, "\(checked.stderr)")
             #expect(checked.stdout.contains("CANCELLED") && checked.stdout.contains("resolves attempt"))
             let table = try await home.paydesk(["history"])
-            #expect(table.stdout.contains("checked: cancelled") && !table.stdout.contains("IN DOUBT"))
+            #expect(table.stdout.contains("checked-cancelled") && !table.stdout.contains("IN-DOUBT"))
             #expect(try await home.paydesk(["history", "--result", "in-doubt", "--json"]).stdout.isEmpty)
             let refused = try await home.paydesk(["cancel", "payout", "10", "--yes"])
             #expect(refused.status == 1 && refused.stderr.contains("cancelled"))

@@ -37,7 +37,7 @@ extension PaydeskTests {
             try tmux.press("Enter")
             await tmux.waitFor("[ No ]  [ Yes ]")
             try tmux.press("y")
-            let sessionDone = await tmux.waitFor("the session's outcome") { auditLine($0, session)?.contains("CANCELLED  HTTP 200") == true }
+            let sessionDone = await tmux.waitFor("the session's outcome") { auditLine($0, session)?.contains("cancelled  HTTP 200") == true }
             #expect(sessionDone.flatMap { auditLine($0, session) }?.contains("session cancelled") == true)
 
             // A payout: the newest request is the last row; it is scripted to cancel, signed.
@@ -49,7 +49,7 @@ extension PaydeskTests {
             await tmux.waitFor("Reason:")
             try tmux.type("dup payout")
             try tmux.press("Enter", "y")
-            let payoutDone = await tmux.waitFor("the payout's outcome") { auditLine($0, payout)?.contains("CANCELLED  HTTP 200  status 0") == true }
+            let payoutDone = await tmux.waitFor("the payout's outcome") { auditLine($0, payout)?.contains("cancelled  HTTP 200  status 0") == true }
             #expect(payoutDone.flatMap { auditLine($0, payout) }?.contains("Transaction canceled successfully") == true)
 
             // History lists both, newest first, with the reasons typed.
@@ -82,7 +82,7 @@ extension PaydeskTests {
             try tmux.press("BSpace")
             try tmux.type(prodSession)
             try tmux.press("Enter")
-            await tmux.waitFor("the production session's outcome") { auditLine($0, prodSession)?.contains("CANCELLED") == true }
+            await tmux.waitFor("the production session's outcome") { auditLine($0, prodSession)?.contains("cancelled") == true }
 
             // Resizing: too small says so, and the screen comes back.
             try tmux.resize(width: 70, height: 20)

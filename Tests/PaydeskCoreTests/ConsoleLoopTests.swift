@@ -70,7 +70,7 @@ extension PaydeskTests {
             terminal.type(.character("2"), .character("c"))
             #expect(terminal.waitForFrame { $0.contains("Reason:") })
             terminal.type(.enter, .character("y"))
-            #expect(terminal.waitForFrame { $0.contains("in flight") })
+            #expect(terminal.waitForFrame { $0.contains("in-flight") })
             terminal.type(.character("q"))
             #expect(terminal.waitForFrame { $0.contains("in flight") && $0.contains("Quit") })
             terminal.type(.character("y"))

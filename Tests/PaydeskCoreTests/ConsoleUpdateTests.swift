@@ -184,7 +184,7 @@ extension PaydeskTests {
         #expect(effects == [.cancel([TargetID(gateway: "xpay", key: "ps_a1")], reason: "customer asked")])
         #expect(s.dialog == nil)
         #expect(s.ownCalls == [TargetID(gateway: "xpay", key: "ps_a1")])
-        #expect(s.screen[3].contains("in flight"))
+        #expect(s.screen[3].contains("in-flight"))
     }
 
     @Test func onTestTabThenEnterPressesYesAndNClosesEscCloses() {
@@ -564,7 +564,7 @@ extension PaydeskTests {
         var data = F.data
         data.attempts.insert(F.attempt("xpay", "ps_b2", secondsAgo: 2, outcome: nil, inFlight: true), at: 0)
         var s = F.state(data: data)
-        #expect(s.screen[4].contains("in flight"))
+        #expect(s.screen[4].contains("in-flight"))
         s.press(.down, .character("c"))
         #expect(s.dialog == nil)
     }

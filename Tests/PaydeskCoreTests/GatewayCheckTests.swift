@@ -208,9 +208,8 @@ extension PaydeskTests {
         for verdict in [CheckVerdict.cancelled, .open, .closed] {
             let settled = attempts([intent, failedCheck, entry(.check, "c1", seq: 3, resolves: "a1", verdict: verdict)])[0]
             #expect(!settled.needsChecking)
-            #expect(settled.label == "checked: \(verdict.rawValue)")
+            #expect(settled.word == StateWord.checked(verdict))
             #expect(settled.resultName == "checked-\(verdict.rawValue)")
-            #expect(Attempt.resultNames.contains(settled.resultName))
             #expect(settled.resolution?.attemptId == "c1")
         }
         let unknownAnswer = [entry(.intent, "a1", seq: 1), entry(.outcome, "a1", seq: 2, result: .unknown)]

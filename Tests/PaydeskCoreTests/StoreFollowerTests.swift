@@ -222,6 +222,21 @@ extension PaydeskTests {
         #expect(change.attempts.map(\.state) == [.inDoubt, .inDoubt])
     }
 
+    @Test func anotherPaydesksCheckOfAnAttemptInDoubtReadsChecking() throws {
+        let log = AuditLog(directory: dir.path)
+        _ = try log.append(AuditEntry(at: now, operatorName: "op", profile: "TEST", gateway: "praxis", target: "8", event: .intent, attemptId: "dead"))
+        let follower = AuditFollower(directory: dir.path)
+        try follower.catchUp()
+        #expect(try #require(follower.takeChange()).attempts.map(\.word) == [.inDoubt])
+        // What a check holds while it asks: the attempt lock, and the .checking one beside it.
+        var attemptLock = try AttemptLock.take(directory: dir.path, gateway: "praxis", target: "8")
+        var checkLock = CheckLock.take(directory: dir.path, gateway: "praxis", target: "8", sharing: .ownerOnly)
+        #expect(attemptLock != nil && checkLock != nil)
+        #expect(try #require(follower.takeChange()).attempts.map(\.word) == [.checking], "not in-flight: nothing is being cancelled")
+        (checkLock, attemptLock) = (nil, nil)
+        #expect(try #require(follower.takeChange()).attempts.map(\.word) == [.inDoubt])
+    }
+
     @Test func theAuditSearchParsesOnlyItsTargetsLines() throws {
         let log = AuditLog(directory: dir.path)
         for target in ["752856", "7528", "752856"] {
