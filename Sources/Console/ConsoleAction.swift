@@ -2,7 +2,7 @@
 /// (as k9s declares its actions), so a key cannot work without being shown, nor be shown without working.
 public struct ConsoleAction: Sendable, Equatable {
     public enum Name: Sendable, Equatable {
-        case help, filter, sort, reverseSort, mark, cancel, check, details, profiles, theme, reload, quit
+        case help, filter, sort, sortLeft, reverseSort, mark, cancel, check, details, profiles, theme, reload, quit
         case nextTab, previousTab, tab(ConsoleTab), up, down, pageUp, pageDown, halfPageUp, halfPageDown, home, end, clearFilter
     }
 
@@ -71,7 +71,8 @@ public enum ConsoleActions {
         action(.mark, [.character(" ")], "Space", "mark", "Mark or unmark the row (for cancelling several)."),
         action(.details, [.enter], "Enter", "details", "Every field of the row, and its attempts."),
         action(.filter, [.character("/")], "/", "filter", "Filter as you type: Enter keeps it, Esc clears it."),
-        action(.sort, [.character("s")], "s", "sort", "Sort by the next column."),
+        action(.sort, [.character("s"), .character(">")], "s/>", "sort", "Sort by the next column to the right."),
+        action(.sortLeft, [.character("<")], "<", "sort left", "Sort by the next column to the left.", inKeyBar: false),
         action(.reverseSort, [.character("S")], "S", "reverse", "Reverse the sort.", inKeyBar: false),
     ] + common + tabs + movement
 
@@ -80,7 +81,8 @@ public enum ConsoleActions {
         action(.details, [.enter], "Enter", "details", "The attempt in full, its Correlation-Id included."),
         check,
         action(.filter, [.character("/")], "/", "filter", "Filter as you type: Enter keeps it, Esc clears it."),
-        action(.sort, [.character("s")], "s", "sort", "Sort by the next column."),
+        action(.sort, [.character("s"), .character(">")], "s/>", "sort", "Sort by the next column to the right."),
+        action(.sortLeft, [.character("<")], "<", "sort left", "Sort by the next column to the left.", inKeyBar: false),
         action(.reverseSort, [.character("S")], "S", "reverse", "Reverse the sort.", inKeyBar: false),
     ] + common + tabs + movement
 

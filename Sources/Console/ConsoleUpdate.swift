@@ -135,6 +135,8 @@ extension ConsoleState {
             let job = withView(tab) { view -> FilterJob? in
                 if view.sortColumn != list.sortColumn || view.descending != list.descending {
                     view.rebuild(rows, tab: tab, list: list, statuses: statuses, now: now)
+                } else if statusesChanged {
+                    view.restatus(rows, tab: tab, statuses: statuses, now: now)
                 }
                 return view.refilter(list.filter, tab: tab, rows, statuses: statuses, force: statusesChanged && !list.filter.isEmpty)
             }
@@ -216,10 +218,12 @@ extension ConsoleState {
         case .tab(let chosen): tab = chosen
         case .filter: lists[tab]!.editingFilter = true
         case .clearFilter: lists[tab]!.filter = ""
-        case .sort:
+        case .sort, .sortLeft:
+            // The next sortable column to the right (or left), round the end.
             let columns = sortableColumns
-            let next = columns.first { $0 > list.sortColumn } ?? columns.first ?? 0
-            lists[tab]!.sortColumn = next
+            let next = name == .sort ? columns.first { $0 > list.sortColumn } ?? columns.first
+                                     : columns.last { $0 < list.sortColumn } ?? columns.last
+            lists[tab]!.sortColumn = next ?? 0
             lists[tab]!.descending = tab == .history
         case .reverseSort: lists[tab]!.descending.toggle()
         case .mark:

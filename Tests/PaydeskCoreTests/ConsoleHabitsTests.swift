@@ -1,0 +1,76 @@
+import Testing
+@testable import Console
+@testable import PaydeskCore
+
+extension PaydeskTests {
+/// The keys and signs people bring from k9s, lazygit and less: counts, position, sorting by a column, the mouse,
+/// copying an id. Pure update and view, no terminal.
+@Suite struct ConsoleHabitsTests {
+    typealias F = ConsoleFixtures
+
+    private func keys(_ s: ConsoleState) -> [String] { s.visibleKeys(s.tab) }
+
+    // MARK: Sorting by a chosen column
+
+    @Test func angleBracketsMoveTheSortColumnAndTheHeaderMarksIt() {
+        var s = F.state()
+        #expect(s.list.sortColumn == 4 && s.screen[2].contains("LEFT▲"))
+        s.press(.character(">"))
+        #expect(s.list.sortColumn == 5)
+        #expect(s.screen[2].contains("STATUS▲") && !s.screen[2].contains("LEFT▲"))
+        s.press(.character(">"))
+        #expect(s.list.sortColumn == 0, "round the end to SESSION")
+        s.press(.character("<"))
+        #expect(s.list.sortColumn == 5, "and back round to STATUS")
+        s.press(.character("<"), .character("<"))
+        #expect(s.list.sortColumn == 3)
+        #expect(s.screen[2].contains("AGE▲"))
+        s.press(.character("S"))
+        #expect(s.screen[2].contains("AGE▼"))
+    }
+
+    /// Payouts in doubt (no outcome), unknown, and untouched, in the fixture's time order.
+    private func payoutsWithDoubts() -> ConsoleState {
+        let attempts = [
+            F.attempt("praxis", "752857", secondsAgo: 40, outcome: AttemptOutcome(result: .unknown, description: "timed out")),
+            F.attempt("praxis", "752858", secondsAgo: 30, outcome: nil),
+        ]
+        var s = F.state(data: ConsoleData(sessions: F.sessions, payouts: F.payouts, attempts: attempts))
+        s.press(.character("2"))
+        return s
+    }
+
+    @Test func sortingByStatusGroupsTheRowsInDoubtFirst() {
+        var s = payoutsWithDoubts()
+        #expect(keys(s) == ["752856", "752857", "752858"], "by request time")
+        s.press(.character(">"))
+        #expect(s.screen[2].contains("STATUS▲"))
+        #expect(keys(s) == ["752858", "752857", "752856"], "IN DOUBT, UNKNOWN, then pending")
+        s.press(.character("S"))
+        #expect(keys(s) == ["752856", "752857", "752858"])
+    }
+
+    @Test func aRowWhoseStatusChangesMovesToItsPlaceAndTheCursorStaysOnIt() {
+        var s = payoutsWithDoubts()
+        s.press(.character(">"), .home)
+        #expect(s.list.selectedKey == "752858")
+        // Another desk's check found 752858 cancelled after all: it leaves the rows in doubt.
+        let settled = F.attempt("praxis", "752858", secondsAgo: 30, outcome: AttemptOutcome(result: .cancelled, description: "ok"))
+        _ = s.update(.changed(ConsoleDataChange(attempts: [settled, s.data.attempts[0]])))
+        #expect(keys(s) == ["752857", "752858", "752856"], "UNKNOWN, cancelled, then pending")
+        #expect(s.list.selectedKey == "752858", "the cursor stayed on its row")
+        // Our own call on 752856 puts it in flight: before the answers.
+        s.press(.end, .character("c"), .enter, .character("y"))
+        #expect(keys(s) == ["752857", "752856", "752858"])
+    }
+
+    @Test func movingTheCursorNeverSortsAndASortChangeSortsOnce() {
+        var s = payoutsWithDoubts()
+        let before = s.view(.payouts).version
+        s.press(.down, .down, .up, .end, .home, .pageDown)
+        #expect(s.view(.payouts).version == before)
+        s.press(.character(">"))
+        #expect(s.view(.payouts).version == before + 1)
+    }
+}
+}
