@@ -10,6 +10,54 @@ extension PaydeskTests {
 
     private func keys(_ s: ConsoleState) -> [String] { s.visibleKeys(s.tab) }
 
+    /// The line under the list (the audit pane's title), where the position and the marks are said.
+    private func positionLine(_ s: ConsoleState) -> String { s.screen[s.layout.auditTitleRow] }
+
+    // MARK: Counts and position
+
+    @Test func tabCountsSayHowManyTheFilterHides() {
+        var s = F.state()
+        #expect(s.screen[1].contains("XPay sessions (3)"))
+        #expect(s.screen[1].contains("History (3)"))
+        s.press(.character("/"))
+        s.type("jpy")
+        #expect(s.screen[1].contains("XPay sessions (1 of 3)"))
+        #expect(s.screen[1].contains("Praxis payouts (3)"), "another tab's filter is its own")
+        s.press(.escape)
+        #expect(s.screen[1].contains("XPay sessions (3)"))
+        s.press(.character("3"), .character("/"))
+        s.type("approved")
+        #expect(s.screen[1].contains("History (1 of 3)"))
+    }
+
+    @Test func thePositionFollowsTheCursorAndCountsTheRowsShown() {
+        var s = F.state()
+        #expect(positionLine(s).contains(" row 1 of 3 "))
+        s.press(.down)
+        #expect(positionLine(s).contains(" row 2 of 3 "))
+        s.press(.end)
+        #expect(positionLine(s).contains(" row 3 of 3 "))
+        s.press(.character("/"))
+        s.type("1002")
+        #expect(positionLine(s).contains(" row 1 of 1 "))
+        s.press(.escape)
+        s.press(.character("/"))
+        s.type("nothing like this")
+        #expect(!positionLine(s).contains("row"), "no rows, no position")
+        #expect(positionLine(s).hasPrefix("─ Audit: latest outcomes on TEST"))
+    }
+
+    @Test func theNumberOfMarkedRowsIsOnScreen() {
+        var s = F.state()
+        #expect(!positionLine(s).contains("marked"))
+        s.press(.character(" "), .character(" "))
+        #expect(positionLine(s).contains(" row 3 of 3 · 2 marked "))
+        s.press(.character("2"))
+        #expect(!positionLine(s).contains("marked"), "marks belong to their tab")
+        s.press(.character("1"), .up, .character(" "))
+        #expect(positionLine(s).contains("· 1 marked "))
+    }
+
     // MARK: Sorting by a chosen column
 
     @Test func angleBracketsMoveTheSortColumnAndTheHeaderMarksIt() {
