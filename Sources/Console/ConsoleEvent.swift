@@ -53,5 +53,7 @@ public enum ConsoleEffect: Equatable, Sendable {
     case filter(FilterJob)
     case switchProfile(String)
     case useTheme(String)
+    /// Put `text` on the operator's clipboard (the terminal does it: OSC 52).
+    case copy(String)
     case quit
 }

@@ -231,6 +231,7 @@ extension ConsoleState {
             if lists[tab]!.marked.remove(key) == nil { lists[tab]!.marked.insert(key) }
             move(by: 1)
         case .details: openDetails()
+        case .copy: return copy()
         case .cancel: openCancel()
         case .check: return check()
         case .profiles:
@@ -282,6 +283,25 @@ extension ConsoleState {
             let attempts = data.attempts.filter { $0.gateway == row.id.gateway && $0.target == row.id.key }
             dialog = .details(.target(row, noun: tab == .sessions ? "Session" : "Payout", status: statuses[row.id], attempts: attempts))
         }
+    }
+
+    /// `y`: the selected row's id to the clipboard; in an attempt's details its Correlation-Id (XPay), else the
+    /// attempt's id. The terminal does the copying (an effect), and the notice says what was copied.
+    private mutating func copy() -> [ConsoleEffect] {
+        var text: String?
+        if tab == .history {
+            let attempt = list.selectedKey.flatMap { key in historyRows.indices.contains(list.cursor) && historyRows[list.cursor].id == key
+                ? historyRows[list.cursor] : nil }
+            text = dialog == nil ? attempt?.id : attempt.map { $0.outcome?.outcome?.correlationId ?? $0.id }
+        } else {
+            text = selectedTarget?.id.key
+        }
+        guard let text, !text.isEmpty else {
+            notice = Notice(text: "Nothing to copy here.", role: .warning)
+            return []
+        }
+        notice = Notice(text: "copied \(text)", role: .ok)
+        return [.copy(text)]
     }
 
     /// `v`: asks the gateways what the marked rows (or the selected one) are now. Works on read-only profiles: a check
@@ -376,6 +396,8 @@ extension ConsoleState {
                                 role: .inFlight)
                 effects = [.cancel(ids, reason: reason)]
             }
+        case .details? where key == .character("y"):
+            effects = copy()
         case .details(var page)?:
             if page.handle(key, visibleLines: dialogBodyLines) { dialog = .details(page) } else { closeDialog() }
         case .help(var page)?:

@@ -10,7 +10,9 @@ enum KeyBar {
             case .choice: return [KeyHint("y", "yes, cancel"), KeyHint("n", "no"), KeyHint("Tab", "No/Yes"), KeyHint("Enter", "press"), KeyHint("Esc", "close")]
             case .typeToConfirm: return [KeyHint("Enter", "confirm"), KeyHint("Backspace", "edit"), KeyHint("Esc", "close, cancel nothing")]
             }
-        case .details?, .help?:
+        case .details?:
+            return [KeyHint("Up/Down", "scroll"), KeyHint("PgUp/PgDn", "page"), KeyHint("y", "copy id"), KeyHint("Esc", "close")]
+        case .help?:
             return [KeyHint("Up/Down", "scroll"), KeyHint("PgUp/PgDn", "page"), KeyHint("Esc", "close")]
         case .profiles(let switcher)?:
             return switcher.confirming == nil

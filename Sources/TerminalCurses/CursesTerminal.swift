@@ -98,3 +98,19 @@ public final class CursesTerminal: TerminalBackend {
         return String(cString: codeset).uppercased().filter { $0 != "-" } == "UTF8"
     }
 }
+
+extension CursesTerminal {
+    /// Writes the OSC 52 sequence straight to the terminal, between frames: it moves no cursor, so what ncurses
+    /// believes is on screen stays true.
+    public func copyToClipboard(_ text: String) {
+        guard screen != nil else { return }
+        fflush(paydesk_stdout())
+        var bytes = Clipboard.osc52(text)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+}

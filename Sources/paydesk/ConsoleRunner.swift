@@ -115,6 +115,7 @@ final class ConsoleRunner: @unchecked Sendable {
                     } catch {
                         effects += state.update(.notice("\(error)", isError: true))
                     }
+                case .copy(let text): terminal.copyToClipboard(text)
                 case .quit: return 0
                 }
             }

@@ -120,5 +120,41 @@ extension PaydeskTests {
         s.press(.character(">"))
         #expect(s.view(.payouts).version == before + 1)
     }
+
+    // MARK: Copying an id
+
+    @Test func yCopiesTheSelectedRowsIdAsAnEffectAndSaysSo() {
+        var s = F.state()
+        #expect(s.press(.down, .character("y")) == [.copy("ps_b2")])
+        #expect(s.notice?.text == "copied ps_b2")
+        #expect(s.press(.character("2"), .end, .character("y")) == [.copy("752858")])
+        #expect(s.screen[s.layout.messageRow].contains("copied 752858"))
+        // History: the attempt's id on the list; in its details, its Correlation-Id.
+        #expect(s.press(.character("3"), .character("y")) == [.copy("att-praxis-752857-40")])
+        s.press(.enter)
+        #expect(s.press(.character("y")) == [.copy("c-3")])
+        #expect(s.dialog != nil, "y leaves the details open")
+        #expect(s.notice?.text == "copied c-3")
+    }
+
+    @Test func inDetailsWithoutACorrelationIdYCopiesTheAttemptId() {
+        let attempt = F.attempt("praxis", "752858", secondsAgo: 30, outcome: nil)
+        var s = F.state(data: ConsoleData(sessions: F.sessions, payouts: F.payouts, attempts: [attempt]))
+        #expect(s.press(.character("3"), .enter, .character("y")) == [.copy(attempt.id)])
+        // A session's details copy the session id.
+        s.press(.escape, .character("1"), .enter)
+        #expect(s.press(.character("y")) == [.copy("ps_a1")])
+    }
+
+    @Test func yOnAnEmptyListCopiesNothing() {
+        var s = F.state(data: ConsoleData(sessions: [], payouts: [], attempts: []))
+        #expect(s.press(.character("y")).isEmpty)
+        #expect(s.notice?.text == "Nothing to copy here.")
+    }
+
+    @Test func theClipboardSequenceIsOSC52WithTheTextInBase64() {
+        #expect(Clipboard.osc52("1000123") == Array("\u{1B}]52;c;MTAwMDEyMw==\u{1B}\\".utf8))
+        #expect(Clipboard.osc52("ps_é") == [0x1B, 0x5D] + Array("52;c;cHNfw6k=".utf8) + [0x1B, 0x5C], "UTF-8, then base64")
+    }
 }
 }
