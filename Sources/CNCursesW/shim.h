@@ -23,4 +23,12 @@ static inline attr_t paydesk_a_italic(void) { return A_ITALIC; }
 static inline attr_t paydesk_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t paydesk_a_reverse(void) { return A_REVERSE; }
 static inline attr_t paydesk_a_blink(void) { return A_BLINK; }
+// The mouse events the console asks for: the left button and the wheel (buttons 4 and 5), never motion, so the
+// terminal keeps Shift-drag for selecting text.
+static inline mmask_t paydesk_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t paydesk_button1_released(void) { return BUTTON1_RELEASED; }
+static inline mmask_t paydesk_button1_clicked(void) { return BUTTON1_CLICKED; }
+static inline mmask_t paydesk_wheel_up(void) { return BUTTON4_PRESSED; }
+static inline mmask_t paydesk_wheel_down(void) { return BUTTON5_PRESSED; }
+static inline mmask_t paydesk_report_mouse_position(void) { return REPORT_MOUSE_POSITION; }
 #endif

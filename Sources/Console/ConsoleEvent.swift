@@ -3,6 +3,7 @@ import PaydeskCore
 /// Everything that can happen to the console: keys, time, the terminal's size, and the results of effects.
 public enum ConsoleEvent: Sendable {
     case key(Key)
+    case mouse(MouseEvent)
     /// The clock moved on (about once a second).
     case tick(Timestamp)
     case resize(width: Int, height: Int)

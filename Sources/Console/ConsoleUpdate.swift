@@ -8,6 +8,8 @@ extension ConsoleState {
         switch event {
         case .key(let key):
             effects = handle(key)
+        case .mouse(let mouse):
+            handle(mouse)
         case .tick(let time):
             // Time runs on under a dialog (the cancel dialog counts a session down), but the rows under it stay put:
             // an expired session leaves the list once the dialog closes.
@@ -78,7 +80,10 @@ extension ConsoleState {
         if attemptsChanged { refreshStatuses() }
         effects += refreshViews(statusesChanged: attemptsChanged)
         // A key changes only the tab on screen (switching tabs included); anything else may move every tab's rows.
-        let touched: [ConsoleTab] = if case .key = event { [tab] } else { ConsoleTab.allCases }
+        let touched: [ConsoleTab] = switch event {
+        case .key, .mouse: [tab]
+        default: ConsoleTab.allCases
+        }
         for tab in touched { lists[tab]!.settle(keys: shownKeys(tab), pageHeight: layout.listHeight) }
         return effects
     }
@@ -181,6 +186,36 @@ extension ConsoleState {
             return []
         }
         return perform(action.name)
+    }
+
+    /// A click selects the tab or the row under it; the wheel moves three rows (in a page dialog, three lines).
+    /// Where things are comes from the layout and the tab labels the view draws, so a click lands where it shows.
+    private mutating func handle(_ mouse: MouseEvent) {
+        guard !layout.isTooSmall else { return }
+        let step = mouse.kind == .wheelUp ? -3 : 3
+        switch dialog {
+        case nil: break
+        case .details(var page)? where mouse.kind != .press:
+            for _ in 0..<3 { _ = page.handle(step < 0 ? .up : .down, visibleLines: dialogBodyLines) }
+            dialog = .details(page)
+            return
+        case .help(var page)? where mouse.kind != .press:
+            for _ in 0..<3 { _ = page.handle(step < 0 ? .up : .down, visibleLines: dialogBodyLines) }
+            dialog = .help(page)
+            return
+        default: return   // a dialog's choices are made with keys
+        }
+        guard mouse.kind == .press else { return move(by: step) }
+        if mouse.y == layout.tabRow, let chosen = ConsoleView.tabSpans(self).first(where: { $0.columns.contains(mouse.x) })?.tab {
+            notice = nil
+            lists[tab]!.editingFilter = false
+            tab = chosen
+        } else if (layout.listTop..<layout.listTop + layout.listHeight).contains(mouse.y) {
+            let position = list.top + mouse.y - layout.listTop
+            guard position < shownCount(tab) else { return }
+            notice = nil
+            move(by: position - list.cursor)
+        }
     }
 
     /// Typing into the filter. Returns nil for keys that act as usual while typing (the arrows).

@@ -66,15 +66,24 @@ public enum ConsoleView {
         let y = state.layout.tabRow
         grid.fill(row: y, role: .tab)
         var x = 0
-        for tab in ConsoleTab.allCases {
-            let label = " \(tab.rawValue + 1) \(tabTitle(tab)) (\(countText(state, tab))) "
-            x = grid.put(label, x: x, y: y, role: tab == state.tab ? .tabActive : .tab) + 1
+        for span in tabSpans(state) {
+            x = grid.put(span.label, x: span.columns.lowerBound, y: y, role: span.tab == state.tab ? .tabActive : .tab) + 1
         }
         let list = state.list
         if !list.filter.isEmpty || list.editingFilter {
             let searching = state.tab != .history && state.view(state.tab).pending != nil
             let text = " filter: \(list.filter)" + (searching ? " (searching…) " : " ")
             grid.put(text, x: max(x, grid.width - displayWidth(text)), y: y, role: .warning)
+        }
+    }
+
+    /// Each tab's label and the columns it takes on the tab row, a blank between: drawn here, clicked in `update`.
+    static func tabSpans(_ state: ConsoleState) -> [(tab: ConsoleTab, label: String, columns: Range<Int>)] {
+        var x = 0
+        return ConsoleTab.allCases.map { tab in
+            let label = " \(tab.rawValue + 1) \(tabTitle(tab)) (\(countText(state, tab))) "
+            defer { x += displayWidth(label) + 1 }
+            return (tab, label, x..<x + displayWidth(label))
         }
     }
 

@@ -1,6 +1,7 @@
 /// What the terminal reports: a key, or that its window changed size.
 public enum TerminalInput: Equatable, Sendable {
     case key(Key)
+    case mouse(MouseEvent)
     case resize(width: Int, height: Int)
 }
 

@@ -19,7 +19,8 @@ public final class CursesTerminal: TerminalBackend {
     /// Last value given to curs_set, so a frame does not resend it.
     var cursorVisibility: Int32 = 0
 
-    public init() throws {
+    /// `mouse`: report clicks and the wheel (button presses only, so Shift-drag still selects text).
+    public init(mouse: Bool = true) throws {
         guard isatty(STDIN_FILENO) == 1 else {
             throw PaydeskError.usage("the console needs a terminal, but standard input is not one (a pipe or a file?): "
                 + "run paydesk in a terminal, or use a non-interactive command")
@@ -53,6 +54,10 @@ public final class CursesTerminal: TerminalBackend {
         nonl()
         keypad(window, true)
         set_escdelay(25)
+        if mouse {
+            mousemask(Self.mouseEvents, nil)
+            mouseinterval(0)   // a press is reported at once, not held back to tell a click from a double click
+        }
         curs_set(0)
         if has_colors() {
             start_color()

@@ -1,6 +1,8 @@
 import Testing
 @testable import Console
 @testable import PaydeskCore
+import CNCursesW
+@testable import TerminalCurses
 
 extension PaydeskTests {
 /// The keys and signs people bring from k9s, lazygit and less: counts, position, sorting by a column, the mouse,
@@ -155,6 +157,93 @@ extension PaydeskTests {
     @Test func theClipboardSequenceIsOSC52WithTheTextInBase64() {
         #expect(Clipboard.osc52("1000123") == Array("\u{1B}]52;c;MTAwMDEyMw==\u{1B}\\".utf8))
         #expect(Clipboard.osc52("ps_é") == [0x1B, 0x5D] + Array("52;c;cHNfw6k=".utf8) + [0x1B, 0x5C], "UTF-8, then base64")
+    }
+
+    // MARK: The mouse
+
+    private func click(_ s: inout ConsoleState, x: Int, y: Int) { _ = s.update(.mouse(MouseEvent(.press, x: x, y: y))) }
+
+    /// The middle column of `text` on the screen's row `y`.
+    private func column(of text: String, in s: ConsoleState, row y: Int) -> Int? {
+        guard let range = s.screen[y].range(of: text) else { return nil }
+        return s.screen[y].distance(from: s.screen[y].startIndex, to: range.lowerBound) + text.count / 2
+    }
+
+    @Test func clickingATabSelectsIt() throws {
+        var s = F.state()
+        let tabRow = s.layout.tabRow
+        click(&s, x: try #require(column(of: "Praxis payouts", in: s, row: tabRow)), y: tabRow)
+        #expect(s.tab == .payouts)
+        click(&s, x: try #require(column(of: "History", in: s, row: tabRow)), y: tabRow)
+        #expect(s.tab == .history)
+        click(&s, x: try #require(column(of: "XPay", in: s, row: tabRow)), y: tabRow)
+        #expect(s.tab == .sessions)
+        click(&s, x: s.layout.width - 2, y: tabRow)
+        #expect(s.tab == .sessions, "past the last tab: nothing")
+    }
+
+    @Test func clickingARowMovesTheCursorThereAndBelowTheRowsNothing() {
+        var s = F.state()
+        let top = s.layout.listTop
+        click(&s, x: 10, y: top + 2)
+        #expect(s.list.selectedKey == "ps_c3")
+        #expect(s.screen[top + 2].hasPrefix(">"))
+        click(&s, x: 40, y: top + 1)
+        #expect(s.list.selectedKey == "ps_b2")
+        click(&s, x: 10, y: top + 3)
+        #expect(s.list.selectedKey == "ps_b2", "no row there")
+        click(&s, x: 10, y: s.layout.auditTop)
+        #expect(s.list.selectedKey == "ps_b2", "the audit pane is not the list")
+    }
+
+    @Test func clickingARowOfAScrolledListPicksTheRowShown() {
+        let many = (0..<40).map { F.payout(Int64(1000 + $0), ageSeconds: Int64(4000 - $0), order: "WD-\($0)", customer: "c", amount: 100) }
+        var s = F.state(data: ConsoleData(payouts: many))
+        s.press(.character("2"), .end)
+        let top = s.layout.listTop
+        click(&s, x: 10, y: top)
+        #expect(s.list.selectedKey == String(1000 + s.list.top))
+        #expect(s.screen[top].hasPrefix(">"))
+    }
+
+    @Test func theWheelMovesThreeRowsAndScrollsAPage() {
+        let many = (0..<40).map { F.payout(Int64(1000 + $0), ageSeconds: Int64(4000 - $0), order: "WD-\($0)", customer: "c", amount: 100) }
+        var s = F.state(data: ConsoleData(payouts: many))
+        s.press(.character("2"))
+        _ = s.update(.mouse(MouseEvent(.wheelDown, x: 5, y: 5)))
+        #expect(s.list.selectedKey == "1003")
+        _ = s.update(.mouse(MouseEvent(.wheelUp, x: 5, y: 5)))
+        _ = s.update(.mouse(MouseEvent(.wheelUp, x: 5, y: 5)))
+        #expect(s.list.selectedKey == "1000")
+        // In the help, the wheel scrolls the page.
+        s.press(.character("?"))
+        guard case .help(let before)? = s.dialog else { Issue.record("no help"); return }
+        _ = s.update(.mouse(MouseEvent(.wheelDown, x: 5, y: 5)))
+        guard case .help(let after)? = s.dialog else { Issue.record("the wheel closed the help"); return }
+        #expect(after.scroll == before.scroll + 3)
+    }
+
+    @Test func underADialogOrOnATooSmallScreenAClickDoesNothing() {
+        var s = F.state()
+        s.press(.character("c"))
+        let tabRow = s.layout.tabRow
+        click(&s, x: 30, y: tabRow)
+        click(&s, x: 10, y: s.layout.listTop + 2)
+        #expect(s.tab == .sessions && s.list.selectedKey == "ps_a1")
+        #expect(s.dialog != nil)
+        var small = F.state()
+        _ = small.update(.resize(width: 60, height: 20))
+        click(&small, x: 10, y: small.layout.listTop + 1)
+        #expect(small.list.selectedKey == "ps_a1")
+    }
+
+    @Test func ncursesMouseReportsBecomeClicksAndTheWheel() {
+        #expect(CursesTerminal.mouse(buttons: paydesk_button1_pressed(), x: 3, y: 4) == MouseEvent(.press, x: 3, y: 4))
+        #expect(CursesTerminal.mouse(buttons: paydesk_button1_clicked(), x: 3, y: 4) == MouseEvent(.press, x: 3, y: 4))
+        #expect(CursesTerminal.mouse(buttons: paydesk_wheel_up(), x: 0, y: 9) == MouseEvent(.wheelUp, x: 0, y: 9))
+        #expect(CursesTerminal.mouse(buttons: paydesk_wheel_down(), x: 0, y: 9) == MouseEvent(.wheelDown, x: 0, y: 9))
+        #expect(CursesTerminal.mouse(buttons: paydesk_button1_released(), x: 3, y: 4) == nil)
+        #expect(CursesTerminal.mouseEvents & paydesk_report_mouse_position() == 0, "no motion: Shift-drag stays the terminal's")
     }
 }
 }
