@@ -481,6 +481,7 @@ extension ConsoleState {
         var lines: [DetailsDialog.Line] = []
         let width = actions.map { displayWidth($0.label) }.max() ?? 0
         for action in actions { lines.append(.init("  " + padded(action.label, toWidth: width) + "  " + action.help)) }
+        lines.append(.init("  " + padded("Mouse", toWidth: width) + "  A click picks a tab or a row; the wheel scrolls (mouse = false in config.toml: off)."))
         if profile.readOnly { lines.append(.init("")); lines.append(.init("Profile \(profile.name) is read-only: cancelling is off.", .readOnly)) }
         lines.append(.init(""))
         lines.append(.init("In the cancel dialog", .header))

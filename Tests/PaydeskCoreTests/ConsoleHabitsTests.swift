@@ -237,6 +237,13 @@ extension PaydeskTests {
         #expect(small.list.selectedKey == "ps_a1")
     }
 
+    @Test func theHelpSaysWhatTheMouseDoes() {
+        var s = F.state(height: 60)
+        s.press(.character("?"))
+        #expect(s.screenText.contains("Mouse      A click picks a tab or a row; the wheel scrolls"))
+        #expect(s.screenText.contains("y          Copy the row's id to the clipboard"))
+    }
+
     @Test func ncursesMouseReportsBecomeClicksAndTheWheel() {
         #expect(CursesTerminal.mouse(buttons: paydesk_button1_pressed(), x: 3, y: 4) == MouseEvent(.press, x: 3, y: 4))
         #expect(CursesTerminal.mouse(buttons: paydesk_button1_clicked(), x: 3, y: 4) == MouseEvent(.press, x: 3, y: 4))
