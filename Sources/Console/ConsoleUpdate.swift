@@ -100,6 +100,16 @@ extension ConsoleState {
         refreshStatuses()
         sessionsView.rebuild(data.sessions, tab: .sessions, list: lists[.sessions]!, statuses: statuses, now: now)
         payoutsView.rebuild(data.payouts, tab: .payouts, list: lists[.payouts]!, statuses: statuses, now: now)
+        dropMarksOfClosedRows(.sessions)
+        dropMarksOfClosedRows(.payouts)
+    }
+
+    /// Unmarks the rows the tab no longer holds (as many lookups as marks); not while a store is still being read
+    /// anew (a compacted file), since a marked row may simply not be read yet.
+    private mutating func dropMarksOfClosedRows(_ tab: ConsoleTab) {
+        let rows = data[tab]
+        guard !rows.isLoading else { return }
+        lists[tab]!.marked = lists[tab]!.marked.filter { rows[$0] != nil }
     }
 
     /// What the files said since the last change: the views take in only the rows it names.
@@ -120,6 +130,8 @@ extension ConsoleState {
                 delta = data.payouts.apply(rowChange)
                 data.payoutsProblem = rowChange.problem
             }
+            // A row that closed is no longer marked: the count of marked rows on screen stays true.
+            if delta.isFresh { dropMarksOfClosedRows(tab) } else { lists[tab]!.marked.subtract(rowChange.closed) }
             let (rows, list, statuses, now) = (data[tab], lists[tab]!, statuses, now)
             withView(tab) { view in
                 if delta.isFresh {
@@ -325,9 +337,7 @@ extension ConsoleState {
     private mutating func copy() -> [ConsoleEffect] {
         var text: String?
         if tab == .history {
-            let attempt = list.selectedKey.flatMap { key in historyRows.indices.contains(list.cursor) && historyRows[list.cursor].id == key
-                ? historyRows[list.cursor] : nil }
-            text = dialog == nil ? attempt?.id : attempt.map { $0.outcome?.outcome?.correlationId ?? $0.id }
+            text = dialog == nil ? selectedAttempt?.id : selectedAttempt.map { $0.outcome?.outcome?.correlationId ?? $0.id }
         } else {
             text = selectedTarget?.id.key
         }

@@ -60,6 +60,22 @@ extension PaydeskTests {
         #expect(positionLine(s).contains("· 1 marked "))
     }
 
+    @Test func aMarkedRowThatClosesIsNoLongerCounted() {
+        var s = F.state()
+        s.press(.character("2"), .character(" "), .character(" "))
+        #expect(positionLine(s).contains("2 marked"))
+        // Another desk cancelled 752856: its line says so, and the row leaves the list.
+        _ = s.update(.changed(ConsoleDataChange(payouts: RowChange(closed: ["752856"]))))
+        #expect(s.list.marked == ["752857"])
+        #expect(positionLine(s).contains("row 2 of 2 · 1 marked"))
+        // A fresh read of the store keeps the marks of rows still there, and only those.
+        _ = s.update(.loaded(ConsoleData(sessions: F.sessions, payouts: Array(F.payouts.dropFirst()), attempts: F.attempts)))
+        #expect(s.list.marked == ["752857"])
+        _ = s.update(.loaded(ConsoleData(sessions: F.sessions, payouts: [F.payouts[2]], attempts: F.attempts)))
+        #expect(s.list.marked.isEmpty)
+        #expect(!positionLine(s).contains("marked"))
+    }
+
     // MARK: Sorting by a chosen column
 
     @Test func angleBracketsMoveTheSortColumnAndTheHeaderMarksIt() {
