@@ -64,7 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PaydeskCoreTests",
-            dependencies: ["PaydeskCore", "Gateways", "GatewaySimulator", "Demo", "Console", "paydesk"]
+            dependencies: ["PaydeskCore", "Gateways", "GatewaySimulator", "Demo", "Console", "TerminalCurses", "paydesk"]
         ),
     ],
     swiftLanguageModes: [.v6]

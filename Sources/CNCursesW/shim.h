@@ -27,4 +27,15 @@ static inline attr_t paydesk_a_italic(void) { return A_ITALIC; }
 static inline attr_t paydesk_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t paydesk_a_reverse(void) { return A_REVERSE; }
 static inline attr_t paydesk_a_blink(void) { return A_BLINK; }
+#include <ncursesw/term.h>
+// Drops the description setupterm loaded to look at the terminal's type before the screen starts.
+static inline void paydesk_forget_terminfo(void) { if (cur_term) del_curterm(cur_term); }
+// The mouse events the console asks for: the left button and the wheel (buttons 4 and 5), never motion, so the
+// terminal keeps Shift-drag for selecting text.
+static inline mmask_t paydesk_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t paydesk_button1_released(void) { return BUTTON1_RELEASED; }
+static inline mmask_t paydesk_button1_clicked(void) { return BUTTON1_CLICKED; }
+static inline mmask_t paydesk_wheel_up(void) { return BUTTON4_PRESSED; }
+static inline mmask_t paydesk_wheel_down(void) { return BUTTON5_PRESSED; }
+static inline mmask_t paydesk_report_mouse_position(void) { return REPORT_MOUSE_POSITION; }
 #endif

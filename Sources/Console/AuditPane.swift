@@ -7,6 +7,12 @@ enum AuditPane {
         let title = "─ Audit: latest outcomes on \(state.profile.name) "
         grid.fill(row: layout.auditTitleRow, role: .dim)
         grid.put(title + String(repeating: "─", count: max(0, grid.width - displayWidth(title))), x: 0, y: layout.auditTitleRow, role: .dim)
+        // The line under the list also says where the cursor is in it.
+        let position = ConsoleView.positionText(state)
+        if !position.isEmpty {
+            let text = " \(position) "
+            grid.put(text, x: max(displayWidth(title) + 1, grid.width - displayWidth(text) - 1), y: layout.auditTitleRow, role: .dim)
+        }
         if state.data.attempts.isEmpty {
             grid.put("No attempts yet. Answers from the gateways appear here as they arrive.", x: 1, y: layout.auditTop, role: .dim)
             return

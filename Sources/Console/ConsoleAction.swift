@@ -2,7 +2,7 @@
 /// (as k9s declares its actions), so a key cannot work without being shown, nor be shown without working.
 public struct ConsoleAction: Sendable, Equatable {
     public enum Name: Sendable, Equatable {
-        case help, filter, sort, reverseSort, mark, cancel, check, details, profiles, theme, reload, quit, fullMessage
+        case help, filter, copy, sort, sortLeft, reverseSort, mark, cancel, check, details, profiles, theme, reload, quit, fullMessage
         case nextTab, previousTab, tab(ConsoleTab), up, down, pageUp, pageDown, halfPageUp, halfPageDown, home, end, clearFilter
     }
 
@@ -80,17 +80,23 @@ public enum ConsoleActions {
         check,
         action(.mark, [.character(" ")], "Space", "mark", "Mark or unmark the row (for cancelling several)."),
         action(.details, [.enter], "Enter", "details", "Every field of the row, and its attempts."),
+        action(.copy, [.character("y")], "y", "copy id", "Copy the row's id to the clipboard (through the terminal: over SSH too).",
+               inKeyBar: false),
         action(.filter, [.character("/")], "/", "filter", "Filter as you type: Enter keeps it, Esc clears it."),
-        action(.sort, [.character("s")], "s", "sort", "Sort by the next column."),
+        action(.sort, [.character("s"), .character(">")], "s/>", "sort", "Sort by the next column to the right."),
+        action(.sortLeft, [.character("<")], "<", "sort left", "Sort by the next column to the left.", inKeyBar: false),
         action(.reverseSort, [.character("S")], "S", "reverse", "Reverse the sort.", inKeyBar: false),
     ] + common + tabs + movement
 
     /// The History tab.
     public static let history: [ConsoleAction] = [
         action(.details, [.enter], "Enter", "details", "The attempt in full, its Correlation-Id included."),
+        action(.copy, [.character("y")], "y", "copy id", "Copy the attempt's id to the clipboard (in details: its Correlation-Id).",
+               inKeyBar: false),
         check,
         action(.filter, [.character("/")], "/", "filter", "Filter as you type: Enter keeps it, Esc clears it."),
-        action(.sort, [.character("s")], "s", "sort", "Sort by the next column."),
+        action(.sort, [.character("s"), .character(">")], "s/>", "sort", "Sort by the next column to the right."),
+        action(.sortLeft, [.character("<")], "<", "sort left", "Sort by the next column to the left.", inKeyBar: false),
         action(.reverseSort, [.character("S")], "S", "reverse", "Reverse the sort.", inKeyBar: false),
     ] + common + tabs + movement
 

@@ -3,6 +3,7 @@ import PaydeskCore
 /// Everything that can happen to the console: keys, time, the terminal's size, and the results of effects.
 public enum ConsoleEvent: Sendable {
     case key(Key)
+    case mouse(MouseEvent)
     /// The clock moved on (about once a second).
     case tick(Timestamp)
     case resize(width: Int, height: Int)
@@ -53,5 +54,7 @@ public enum ConsoleEffect: Equatable, Sendable {
     case filter(FilterJob)
     case switchProfile(String)
     case useTheme(String)
+    /// Put `text` on the operator's clipboard (the terminal does it: OSC 52).
+    case copy(String)
     case quit
 }

@@ -129,11 +129,14 @@ public struct ConsoleState: Sendable {
         return selectedTarget.map { [$0.id] } ?? []
     }
 
-    /// On History, the target of the attempt under the cursor (read where the cursor is, not searched for).
-    private var selectedAttemptTarget: TargetID? {
-        guard let key = list.selectedKey, historyRows.indices.contains(list.cursor), historyRows[list.cursor].id == key else { return nil }
-        return TargetID(gateway: historyRows[list.cursor].gateway, key: historyRows[list.cursor].target)
+    /// On History, the attempt under the cursor (read where the cursor is, not searched for).
+    var selectedAttempt: Attempt? {
+        guard tab == .history, let key = list.selectedKey, historyRows.indices.contains(list.cursor), historyRows[list.cursor].id == key else { return nil }
+        return historyRows[list.cursor]
     }
+
+    /// On History, the target of the attempt under the cursor.
+    private var selectedAttemptTarget: TargetID? { selectedAttempt.map { TargetID(gateway: $0.gateway, key: $0.target) } }
 
     /// Whether a row the keys act on is in doubt (the key bar then offers the check). Drawn with every frame, so it
     /// looks at the chosen rows only, unsorted.

@@ -8,6 +8,8 @@ extension ConsoleState {
         switch event {
         case .key(let key):
             effects = handle(key)
+        case .mouse(let mouse):
+            handle(mouse)
         case .tick(let time):
             // Time runs on under a dialog (the cancel dialog counts a session down), but the rows under it stay put:
             // an expired session leaves the list once the dialog closes.
@@ -79,7 +81,10 @@ extension ConsoleState {
         if attemptsChanged { refreshStatuses() }
         effects += refreshViews(statusesChanged: attemptsChanged)
         // A key changes only the tab on screen (switching tabs included); anything else may move every tab's rows.
-        let touched: [ConsoleTab] = if case .key = event { [tab] } else { ConsoleTab.allCases }
+        let touched: [ConsoleTab] = switch event {
+        case .key, .mouse: [tab]
+        default: ConsoleTab.allCases
+        }
         for tab in touched { lists[tab]!.settle(keys: shownKeys(tab), pageHeight: layout.listHeight) }
         return effects
     }
@@ -97,6 +102,16 @@ extension ConsoleState {
         refreshStatuses()
         sessionsView.rebuild(data.sessions, tab: .sessions, list: lists[.sessions]!, statuses: statuses, now: now)
         payoutsView.rebuild(data.payouts, tab: .payouts, list: lists[.payouts]!, statuses: statuses, now: now)
+        dropMarksOfClosedRows(.sessions)
+        dropMarksOfClosedRows(.payouts)
+    }
+
+    /// Unmarks the rows the tab no longer holds (as many lookups as marks); not while a store is still being read
+    /// anew (a compacted file), since a marked row may simply not be read yet.
+    private mutating func dropMarksOfClosedRows(_ tab: ConsoleTab) {
+        let rows = data[tab]
+        guard !rows.isLoading else { return }
+        lists[tab]!.marked = lists[tab]!.marked.filter { rows[$0] != nil }
     }
 
     /// What the files said since the last change: the views take in only the rows it names.
@@ -117,6 +132,8 @@ extension ConsoleState {
                 delta = data.payouts.apply(rowChange)
                 data.payoutsProblem = rowChange.problem
             }
+            // A row that closed is no longer marked: the count of marked rows on screen stays true.
+            if delta.isFresh { dropMarksOfClosedRows(tab) } else { lists[tab]!.marked.subtract(rowChange.closed) }
             let (rows, list, statuses, now) = (data[tab], lists[tab]!, statuses, now)
             withView(tab) { view in
                 if delta.isFresh {
@@ -137,6 +154,8 @@ extension ConsoleState {
             let job = withView(tab) { view -> FilterJob? in
                 if view.sortColumn != list.sortColumn || view.descending != list.descending {
                     view.rebuild(rows, tab: tab, list: list, statuses: statuses, now: now)
+                } else if statusesChanged {
+                    view.restatus(rows, tab: tab, statuses: statuses, now: now)
                 }
                 return view.refilter(list.filter, tab: tab, rows, statuses: statuses, force: statusesChanged && !list.filter.isEmpty)
             }
@@ -199,6 +218,36 @@ extension ConsoleState {
         dialog = .details(DetailsDialog(title: "Message", lines: [DetailsDialog.Line(message.text, message.role)]))
     }
 
+    /// A click selects the tab or the row under it; the wheel moves three rows (in a page dialog, three lines).
+    /// Where things are comes from the layout and the tab labels the view draws, so a click lands where it shows.
+    private mutating func handle(_ mouse: MouseEvent) {
+        guard !layout.isTooSmall else { return }
+        let step = mouse.kind == .wheelUp ? -3 : 3
+        switch dialog {
+        case nil: break
+        case .details(var page)? where mouse.kind != .press:
+            for _ in 0..<3 { _ = page.handle(step < 0 ? .up : .down, visibleLines: dialogBodyLines, width: dialogTextWidth) }
+            dialog = .details(page)
+            return
+        case .help(var page)? where mouse.kind != .press:
+            for _ in 0..<3 { _ = page.handle(step < 0 ? .up : .down, visibleLines: dialogBodyLines, width: dialogTextWidth) }
+            dialog = .help(page)
+            return
+        default: return   // a dialog's choices are made with keys
+        }
+        guard mouse.kind == .press else { return move(by: step) }
+        if mouse.y == layout.tabRow, let chosen = ConsoleView.tabSpans(self).first(where: { $0.columns.contains(mouse.x) })?.tab {
+            notice = nil
+            lists[tab]!.editingFilter = false
+            tab = chosen
+        } else if (layout.listTop..<layout.listTop + layout.listHeight).contains(mouse.y) {
+            let position = list.top + mouse.y - layout.listTop
+            guard position < shownCount(tab) else { return }
+            notice = nil
+            move(by: position - list.cursor)
+        }
+    }
+
     /// Typing into the filter. Returns nil for keys that act as usual while typing (the arrows).
     private mutating func editFilter(_ key: Key) -> [ConsoleEffect]? {
         switch key {
@@ -234,10 +283,12 @@ extension ConsoleState {
         case .tab(let chosen): tab = chosen
         case .filter: lists[tab]!.editingFilter = true
         case .clearFilter: lists[tab]!.filter = ""
-        case .sort:
+        case .sort, .sortLeft:
+            // The next sortable column to the right (or left), round the end.
             let columns = sortableColumns
-            let next = columns.first { $0 > list.sortColumn } ?? columns.first ?? 0
-            lists[tab]!.sortColumn = next
+            let next = name == .sort ? columns.first { $0 > list.sortColumn } ?? columns.first
+                                     : columns.last { $0 < list.sortColumn } ?? columns.last
+            lists[tab]!.sortColumn = next ?? 0
             lists[tab]!.descending = tab == .history
         case .reverseSort: lists[tab]!.descending.toggle()
         case .mark:
@@ -245,6 +296,7 @@ extension ConsoleState {
             if lists[tab]!.marked.remove(key) == nil { lists[tab]!.marked.insert(key) }
             move(by: 1)
         case .details: openDetails()
+        case .copy: return copy()
         case .cancel: openCancel()
         case .check: return check()
         case .profiles:
@@ -297,6 +349,23 @@ extension ConsoleState {
             let attempts = data.attempts.filter { $0.gateway == row.id.gateway && $0.target == row.id.key }
             dialog = .details(.target(row, noun: tab == .sessions ? "Session" : "Payout", status: statuses[row.id], attempts: attempts))
         }
+    }
+
+    /// `y`: the selected row's id to the clipboard; in an attempt's details its Correlation-Id (XPay), else the
+    /// attempt's id. The terminal does the copying (an effect), and the notice says what was copied.
+    private mutating func copy() -> [ConsoleEffect] {
+        var text: String?
+        if tab == .history {
+            text = dialog == nil ? selectedAttempt?.id : selectedAttempt.map { $0.outcome?.outcome?.correlationId ?? $0.id }
+        } else {
+            text = selectedTarget?.id.key
+        }
+        guard let text, !text.isEmpty else {
+            notice = Notice(text: "Nothing to copy here.", role: .warning)
+            return []
+        }
+        notice = Notice(text: "copied \(text)", role: .ok)
+        return [.copy(text)]
     }
 
     /// `v`: asks the gateways what the marked rows (or the selected one) are now. Works on read-only profiles: a check
@@ -383,6 +452,8 @@ extension ConsoleState {
                                 role: .inFlight)
                 effects = [.cancel(ids, reason: reason)]
             }
+        case .details? where DialogActions.find(key, in: DialogActions.details)?.name == .copy:
+            effects = copy()
         case .details(var page)?:
             if page.handle(key, visibleLines: dialogBodyLines, width: dialogTextWidth) { dialog = .details(page) } else { closeDialog() }
         case .help(var page)?:
@@ -433,6 +504,7 @@ extension ConsoleState {
         var lines: [DetailsDialog.Line] = []
         let width = actions.map { displayWidth($0.label) }.max() ?? 0
         for action in actions { lines.append(.init("  " + padded(action.label, toWidth: width) + "  " + action.help, hang: width + 4)) }
+        lines.append(.init("  " + padded("Mouse", toWidth: width) + "  A click picks a tab or a row; the wheel scrolls (mouse = false in config.toml: off).", hang: width + 4))
         if profile.readOnly { lines.append(.init("")); lines.append(.init("Profile \(profile.name) is read-only: cancelling is off.", .readOnly)) }
         // The dialogs' keys, from the tables their logic reads.
         for (title, table) in DialogActions.all {

@@ -66,10 +66,8 @@ public enum ConsoleView {
         let y = state.layout.tabRow
         grid.fill(row: y, role: .tab)
         var x = 0
-        for tab in ConsoleTab.allCases {
-            let count = tab == .history ? "" : state.data[tab].loading.map { " (\(state.count(tab)), loading \(Int($0 * 100))%)" } ?? " (\(state.count(tab)))"
-            let label = " \(tab.rawValue + 1) \(tabTitle(tab))\(count) "
-            x = grid.put(label, x: x, y: y, role: tab == state.tab ? .tabActive : .tab) + 1
+        for span in tabSpans(state) {
+            x = grid.put(span.label, x: span.columns.lowerBound, y: y, role: span.tab == state.tab ? .tabActive : .tab) + 1
         }
         let list = state.list
         if !list.filter.isEmpty || list.editingFilter {
@@ -77,6 +75,33 @@ public enum ConsoleView {
             let text = " filter: \(list.filter)" + (searching ? " (searching…) " : " ")
             grid.put(text, x: max(x, grid.width - displayWidth(text)), y: y, role: .warning)
         }
+    }
+
+    /// Each tab's label and the columns it takes on the tab row, a blank between: drawn here, clicked in `update`.
+    static func tabSpans(_ state: ConsoleState) -> [(tab: ConsoleTab, label: String, columns: Range<Int>)] {
+        var x = 0
+        return ConsoleTab.allCases.map { tab in
+            let label = " \(tab.rawValue + 1) \(tabTitle(tab)) (\(countText(state, tab))) "
+            defer { x += displayWidth(label) + 1 }
+            return (tab, label, x..<x + displayWidth(label))
+        }
+    }
+
+    /// `12`, or `3 of 12` when the filter hides rows, and how much of the store is read while it loads. Both
+    /// counts are kept by the views: nothing is counted per frame.
+    static func countText(_ state: ConsoleState, _ tab: ConsoleTab) -> String {
+        let all = state.count(tab), shown = state.shownCount(tab)
+        let count = shown == all ? "\(all)" : "\(shown) of \(all)"
+        guard tab != .history, let loading = state.data[tab].loading else { return count }
+        return count + ", loading \(Int(loading * 100))%"
+    }
+
+    /// Where the cursor is in the rows shown, and how many rows are marked: `row 5 of 30 · 2 marked`.
+    static func positionText(_ state: ConsoleState) -> String {
+        let shown = state.shownCount(state.tab)
+        var parts = shown == 0 ? [] : ["row \(state.list.cursor + 1) of \(shown)"]
+        if !state.list.marked.isEmpty { parts.append("\(state.list.marked.count) marked") }
+        return parts.joined(separator: " · ")
     }
 
     /// Sessions or payouts: a mark column, then the kind's columns, as wide as the rows on screen need.

@@ -16,6 +16,8 @@ public struct DialogAction: Sendable, Equatable {
         case up, down, pageUp, pageDown, halfPageUp, halfPageDown, first, last
         /// Switches to the profile under the cursor.
         case choose
+        /// The id shown to the clipboard (OSC 52).
+        case copy
     }
 
     public let name: Name
@@ -94,6 +96,11 @@ public enum DialogActions {
         action(.close, [.escape, .enter, .character("q"), .character("?")], "Esc", "close", "Close the page."),
     ]
 
+    /// The details of a row or an attempt: a page, and its id to copy.
+    public static let details: [DialogAction] = page + [
+        action(.copy, [.character("y")], "y", "copy id", "Copy the id to the clipboard: the row's, or the attempt's Correlation-Id (else its id)."),
+    ]
+
     /// The cancel dialog, at each stage.
     public static func cancel(_ stage: CancelDialog.Stage) -> [DialogAction] {
         switch stage {
@@ -150,7 +157,8 @@ public enum DialogActions {
     static func table(for dialog: ConsoleState.Dialog) -> [DialogAction] {
         switch dialog {
         case .cancel(let form, _): cancel(form.stage)
-        case .details, .help: page
+        case .details: details
+        case .help: page
         case .profiles(let switcher): switcher.confirming == nil ? profilesChoosing : profilesConfirming
         case .quit: quit
         }
@@ -163,7 +171,8 @@ public enum DialogActions {
         ("In the cancel dialog, typing the id (production)", cancel(.typeToConfirm)),
         ("In the profiles dialog", profilesChoosing),
         ("In the profiles dialog, typing a production profile's name", profilesConfirming),
-        ("In details, help and messages", page),
+        ("In details and messages", details),
+        ("In the help", page),
         ("When quitting with calls in flight", quit),
     ]
 }

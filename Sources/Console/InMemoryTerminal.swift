@@ -9,6 +9,7 @@ public final class InMemoryTerminal: TerminalBackend, @unchecked Sendable {
     private var width: Int
     private var height: Int
     public private(set) var themes: [String] = []
+    private var clipboard: [String] = []
 
     public init(width: Int = 100, height: Int = 30) {
         self.width = width
@@ -21,6 +22,14 @@ public final class InMemoryTerminal: TerminalBackend, @unchecked Sendable {
     public func type(_ keys: Key...) {
         condition.withLock {
             inputs += keys.map(TerminalInput.key)
+            condition.broadcast()
+        }
+    }
+
+    /// Queues a click or a turn of the wheel.
+    public func mouse(_ event: MouseEvent) {
+        condition.withLock {
+            inputs.append(.mouse(event))
             condition.broadcast()
         }
     }
@@ -49,6 +58,11 @@ public final class InMemoryTerminal: TerminalBackend, @unchecked Sendable {
     }
 
     public func apply(theme: Theme) { condition.withLock { themes.append(theme.name) } }
+
+    public func copyToClipboard(_ text: String) { condition.withLock { clipboard.append(text) } }
+
+    /// Every text copied to the clipboard, oldest first.
+    public var copied: [String] { condition.withLock { clipboard } }
 
     public func end() {}
 

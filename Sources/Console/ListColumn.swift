@@ -20,6 +20,8 @@ enum ListOrder<Row>: Sendable {
     case oldestFirst
     case newestFirst
     case value(@Sendable (Row) -> SortKey)
+    /// By where the target stands (`TargetStatus.sortRank`): rows in doubt first, so they group together.
+    case status
 }
 
 /// One column of a list: its title, how a row reads in it, and (if sortable) its order. Its width follows the rows
@@ -94,7 +96,7 @@ enum Columns {
                    role: { r, c in secondsLeft(r, c.now) < 60 ? .warning : nil },
                    order: .oldestFirst),
         ListColumn(title: "STATUS", minWidth: 9, text: { r, c in status(r, c, stored: "open") },
-                   role: { r, c in c.statuses[r.id]?.role }),
+                   role: { r, c in c.statuses[r.id]?.role }, order: .status),
     ]
 
     static let payouts: [ListColumn<ShownTarget>] = [
@@ -111,7 +113,7 @@ enum Columns {
         ListColumn(title: "REQUESTED", minWidth: 14, text: { r, _ in shortTime(r.time) },
                    order: .oldestFirst),
         ListColumn(title: "STATUS", minWidth: 9, text: { r, c in status(r, c, stored: "pending") },
-                   role: { r, c in c.statuses[r.id]?.role }),
+                   role: { r, c in c.statuses[r.id]?.role }, order: .status),
     ]
 
     static let history: [ListColumn<Attempt>] = [

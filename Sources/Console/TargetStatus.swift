@@ -53,6 +53,22 @@ public enum TargetStatus: Equatable, Sendable, CaseIterable {
         }
     }
 
+    /// Where a row goes when the list sorts by status, ascending: what needs a person first (in doubt, unknown),
+    /// then calls on their way, then the answers, then the rows nobody has touched.
+    var sortRank: Int64 {
+        switch self {
+        case .inDoubt: 0
+        case .unknown: 1
+        case .checking: 2
+        case .inFlight: 3
+        case .failed: 4
+        case .rejected: 5
+        case .closed: 6
+        case .cancelled, .checkedCancelled: 7
+        case .untouched: 8
+        }
+    }
+
     /// What an answer leaves: an unknown one leaves the target in doubt.
     init(_ result: AttemptResult) {
         switch result {

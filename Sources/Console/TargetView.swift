@@ -13,6 +13,8 @@ struct TargetView: Sendable {
     private(set) var filter = LineFilter("")
     /// The keys of `sortColumn` per slot, when it sorts by a key made from the row (not by time).
     private var sortKeys: [SortKey] = []
+    /// The statuses the keys were made from, when sorting by status: a change of status moves only its rows.
+    private var keyedStatuses: [TargetID: TargetStatus] = [:]
     /// When the next open session expires (sessions only): the rows are looked at again then, not every tick.
     private(set) var nextExpiry = Timestamp(milliseconds: .max)
     /// Bumped whenever `sorted` changes: a background search of an older version is out of date.
@@ -34,7 +36,8 @@ struct TargetView: Sendable {
         var live: [Int32] = []
         live.reserveCapacity(rows.count)
         for (i, row) in rows.slots.enumerated() where row.map({ Self.isOpen($0, tab: tab, now: now) }) ?? false { live.append(Int32(i)) }
-        prepareKeys(rows, tab: tab, slots: live)
+        keyedStatuses = [:]
+        prepareKeys(rows, tab: tab, slots: live, statuses: statuses)
         let less = comparator(rows, tab: tab)
         if !live.isSorted(by: less) { live.sort(by: less) }
         sorted = live
@@ -60,7 +63,7 @@ struct TargetView: Sendable {
         version += 1
         if pending != nil { changedSincePending += change.removed + change.added }
         guard !added.isEmpty else { return }
-        prepareKeys(rows, tab: tab, slots: added)
+        prepareKeys(rows, tab: tab, slots: added, statuses: statuses)
         let less = comparator(rows, tab: tab)
         let ordered = added.sorted(by: less)
         sorted = Self.merged(sorted, ordered, by: less)
@@ -130,10 +133,28 @@ struct TargetView: Sendable {
 
     private static func columns(_ tab: ConsoleTab) -> [ListColumn<ShownTarget>] { tab == .sessions ? Columns.sessions : Columns.payouts }
 
-    private mutating func prepareKeys(_ rows: TargetRows, tab: ConsoleTab, slots: [Int32]) {
-        guard case .value(let key)? = Self.columns(tab)[sortColumn].order else { return }
+    private mutating func prepareKeys(_ rows: TargetRows, tab: ConsoleTab, slots: [Int32], statuses: [TargetID: TargetStatus]) {
+        let key: (TargetRow) -> SortKey
+        switch Self.columns(tab)[sortColumn].order {
+        case .value(let make)?: key = { make(ShownTarget($0)) }
+        case .status?:
+            keyedStatuses = statuses
+            key = { SortKey(number: (statuses[$0.id] ?? .untouched).sortRank) }
+        default: return
+        }
         if sortKeys.count < rows.slots.count { sortKeys += Array(repeating: SortKey(), count: rows.slots.count - sortKeys.count) }
-        for slot in slots { if let row = rows.slots[Int(slot)] { sortKeys[Int(slot)] = key(ShownTarget(row)) } }
+        for slot in slots { if let row = rows.slots[Int(slot)] { sortKeys[Int(slot)] = key(row) } }
+    }
+
+    /// When the list sorts by status and statuses changed, the rows whose status changed leave and merge in again
+    /// at their new place (a few rows, never the whole list).
+    mutating func restatus(_ rows: TargetRows, tab: ConsoleTab, statuses: [TargetID: TargetStatus], now: Timestamp) {
+        guard case .status? = Self.columns(tab)[sortColumn].order, statuses != keyedStatuses else { return }
+        let changed = Set(statuses.keys).union(keyedStatuses.keys).filter { statuses[$0] != keyedStatuses[$0] }
+        let slots = changed.filter { $0.gateway == tab.gateway }.compactMap { rows.slot(of: $0.key) }
+        keyedStatuses = statuses
+        guard !slots.isEmpty else { return }
+        merge(TargetRows.SlotChange(removed: slots, added: slots), rows, tab: tab, statuses: statuses, now: now)
     }
 
     /// Ascending by the column (descending when asked), equal rows by key, so the order never flickers.
@@ -153,7 +174,7 @@ struct TargetView: Sendable {
         switch Self.columns(tab)[sortColumn].order {
         case .oldestFirst?: return byTime(newestFirst: descending)
         case .newestFirst?: return byTime(newestFirst: !descending)
-        case .value?:
+        case .value?, .status?:
             let keys = sortKeys
             return { a, b in
                 let ka = keys[Int(a)], kb = keys[Int(b)]

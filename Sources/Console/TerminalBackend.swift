@@ -1,6 +1,7 @@
 /// What the terminal reports: a key, or that its window changed size.
 public enum TerminalInput: Equatable, Sendable {
     case key(Key)
+    case mouse(MouseEvent)
     case resize(width: Int, height: Int)
 }
 
@@ -13,6 +14,8 @@ public protocol TerminalBackend: AnyObject {
     func read(timeoutMilliseconds: Int) -> TerminalInput?
     func draw(_ grid: Grid, cursor: (x: Int, y: Int)?)
     func apply(theme: Theme)
+    /// Puts `text` on the operator's clipboard, through the terminal (`Clipboard.osc52`).
+    func copyToClipboard(_ text: String)
     /// Gives the terminal back as it was; safe to call more than once.
     func end()
 }

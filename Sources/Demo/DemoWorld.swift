@@ -82,8 +82,8 @@ public final class DemoWorld: Sendable {
     /// An existing `home` must be empty or a previous demo's (its config.toml starts with `configMarker`): anything
     /// else is refused with a usage error and left untouched, and so is a folder another running demo holds.
     /// A previous demo's data and audit trail are kept: its config.toml and secrets are rewritten (the ports change
-    /// every run), payouts and the sessions' history are seeded only into empty stores, and a new batch of open
-    /// sessions is added (the old ones have expired).
+    /// every run), payouts and the sessions' history are seeded only into empty stores (pending payouts are staged
+    /// again), and the sessions are reset: those still open are closed as expired and a new batch is added.
     /// `clock` dates the seeded records and arrivals, and is the simulators' clock (session expiry, Praxis's
     /// one-minute window).
     public static func start(home: String?, operatorName: String = "demo", arrivalInterval: Double? = 20,
@@ -229,15 +229,20 @@ public final class DemoWorld: Sendable {
         var serial: Int
     }
 
-    /// Seeds an empty store; adds a new batch of open sessions to a previous demo's (its own have expired).
+    /// Seeds an empty store. On a previous demo's, the sessions it left open are closed (`expired`, a line each,
+    /// as the store is appended to) and a new batch is added: every run shows one batch, however soon it follows.
     private static func seed(profile: String, dataDirectory: String, now: Timestamp) throws -> Seeded {
         let sessionsPath = dataDirectory + "/" + SessionKind.fileName
         let payoutsPath = dataDirectory + "/" + PayoutKind.fileName
         let sessions = try StoreSnapshot<SessionKind>.load(path: sessionsPath)
         var serial = sessions.records.count
         let history = sessions.records.isEmpty ? DemoSeed.history(now: now, serial: &serial) : []
+        let open = UInt8(SessionKind.states.firstIndex(of: "open")!)
+        let closed = sessions.records.filter { $0.state == open }.map { record in
+            Array(JSONValue.object(sessions.fields(of: record).map { $0.0 == "state" ? ($0.0, .string("expired")) : $0 }).jsonText.utf8)
+        }
         let batch = DemoSeed.openBatch(now: now, serial: &serial)
-        try StoreAppender.append(history + batch.lines, to: sessionsPath)
+        try StoreAppender.append(history + closed + batch.lines, to: sessionsPath)
 
         if try StoreSnapshot<PayoutKind>.load(path: payoutsPath).records.isEmpty {
             try StoreAppender.append(DemoSeed.payouts(profile: profile, now: now), to: payoutsPath)

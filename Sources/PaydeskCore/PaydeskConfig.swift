@@ -19,8 +19,10 @@ public struct PaydeskConfig: Sendable {
     public var sharing: FileSharing = .ownerOnly
     /// `audit_syslog`: where every audit entry is also sent, or nil.
     public var auditCopy: AuditCopy?
+    /// The console takes clicks and the wheel (`mouse = false`: the terminal keeps them, for selecting text).
+    public var mouse = true
 
-    static let topLevelKeys: Set = ["audit_syslog", "audit_syslog_required", "default_profile", "theme", "operator", "shared_group", "profiles"]
+    static let topLevelKeys: Set = ["audit_syslog", "audit_syslog_required", "default_profile", "theme", "operator", "shared_group", "profiles", "mouse"]
     static let profileKeys: Set = [
         "production", "read_only", "theme", "xpay_url", "xpay_api_key_env", "xpay_api_key_file",
         "praxis_url", "praxis_merchant_id", "praxis_application_key", "praxis_secret_env", "praxis_secret_file", "praxis_version",
@@ -159,6 +161,10 @@ public struct PaydeskConfig: Sendable {
             } catch let error as PaydeskError {
                 throw fail("audit_syslog: \(error)")
             }
+        }
+        if let mouse = table["mouse"] {
+            guard let flag = mouse.bool else { throw fail("mouse must be true or false") }
+            config.mouse = flag
         }
         if let required = table["audit_syslog_required"] {
             guard let flag = required.bool else { throw fail("audit_syslog_required must be true or false") }

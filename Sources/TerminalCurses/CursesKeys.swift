@@ -15,6 +15,11 @@ extension CursesTerminal {
         wtimeout(window, Int32(clamping: max(timeoutMilliseconds, 0)))
         guard let code = Self.readCode(window) else { return nil }
         if code == .function(KEY_RESIZE) { return resized }
+        if code == .function(KEY_MOUSE) {
+            var event = MEVENT()
+            guard getmouse(&event) == OK else { return nil }
+            return Self.mouse(buttons: event.bstate, x: Int(event.x), y: Int(event.y)).map(TerminalInput.mouse)
+        }
         if code == .character(27) { return afterEscape(window) }
         return Self.key(for: code).map(TerminalInput.key)
     }
@@ -56,6 +61,20 @@ extension CursesTerminal {
         default:
             break
         }
+        return nil
+    }
+
+    /// The mouse events the console asks ncurses for (`mousemask`).
+    static var mouseEvents: mmask_t {
+        paydesk_button1_pressed() | paydesk_button1_released() | paydesk_button1_clicked() | paydesk_wheel_up() | paydesk_wheel_down()
+    }
+
+    /// The console's mouse event for what getmouse reported: a left press, or the wheel; nil for the rest (a release).
+    /// A press and its release read together come as one click: a press too.
+    static func mouse(buttons: mmask_t, x: Int, y: Int) -> MouseEvent? {
+        if buttons & paydesk_wheel_up() != 0 { return MouseEvent(.wheelUp, x: x, y: y) }
+        if buttons & paydesk_wheel_down() != 0 { return MouseEvent(.wheelDown, x: x, y: y) }
+        if buttons & (paydesk_button1_pressed() | paydesk_button1_clicked()) != 0 { return MouseEvent(.press, x: x, y: y) }
         return nil
     }
 

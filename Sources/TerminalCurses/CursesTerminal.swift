@@ -18,8 +18,11 @@ public final class CursesTerminal: TerminalBackend {
     var styles: [ThemeRole: CursesStyle] = [:]
     /// Last value given to curs_set, so a frame does not resend it.
     var cursorVisibility: Int32 = 0
+    /// Whether the terminal keeps the console on a screen of its own (terminfo `smcup`), which quitting takes away.
+    var hasAlternateScreen = true
 
-    public init() throws {
+    /// `mouse`: report clicks and the wheel (button presses only, so Shift-drag still selects text).
+    public init(mouse: Bool = true) throws {
         guard isatty(STDIN_FILENO) == 1 else {
             throw PaydeskError.usage("the console needs a terminal, but standard input is not one (a pipe or a file?): "
                 + "run paydesk in a terminal, or use a non-interactive command")
@@ -29,30 +32,21 @@ public final class CursesTerminal: TerminalBackend {
                 + "run paydesk in a terminal without redirecting its output, or use a non-interactive command")
         }
         Self.useUTF8Locale()
+        try Self.checkTerminalType()
         // newterm, not initscr: initscr ends the process itself when TERM is unknown.
-        guard let screen = newterm(nil, paydesk_stdout(), paydesk_stdin()) else {
-            let term = getenv("TERM").map { String(cString: $0) } ?? ""
-            if term.isEmpty {
-                throw PaydeskError.usage("TERM is not set, so ncurses cannot drive this terminal: set it to the terminal's type, "
-                    + "for example TERM=xterm-256color")
-            }
-            throw PaydeskError.usage("the terminal type \"\(term)\" is unknown to ncurses: set TERM to a type "
-                + "this machine knows, for example TERM=xterm-256color, or install its description (Debian: the ncurses-term package)")
-        }
+        guard let screen = newterm(nil, paydesk_stdout(), paydesk_stdin()) else { throw Self.unknownTerminal() }
         self.screen = screen
-        // newterm accepts TERM=dumb and the like, which cannot put anything where the console needs it.
-        if !Self.canMoveCursor() {
-            end()
-            let term = getenv("TERM").map { String(cString: $0) } ?? ""
-            throw PaydeskError.usage("the terminal type \"\(term)\" cannot move the cursor, which the console needs: "
-                + "run paydesk in a full terminal (TERM=xterm-256color, for example), or use a non-interactive command")
-        }
+        hasAlternateScreen = Self.hasCapability("smcup")
         let window = paydesk_stdscr()
         cbreak()
         noecho()
         nonl()
         keypad(window, true)
         set_escdelay(25)
+        if mouse {
+            mousemask(Self.mouseEvents, nil)
+            mouseinterval(0)   // a press is reported at once, not held back to tell a click from a double click
+        }
         curs_set(0)
         if has_colors() {
             start_color()
@@ -69,12 +63,48 @@ public final class CursesTerminal: TerminalBackend {
         return (max(Int(getmaxx(window)), 0), max(Int(getmaxy(window)), 0))
     }
 
-    /// Gives the terminal back as it was. Safe to call more than once.
+    /// Gives the terminal back as it was. Safe to call more than once. A terminal without a screen of its own for
+    /// the console (TERM=linux, vt100) would keep the last frame under the shell's prompt: it is cleared.
     public func end() {
         guard let screen else { return }
         self.screen = nil
         endwin()
+        if !hasAlternateScreen, let clear = tigetstr("clear"), Int(bitPattern: clear) != -1 {
+            putp(clear)
+            fflush(paydesk_stdout())
+        }
         delscreen(screen)
+    }
+
+    /// Whether ncurses can drive the terminal TERM names, asked of its terminfo description alone (nothing is
+    /// written to the terminal), so a command can refuse before it sets anything up.
+    public static func checkTerminalType() throws {
+        let term = Self.term
+        if term.isEmpty {
+            throw PaydeskError.usage("TERM is not set, so ncurses cannot drive this terminal: set it to the terminal's type, "
+                + "for example TERM=xterm-256color")
+        }
+        var status: Int32 = 0
+        guard setupterm(nil, STDOUT_FILENO, &status) == OK else { throw unknownTerminal() }
+        defer { paydesk_forget_terminfo() }
+        // ncurses accepts TERM=dumb and the like, which cannot put anything where the console needs it.
+        guard canMoveCursor() else {
+            throw PaydeskError.usage("the terminal type \"\(term)\" cannot move the cursor, which the console needs: "
+                + "run paydesk in a full terminal (TERM=xterm-256color, for example), or use a non-interactive command")
+        }
+    }
+
+    private static var term: String { getenv("TERM").map { String(cString: $0) } ?? "" }
+
+    private static func unknownTerminal() -> PaydeskError {
+        PaydeskError.usage("the terminal type \"\(term)\" is unknown to ncurses: set TERM to a type "
+            + "this machine knows, for example TERM=xterm-256color, or install its description (Debian: the ncurses-term package)")
+    }
+
+    /// Whether the terminal's description has the string capability `name`.
+    static func hasCapability(_ name: String) -> Bool {
+        guard let value = tigetstr(name) else { return false }
+        return Int(bitPattern: value) != -1
     }
 
     /// ncurses needs a UTF-8 locale for anything beyond ASCII: without one, accents vanish and lines turn
@@ -88,13 +118,26 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     /// Whether the terminal has cursor addressing (terminfo `cup`): tigetstr gives nil when it is absent.
-    static func canMoveCursor() -> Bool {
-        guard let cup = tigetstr("cup") else { return false }
-        return Int(bitPattern: cup) != -1
-    }
+    static func canMoveCursor() -> Bool { hasCapability("cup") }
 
     static func localeIsUTF8() -> Bool {
         guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
         return String(cString: codeset).uppercased().filter { $0 != "-" } == "UTF8"
+    }
+}
+
+extension CursesTerminal {
+    /// Writes the OSC 52 sequence straight to the terminal, between frames: it moves no cursor, so what ncurses
+    /// believes is on screen stays true.
+    public func copyToClipboard(_ text: String) {
+        guard screen != nil else { return }
+        fflush(paydesk_stdout())
+        var bytes = Clipboard.osc52(text)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Console
 import Foundation
 import PaydeskCore
+import TerminalCurses
 
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,4 +47,5 @@ func requireTerminal() throws {
     guard isatty(0) == 1, isatty(1) == 1 else {
         throw PaydeskError.usage("the console needs a terminal; for scripts use paydesk list, cancel and history")
     }
+    try CursesTerminal.checkTerminalType()
 }

@@ -58,7 +58,7 @@ final class ConsoleRunner: @unchecked Sendable {
         let theme = try loadTheme(state.themeName)   // a broken theme is said before the screen takes over
         // Ours before curses starts: ncurses then leaves SIGINT and SIGTERM alone instead of exiting on them.
         let signals = SignalWatch()
-        return try run(on: try CursesTerminal(), theme: theme, signals: signals)
+        return try run(on: try CursesTerminal(mouse: config.mouse), theme: theme, signals: signals)
     }
 
     /// The loop, on any terminal backend (tests give it one in memory).
@@ -80,6 +80,7 @@ final class ConsoleRunner: @unchecked Sendable {
             if let input = terminal.read(timeoutMilliseconds: 50) {
                 switch input {
                 case .key(let key): events.append(.key(key))
+                case .mouse(let mouse): events.append(.mouse(mouse))
                 case .resize(let width, let height): events.append(.resize(width: width, height: height))
                 }
             }
@@ -116,6 +117,7 @@ final class ConsoleRunner: @unchecked Sendable {
                     } catch {
                         effects += state.update(.notice("\(error)", isError: true))
                     }
+                case .copy(let text): terminal.copyToClipboard(text)
                 case .quit: return 0
                 }
             }

@@ -435,6 +435,17 @@ extension PaydeskTests {
         #expect(error.description.contains("default_profile"))
     }
 
+    @Test func mouseIsOnUnlessTheConfigTurnsItOff() throws {
+        try configTemp { dir in
+            let plain = try configLoad(dir, configMinimalTest)
+            #expect(plain.mouse)
+            let off = try configLoad(dir, "mouse = false\n" + configMinimalTest)
+            #expect(!off.mouse)
+        }
+        guard let (error, _) = configLoadError("mouse = \"off\"\n" + configMinimalTest) else { return }
+        #expect(error.description.contains("mouse must be true or false"))
+    }
+
     @Test func unknownProfileKeyIsRefusedByName() {
         guard let (error, _) = configLoadError(configMinimalTest + "xpay_ur = \"https://x.example.com\"\n") else { return }
         #expect(error.description.contains("unknown key profiles.TEST.xpay_ur"))

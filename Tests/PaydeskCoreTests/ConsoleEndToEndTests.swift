@@ -106,6 +106,31 @@ extension PaydeskTests {
         }
     }
 
+    @Test func onATerminalWithoutAnAlternateScreenQuittingLeavesItClean() async throws {
+        let home = TemporaryDirectory("paydesk-e2e-vt100")
+        let tmux = try TmuxTerminal("TERM=vt100 \(paydeskBinary) demo --home \(home.path)/demo --arrivals 0")
+        defer { tmux.stop() }
+        guard await tmux.waitFor("both tabs loaded", { $0.contains("Praxis payouts (12)") }) != nil else { return }
+        #expect(!tmux.alternateScreenOn, "vt100 has none: the console draws on the shell's screen")
+        try tmux.press("q")
+        guard let after = await tmux.waitFor("paydesk exited") else { return }
+        #expect(tmux.exitStatus == "exited with 0")
+        for leftover in ["paydesk · DEMO", "XPay sessions", "─ Audit", "q quit"] {
+            #expect(!after.contains(leftover), "the console's last frame is cleared away")
+        }
+        #expect(after.contains("demo over"))
+    }
+
+    @Test func aTerminalThatCannotMoveTheCursorIsRefusedBeforeTheDemoSetsAnythingUp() async throws {
+        let home = TemporaryDirectory("paydesk-e2e-dumb")
+        let tmux = try TmuxTerminal("TERM=dumb \(paydeskBinary) demo --home \(home.path)/demo --arrivals 0")
+        defer { tmux.stop() }
+        guard let screen = await tmux.waitFor("paydesk exited") else { return }
+        #expect(tmux.exitStatus == "exited with 2")
+        #expect(screen.contains("the terminal type \"dumb\" cannot move the cursor"))
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/demo"), "no home created, no simulator started")
+    }
+
     @Test func withoutATerminalTheConsoleSaysWhatToUseInstead() async throws {
         let home = TemporaryDirectory()
         let result = try await runPaydesk(["--home", home.path])

@@ -48,6 +48,20 @@ extension PaydeskTests {
         }
     }
 
+    @Test func yHandsTheIdToTheTerminalsClipboard() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim)
+            home.seed(payouts: [11, 12])
+            let (terminal, status) = try start(home)
+            #expect(terminal.waitForFrame { $0.contains("Praxis payouts (2)") })
+            terminal.type(.character("2"), .end, .character("y"))
+            #expect(terminal.waitForFrame { $0.contains("copied 12") })
+            #expect(terminal.copied == ["12"])
+            terminal.type(.character("q"))
+            #expect(try await status.value == 0)
+        }
+    }
+
     @Test func aTermSignalEndsTheLoopWith143() async throws {
         try await withSimulator { sim in
             let home = SimulatedHome(sim)

@@ -53,6 +53,7 @@ extension PaydeskTests {
             case .oldestFirst?: SortKey(number: r.time.milliseconds)
             case .newestFirst?: SortKey(number: -r.time.milliseconds)
             case .value(let k)?: k(ShownTarget(r))
+            case .status?: SortKey(number: (s.statuses[r.id] ?? .untouched).sortRank)
             case nil: SortKey()
             }
         }
@@ -75,7 +76,7 @@ extension PaydeskTests {
         var s = F.state(data: ConsoleData(sessions: [], payouts: Array(live.values), attempts: F.attempts))
         s.press(.character("2"))
         for step in 0..<250 {
-            switch random.next(7) {
+            switch random.next(8) {
             case 0, 1:   // lines arrive: new, changed, closed
                 var opened: [TargetRow] = [], closed: [String] = []
                 for _ in 0..<random.next(6) {
@@ -93,6 +94,14 @@ extension PaydeskTests {
             case 3: if s.list.editingFilter { for _ in 0...random.next(2) { s.press(.backspace) } }
             case 4: if s.list.editingFilter { s.press(.enter) }; s.press(.character("s"))
             case 5: if s.list.editingFilter { s.press(.enter) }; s.press(.character("S"))
+            case 6:   // the trail moves on: rows go in doubt, get answers, or are settled open again
+                let outcomes: [AttemptOutcome?] = [nil, AttemptOutcome(result: .unknown, description: "timed out"),
+                                                   AttemptOutcome(result: .failed, description: "HTTP 500"),
+                                                   AttemptOutcome(result: .rejected, description: "approved")]
+                let attempts = (0..<random.next(5)).map { k in
+                    F.attempt("praxis", String(random.next(90) + 1), secondsAgo: Int64(k), outcome: outcomes[random.next(outcomes.count)])
+                }
+                _ = s.update(.changed(ConsoleDataChange(attempts: attempts)))
             default: s.press(random.next(2) == 0 ? .down : .pageDown)
             }
             let want = expected(Array(live.values), s)

@@ -285,6 +285,29 @@ extension PaydeskTests {
         }
     }
 
+    @Test func runningAgainAtOnceShowsOneBatchOfSessionsNotTwo() async throws {
+        let parent = TemporaryDirectory("paydesk-demo-again")
+        let home = parent.path + "/demo"
+        let data = PaydeskPaths(configDirectory: home, dataRoot: home + "/data").dataDirectory(profile: DemoWorld.testProfile)
+        func openSessions() throws -> [String] {
+            let store = try StoreSnapshot<SessionKind>.load(path: data + "/" + SessionKind.fileName)
+            return store.records.filter { SessionKind.states[Int($0.state)] == "open" && SessionKind.isActionable(0, time: $0.time, now: .now) }
+                .map(\.key.description)
+        }
+        let first = try await withWorld(home: home) { _ in try openSessions() }
+        #expect(first.count == DemoSeed.openSessions)
+        for _ in 0..<2 {
+            let again = try await withWorld(home: home) { _ in try openSessions() }
+            #expect(again.count == DemoSeed.openSessions, "one batch, not one per run")
+            #expect(Set(again).isDisjoint(with: first), "a new batch")
+        }
+        // The sessions closed are still in the store, as expired, with their fields.
+        let store = try StoreSnapshot<SessionKind>.load(path: data + "/" + SessionKind.fileName)
+        let old = try #require(store.records.first { $0.key.description == first[0] })
+        #expect(SessionKind.states[Int(old.state)] == "expired")
+        #expect(store.recordFields(of: old)["order_id"] != nil)
+    }
+
     @Test func aSecondDemoOnTheSameHomeIsRefusedWhileTheFirstRuns() async throws {
         let parent = TemporaryDirectory("paydesk-demo-twice")
         let home = parent.path + "/demo"

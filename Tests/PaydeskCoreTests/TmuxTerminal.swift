@@ -63,6 +63,19 @@ final class TmuxTerminal: @unchecked Sendable {
     /// Text typed as it is.
     func type(_ text: String) throws { _ = try run(["send-keys", "-t", "0", "-l", text]) }
 
+    /// Bytes as the terminal would send them (a mouse report, say), exactly.
+    func send(bytes: [UInt8]) throws { _ = try run(["send-keys", "-t", "0", "-H"] + bytes.map { String($0, radix: 16) }) }
+
+    /// A tmux format about the pane (`#{mouse_any_flag}`).
+    func format(_ format: String) -> String {
+        ((try? run(["display-message", "-p", "-t", "0", format])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func setOption(_ name: String, _ value: String) throws { _ = try run(["set-option", "-g", name, value]) }
+
+    /// tmux's newest paste buffer, or nil when there is none.
+    var pasteBuffer: String? { try? run(["show-buffer"]) }
+
     var screen: String { (try? run(["capture-pane", "-p", "-t", "0"])) ?? "" }
 
     func resize(width: Int, height: Int) throws {
