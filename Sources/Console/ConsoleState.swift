@@ -159,9 +159,9 @@ public struct ConsoleState: Sendable {
         if id.gateway == SessionKind.gatewayName, let row, !SessionKind.isActionable(0, time: row.time, now: now) {
             return .notOpen(what, state: "expired", open: "open")
         }
-        if ownCalls.contains(id) { return CancelRefusal("a cancellation of \(what) is already in flight", short: "in flight") }
+        if ownCalls.contains(id) { return CancelRefusal("a cancellation of \(what) is already in flight", short: StateWord.inFlight.shown) }
         if ownChecks.contains(id) {
-            return CancelRefusal("\(what) is being checked with the gateway: wait for its answer", short: "checking")
+            return CancelRefusal("\(what) is being checked with the gateway: wait for its answer", short: StateWord.checking.shown)
         }
         return Attempt.cancelRefusal(after: attemptsByTarget[id] ?? [], what: what, retryUnknown: false)
     }

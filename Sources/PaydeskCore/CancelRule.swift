@@ -67,7 +67,7 @@ extension Attempt {
                                  + "(check \(found.attemptId))", short: "cancelled")
         }
         if let live = previous.first(where: { $0.state == .inFlight }) {
-            return CancelRefusal("a cancellation of \(what) is already in flight (attempt \(live.id))", short: "in flight")
+            return CancelRefusal("a cancellation of \(what) is already in flight (attempt \(live.id))", short: StateWord.inFlight.shown)
         }
         let sinceLatest = allChecks.filter { $0.seq > (previous.first?.intent.seq ?? -1) }
         if let ended = sinceLatest.last(where: { $0.verdict?.isConclusive == true }), ended.verdict == .closed {
