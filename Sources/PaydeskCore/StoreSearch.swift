@@ -9,7 +9,11 @@ import CLibcExtras
 /// lines that contain the key's bytes are parsed. For the one-shot `cancel`, which must not load a million lines
 /// to act on one.
 public enum StoreSearch {
-    static let pieceSize = 8 << 20
+    /// Read a mebibyte at a time into one buffer per search: bigger pieces cost more in fresh pages than in calls.
+    static let pieceSize = 1 << 20
+    /// The end searched alone first; beyond it, a rest this long or longer is searched in two halves at once.
+    static let recentSize = 16 << 20
+    static let halvesFrom = 32 << 20
 
     /// Where a search stopped: the file (device, inode) and the end of its last complete line then.
     public struct Mark: Sendable, Equatable {
@@ -51,11 +55,11 @@ public enum StoreSearch {
         let searched = Mark(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), end: max(end, floor))
         // Recent records are near the end: the last pieces first, alone.
         var recent = end
-        if end - floor > 2 * pieceSize, let cut = try firstLineStart(fd, from: end - 2 * pieceSize, before: end, path: path) { recent = cut }
+        if end - floor > recentSize, let cut = try firstLineStart(fd, from: end - recentSize, before: end, path: path) { recent = cut }
         if let found = try search(kind, key: key, needle: needle, fd: fd, from: recent, to: end, path: path) { return (found, searched, floor > 0) }
         // The rest of a long file in two halves at once, cut at a line: the later half's line wins, and once it
         // is found the earlier half stops.
-        if recent - floor >= 4 * pieceSize, let middle = try firstLineStart(fd, from: floor + (recent - floor) / 2, before: recent, path: path) {
+        if recent - floor >= halvesFrom, let middle = try firstLineStart(fd, from: floor + (recent - floor) / 2, before: recent, path: path) {
             let found = ResultSlots<Result<FoundRecord<Kind>?, Error>>(count: 2)
             let halves = [(middle, recent), (floor, middle)]
             let laterFound = ResultSlots<Bool>(count: 1)

@@ -113,7 +113,17 @@ func isUnprintable(_ s: Unicode.Scalar) -> Bool {
 public func containsRawUnprintable(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let n = bytes.count
     var k = 0
+    let ones: UInt64 = 0x0101_0101_0101_0101
     while k < n {
+        // Eight plain ASCII bytes at a time (no DEL, nothing above 0x7F): nearly every line is only that.
+        if k + 8 <= n, let base = bytes.baseAddress {
+            let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+            let del = w ^ (ones &* 0x7F)
+            if (w | ((del &- ones) & ~del)) & (ones &* 0x80) == 0 {
+                k += 8
+                continue
+            }
+        }
         let b = bytes[k]
         if b == 0x7F { return true }
         if b == 0xC2, k + 1 < n, (0x80...0x9F).contains(bytes[k + 1]) { return true }

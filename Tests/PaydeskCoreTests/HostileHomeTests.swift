@@ -251,5 +251,16 @@ extension PaydeskTests {
         bytes = Array("Müller 漢字 🚀".utf8)
         #expect(!bytes.withUnsafeBufferPointer(containsRawUnprintable))
     }
+
+    @Test func anUnprintableCharacterIsFoundAtEveryOffsetOfAnEightByteStep() {
+        for bad in ["\u{7F}", "\u{85}", "\u{9B}", "\u{61C}", "\u{200E}", "\u{2028}", "\u{202E}", "\u{2066}"] {
+            for k in 0..<20 {
+                let text = String(repeating: "a", count: k) + bad + String(repeating: "b", count: 9)
+                #expect(Array(text.utf8).withUnsafeBufferPointer(containsRawUnprintable), "U+\(String(bad.unicodeScalars.first!.value, radix: 16)) at \(k)")
+                let fine = String(repeating: "a", count: k) + "é漢" + String(repeating: "b", count: 9)
+                #expect(!Array(fine.utf8).withUnsafeBufferPointer(containsRawUnprintable))
+            }
+        }
+    }
 }
 }
