@@ -53,8 +53,8 @@ struct ShownTarget {
     let row: TargetRow
     let fields: LineTexts
 
-    private static let sessionFields = SessionKind.fields.map(\.name)
-    private static let payoutFields = PayoutKind.fields.map(\.name)
+    private static let sessionFields = FieldNames(SessionKind.fields.map(\.name))
+    private static let payoutFields = FieldNames(PayoutKind.fields.map(\.name))
 
     init(_ row: TargetRow) {
         self.row = row

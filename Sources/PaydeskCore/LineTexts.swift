@@ -1,3 +1,14 @@
+/// The names a `LineTexts` looks for, with their bytes made once (not once per line).
+public struct FieldNames: Sendable {
+    let names: [String]
+    let bytes: [[UInt8]]
+
+    public init(_ names: [String]) {
+        self.names = names
+        bytes = names.map { Array($0.utf8) }
+    }
+}
+
 /// The text of a line's fields as a table shows them, read from the line's bytes without building the record:
 /// `paydesk list` prints half a million of them.
 public struct LineTexts {
@@ -8,10 +19,10 @@ public struct LineTexts {
 
     /// `keepingOthers: false` skips the fields the kind does not know without making text of them (one may be
     /// megabytes long, and a screen row does not show it).
-    public init(_ line: UnsafeBufferPointer<UInt8>, knownNames: [String], keepingOthers: Bool = true) {
+    public init(_ line: UnsafeBufferPointer<UInt8>, knownNames fieldNames: FieldNames, keepingOthers: Bool = true) {
+        let knownNames = fieldNames.names, nameBytes = fieldNames.bytes
         names = knownNames
         known = Array(repeating: nil, count: knownNames.count)
-        let nameBytes = knownNames.map { Array($0.utf8) }
         MemberSpans.forEach(in: line) { m in
             let name = m.nameEscaped ? Self.text(m.name, escaped: true, isString: true) : nil
             let index = name.map { knownNames.firstIndex(of: $0) } ?? nameBytes.firstIndex { $0.elementsEqual(m.name) }

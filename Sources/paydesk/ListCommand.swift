@@ -54,7 +54,7 @@ struct ListCommand: ParsableCommand {
             return
         }
         // Rows are built on every core, in parts kept in order.
-        let known = Kind.fields.map(\.name)
+        let known = FieldNames(Kind.fields.map(\.name))
         let pieces = shown.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
         let parts = ResultSlots<TextTable>(count: pieces)
         let records = shown

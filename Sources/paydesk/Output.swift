@@ -104,11 +104,11 @@ struct TextTable {
         let shownWidths = width.map { Self.fitted(widths, into: $0) } ?? widths
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
-        func emit(_ row: ArraySlice<String>, _ rowWidths: [Int]) {
+        func emit(_ row: ArraySlice<String>, _ rowWidths: ArraySlice<Int32>) {
             let lineStart = out.count
             for (k, cell) in row.enumerated() {
                 let last = k == row.count - 1
-                var cell = cell, cellWidth = rowWidths[k]
+                var cell = cell, cellWidth = Int(rowWidths[rowWidths.startIndex + k])
                 if cellWidth > shownWidths[k] {
                     cell = truncated(cell, toWidth: shownWidths[k])
                     cellWidth = displayWidth(cell)
@@ -129,9 +129,9 @@ struct TextTable {
                 out.removeAll(keepingCapacity: true)
             }
         }
-        emit(headers[...], headers.map(displayWidth))
+        emit(headers[...], headers.map { Int32(displayWidth($0)) }[...])
         for start in stride(from: 0, to: cells.count, by: headers.count) {
-            emit(cells[start..<(start + headers.count)], cellWidths[start..<(start + headers.count)].map { Int($0) })
+            emit(cells[start..<(start + headers.count)], cellWidths[start..<(start + headers.count)])
         }
         out.withUnsafeBufferPointer { Output.bytes($0) }
     }

@@ -32,7 +32,7 @@ extension PaydeskTests {
         #expect(line.withUnsafeBufferPointer { LineFilter("alice").matches($0) })
         #expect(line.withUnsafeBufferPointer { LineFilter("tab\there").matches($0) })
         #expect(!line.withUnsafeBufferPointer { LineFilter("u0041").matches($0) }, "an escape is not the text it stands for")
-        let texts = line.withUnsafeBufferPointer { LineTexts($0, knownNames: ["trace_id", "customer_id"]) }
+        let texts = line.withUnsafeBufferPointer { LineTexts($0, knownNames: FieldNames(["trace_id", "customer_id"])) }
         #expect(texts.text("customer_id") == "Alice")
         #expect(texts.others.first?.1 == "tab\there")
     }
