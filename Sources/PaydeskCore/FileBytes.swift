@@ -16,9 +16,9 @@ final class FileBytes: @unchecked Sendable {
         self.count = count
     }
 
-    deinit { base.deallocate() }
+    deinit { LargeBuffer.free(base) }
 
-    static let empty = FileBytes(base: .allocate(capacity: 1), count: 0)
+    static let empty = FileBytes(base: LargeBuffer.allocate(1), count: 0)
 
     /// The whole file, or `empty` if it does not exist yet. Only a regular file, never through a link.
     /// `progress` gets the bytes read so far after each piece: a caller may start on them while the rest is read,
@@ -29,7 +29,7 @@ final class FileBytes: @unchecked Sendable {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot stat \(path): \(systemMessage())") }
         let size = Int(info.st_size)
-        let bytes = FileBytes(base: .allocate(capacity: max(size, 1)), count: 0)
+        let bytes = FileBytes(base: LargeBuffer.allocate(size), count: 0)
         var done = 0
         while done < size {
             let n = pread(fd, bytes.base + done, min(size - done, 4 << 20), off_t(done))

@@ -5,11 +5,11 @@ public final class LineChunk: @unchecked Sendable {
     let count: Int
 
     init(capacity: Int) {
-        base = .allocate(capacity: max(capacity, 1))
+        base = LargeBuffer.allocate(capacity)
         count = capacity
     }
 
-    deinit { base.deallocate() }
+    deinit { LargeBuffer.free(base) }
 }
 
 /// One stored line (without its newline and surrounding blanks), where a `LineChunk` keeps it.
