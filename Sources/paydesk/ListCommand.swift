@@ -60,7 +60,9 @@ struct ListCommand: ParsableCommand {
         let records = shown
         DispatchQueue.concurrentPerform(iterations: pieces) { k in
             var part = TextTable(Kind.headers, rightAligned: Kind.rightAligned)
-            for record in records[(records.count * k / pieces)..<(records.count * (k + 1) / pieces)] {
+            let mine = records[(records.count * k / pieces)..<(records.count * (k + 1) / pieces)]
+            part.reserve(rows: mine.count)
+            for record in mine {
                 part.add(Kind.row(LineTexts(store.lineBytes(of: record), knownNames: known), record,
                                   effectiveState: store.effectiveState(of: record, now: now), now: now))
             }

@@ -81,17 +81,35 @@ struct TextTable {
     /// Cells come from other systems' data: control characters are shown escaped, never sent to the terminal.
     mutating func add(_ row: [String]) {
         for (k, cell) in row.enumerated() {
-            let shown = printable(cell)
-            let width = displayWidth(shown)
+            var shown = cell, width = 0
+            // Plain printable ASCII (nearly every cell): its width is its length, one look at its bytes.
+            if let plain = Self.plainASCIIWidth(cell) {
+                width = plain
+            } else {
+                shown = printable(cell)
+                width = displayWidth(shown)
+            }
             widths[k] = max(widths[k], width)
             cells.append(shown)
             cellWidths.append(Int32(width))
         }
     }
 
+    private static func plainASCIIWidth(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } ? bytes.count : nil }
+    }
+
+    /// Room for `rows` rows, so a half-million-row table is not copied as it grows.
+    mutating func reserve(rows: Int) {
+        cells.reserveCapacity(rows * headers.count)
+        cellWidths.reserveCapacity(rows * headers.count)
+    }
+
     /// Tables built in parts (on several cores), one after the other.
     init(joining parts: [TextTable]) {
         self.init(parts[0].headers, rightAligned: parts[0].rightAligned)
+        reserve(rows: parts.reduce(0) { $0 + $1.rowCount })
         for part in parts {
             cells += part.cells
             cellWidths += part.cellWidths

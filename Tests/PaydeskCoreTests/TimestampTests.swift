@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PaydeskCore
 
@@ -35,6 +36,16 @@ extension PaydeskTests {
         }
         #expect(Timestamp(milliseconds: 1_795_253_400_250).rfc3339 == "2026-11-21T09:30:00.250Z")
         #expect(Timestamp(milliseconds: 1_795_253_400_250).display == "2026-11-21 09:30:00Z")
+        // The digits written in place agree with Foundation's calendar, leap days and years' ends included.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss'Z'"
+        for seconds: Int64 in [0, 59, 951_782_399, 951_782_400, 1_709_164_800, 1_735_689_599, 1_735_689_600, 4_102_444_799,
+                               -1, -86_401, 253_402_300_799] {
+            #expect(Timestamp(milliseconds: seconds * 1000 + 999).display == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        }
+        #expect(Timestamp(milliseconds: 253_402_300_800_000).display == "10000-01-01 00:00:00Z", "past 9999: written the slow way")
     }
 
     @Test func shortDurations() {
