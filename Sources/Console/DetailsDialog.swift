@@ -91,6 +91,7 @@ public struct DetailsDialog: Equatable, Sendable {
         add("attempt", a.id)
         add("gateway", a.gateway)
         add("target", a.target)
+        add("amount", a.intent.amount.map { "\($0.text) (\($0.minorUnits) minor units)" })
         add("operator", a.intent.origin?.who ?? a.intent.operatorName)
         if let origin = a.intent.origin {
             add("from", [origin.host, origin.tty, origin.sshClient.map { "ssh from \($0)" }].compactMap { $0 }.joined(separator: ", "))

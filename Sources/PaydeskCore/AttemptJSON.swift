@@ -12,6 +12,8 @@ public enum AttemptJSON {
         o.add("gateway", a.gateway)
         o.add("target", a.target)
         o.add("reason", a.intent.reason)
+        o.add("amount", a.intent.amount?.minorUnits)
+        o.add("currency", a.intent.amount?.currency)
         o.add("retry_of", a.intent.retryOf)
         o.add("result", a.resultName)
         o.add("needs_checking", a.needsChecking)

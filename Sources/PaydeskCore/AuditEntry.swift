@@ -13,6 +13,8 @@ public struct AuditEntry: Sendable, Equatable {
     public var event: Event
     public var attemptId: String
     public var reason: String?
+    /// On an intent: the record's amount as its line said then (absent on older lines and records without one).
+    public var amount: RecordAmount?
     /// On an intent: the earlier attempt (in doubt or unknown) the operator checked before retrying.
     public var retryOf: String?
     /// On a check: the attempt (in doubt or unknown) it was made to resolve, if there was one.
@@ -37,7 +39,8 @@ public struct AuditEntry: Sendable, Equatable {
     public init(seq: Int = 0, at: Timestamp, operatorName: String, profile: String, gateway: String, target: String,
                 event: Event, attemptId: String, reason: String? = nil, retryOf: String? = nil,
                 resolves: String? = nil, verdict: CheckVerdict? = nil, outcome: AttemptOutcome? = nil, acknowledges: String? = nil,
-                trailSHA256: String? = nil, origin: Origin? = nil, prev: String = AuditEntry.firstPrev) {
+                trailSHA256: String? = nil, origin: Origin? = nil, amount: RecordAmount? = nil, prev: String = AuditEntry.firstPrev) {
+        self.amount = amount
         self.seq = seq
         self.at = at
         self.operatorName = operatorName
@@ -72,6 +75,8 @@ public struct AuditEntry: Sendable, Equatable {
             o.add("target", target)
         }
         o.add("reason", reason)
+        o.add("amount", amount?.minorUnits)
+        o.add("currency", amount?.currency)
         o.add("retry_of", retryOf)
         o.add("resolves", resolves)
         o.add("verdict", verdict?.rawValue)
@@ -121,11 +126,12 @@ public struct AuditEntry: Sendable, Equatable {
         case .intent, .acknowledge:
             break
         }
+        let amount = event == .intent ? int("amount").map { RecordAmount(minorUnits: Int64($0), currency: string("currency")) } : nil
         return .success(AuditEntry(seq: seq, at: at, operatorName: string("operator") ?? "", profile: string("profile") ?? "",
                                    gateway: gateway, target: target, event: event, attemptId: attemptId,
                                    reason: string("reason"), retryOf: string("retry_of"), resolves: string("resolves"),
                                    verdict: verdict, outcome: outcome,
                                    acknowledges: string("acknowledges"), trailSHA256: string("trail_sha256"),
-                                   origin: Origin(account: string("operator") ?? "", value), prev: prev))
+                                   origin: Origin(account: string("operator") ?? "", value), amount: amount, prev: prev))
     }
 }

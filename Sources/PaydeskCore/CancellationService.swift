@@ -110,7 +110,8 @@ public struct CancellationService: Sendable {
         if Task.isCancelled { throw PaydeskError.failed("interrupted: nothing was sent") }
         let attemptId = UUID().uuidString.lowercased()
         let intent = AuditEntry(at: clock(), operatorName: operatorName, profile: profile.name, gateway: Kind.gatewayName,
-                                target: target, event: .intent, attemptId: attemptId, reason: reason, retryOf: retryOf, origin: origin)
+                                target: target, event: .intent, attemptId: attemptId, reason: reason, retryOf: retryOf, origin: origin,
+                                amount: record?.line.flatMap { RecordAmount($0.fields) })
         var headWarning: String?
         var copyWarning: String?
         do {

@@ -20,3 +20,25 @@ public enum Money {
         return "\(minorUnits < 0 ? "-" : "")\(magnitude / divisor).\(padded) \(currency)"
     }
 }
+
+/// What a cancelled record was worth, as its line said when the attempt began: kept on the intent, so the
+/// history shows money without reading the store again.
+public struct RecordAmount: Sendable, Equatable {
+    public let minorUnits: Int64
+    public let currency: String?
+
+    public init(minorUnits: Int64, currency: String?) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    /// From a record's fields; nil without a whole-number `amount`.
+    public init?(_ fields: RecordFields) {
+        guard case .number(let n)? = fields["amount"], let minor = Int64(n) else { return nil }
+        if case .string(let c)? = fields["currency"] { currency = c } else { currency = nil }
+        minorUnits = minor
+    }
+
+    /// `49.90 GBP`, as the console and `list` show it.
+    public var text: String { Money.format(minorUnits: minorUnits, currency: currency) }
+}

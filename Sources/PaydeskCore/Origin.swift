@@ -27,7 +27,7 @@ public struct Origin: Sendable, Equatable {
         self.version = version
     }
 
-    public static let paydeskVersion = "0.11.0"
+    public static let paydeskVersion = "0.12.0"
 
     /// This process's origin. `environment` is read for `SSH_CONNECTION` only.
     public static func current(displayName: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> Origin {

@@ -55,7 +55,8 @@ struct HistoryCommand: ParsableCommand {
             for attempt in shown { Output.line(Self.json(attempt)) }
             return
         }
-        var table = TextTable(["TIME", "OPERATOR", "GATEWAY", "TARGET", "RESULT", "HTTP", "STATUS", "DESCRIPTION", "REASON"])
+        var table = TextTable(["TIME", "OPERATOR", "GATEWAY", "TARGET", "AMOUNT", "RESULT", "HTTP", "STATUS", "DESCRIPTION", "REASON"],
+                              rightAligned: [4])
         for attempt in shown {
             let o = attempt.outcome?.outcome
             var description = o?.description ?? ""
@@ -64,9 +65,11 @@ struct HistoryCommand: ParsableCommand {
                     + "\(check.verdict?.rawValue ?? "?"), \(facts.description)"].filter { !$0.isEmpty }.joined(separator: " · ")
             }
             if attempt.needsChecking {
-                description = [description, "check with the gateway before retrying (paydesk check)"].filter { !$0.isEmpty }.joined(separator: " · ")
+                // First, so a table cut to the terminal's width keeps the instruction and cuts the gateway's words.
+                description = ["check with the gateway before retrying (paydesk check)", description].filter { !$0.isEmpty }.joined(separator: " · ")
             }
-            table.add([attempt.intent.at.display, attempt.intent.origin?.who ?? attempt.intent.operatorName, attempt.gateway, attempt.target, attempt.word.shown,
+            table.add([attempt.intent.at.display, attempt.intent.origin?.who ?? attempt.intent.operatorName, attempt.gateway, attempt.target,
+                       attempt.intent.amount?.text ?? "", attempt.word.shown,
                        o?.httpStatus.map(String.init) ?? "", o?.gatewayStatus ?? "", description, attempt.intent.reason ?? ""])
         }
         if !shown.isEmpty { table.printed(width: terminalWidth()) }

@@ -9,7 +9,7 @@ struct VersionCommand: ParsableCommand {
         Output.line(Self.text)
     }
 
-    /// `paydesk 0.11.0 (release build, Linux x86_64)`.
+    /// `paydesk 0.12.0 (release build, Linux x86_64)`.
     static var text: String {
         #if DEBUG
         let build = "debug build"

@@ -71,6 +71,11 @@ extension PaydeskTests {
             }
             #expect(shape(payout)["http_status"] == "number" && shape(payout)["signature_valid"] == "bool")
             #expect(shape(cancelled)["reason"] == "string" && shape(checked)["resolves"] == "string")
+            // What it was worth, as its line said: minor units as a number, the currency beside it.
+            #expect(payout["amount"] == .number("1250") && payout["currency"] == .string("EUR"))
+            #expect(cancelled["amount"] == .number("990") && checked["amount"] == nil, "a check carries no amount")
+            let table = try await home.paydesk(["history"])
+            #expect(table.stdout.contains("AMOUNT") && table.stdout.contains("12.50 EUR") && table.stdout.contains("9.90 EUR"), "\(table.stdout)")
         }
     }
 }
