@@ -218,7 +218,8 @@ extension ConsoleState {
         dialog = .details(DetailsDialog(title: "Message", lines: [DetailsDialog.Line(message.text, message.role)]))
     }
 
-    /// A click selects the tab or the row under it; the wheel moves three rows (in a page dialog, three lines).
+    /// A click selects the tab or the row under it, or sorts by the column whose title it is on; the wheel moves three
+    /// rows (in a page dialog, three lines).
     /// Where things are comes from the layout and the tab labels the view draws, so a click lands where it shows.
     private mutating func handle(_ mouse: MouseEvent) {
         guard !layout.isTooSmall else { return }
@@ -236,7 +237,14 @@ extension ConsoleState {
         default: return   // a dialog's choices are made with keys
         }
         guard mouse.kind == .press else { return move(by: step) }
-        if mouse.y == layout.tabRow, let chosen = ConsoleView.tabSpans(self).first(where: { $0.columns.contains(mouse.x) })?.tab {
+        if mouse.y == layout.headerRow, let column = ConsoleView.headerColumn(self, atX: mouse.x), sortableColumns.contains(column) {
+            // A click on a column's title sorts by it; on the column already sorted by, the other way round.
+            notice = nil
+            if list.sortColumn == column { lists[tab]!.descending.toggle() } else {
+                lists[tab]!.sortColumn = column
+                lists[tab]!.descending = tab == .history
+            }
+        } else if mouse.y == layout.tabRow, let chosen = ConsoleView.tabSpans(self).first(where: { $0.columns.contains(mouse.x) })?.tab {
             notice = nil
             lists[tab]!.editingFilter = false
             tab = chosen
@@ -504,7 +512,7 @@ extension ConsoleState {
         var lines: [DetailsDialog.Line] = []
         let width = actions.map { displayWidth($0.label) }.max() ?? 0
         for action in actions { lines.append(.init("  " + padded(action.label, toWidth: width) + "  " + action.help, hang: width + 4)) }
-        lines.append(.init("  " + padded("Mouse", toWidth: width) + "  A click picks a tab or a row; the wheel scrolls (mouse = false in config.toml: off).", hang: width + 4))
+        lines.append(.init("  " + padded("Mouse", toWidth: width) + "  A click picks a tab or a row, or sorts by the column whose title it is on; the wheel scrolls (mouse = false in config.toml: off).", hang: width + 4))
         if profile.readOnly { lines.append(.init("")); lines.append(.init("Profile \(profile.name) is read-only: cancelling is off.", .readOnly)) }
         // The dialogs' keys, from the tables their logic reads.
         for (title, table) in DialogActions.all {

@@ -111,9 +111,8 @@ public enum ConsoleView {
         let context = RowContext(now: state.now, statuses: state.statuses)
         let count = state.shownCount(state.tab)
         // The rows on screen, their fields read once: they are measured, then drawn.
-        let rows = (list.top..<min(count, list.top + layout.listHeight)).compactMap { state.shownTarget(state.tab, at: $0).map(ShownTarget.init) }
-        let widths = ListColumn.widths(columns, needed: ListColumn.needed(columns, rows, context, sortColumn: list.sortColumn),
-                                       in: grid.width - 3)
+        let rows = shownRows(state)
+        let widths = columnWidths(columns, rows, state, room: grid.width - 3)
         drawHeader(columns, widths, list, x: 3, into: &grid, row: layout.headerRow)
         if count == 0 {
             let noun = state.tab == .sessions ? "open sessions" : "pending payouts"
@@ -140,12 +139,10 @@ public enum ConsoleView {
         let list = state.list
         let columns = Columns.history
         let context = RowContext(now: state.now, statuses: state.statuses)
-        let all = state.visibleAttempts()
-        let rows = Array(all.dropFirst(list.top).prefix(layout.listHeight))
-        let widths = ListColumn.widths(columns, needed: ListColumn.needed(columns, rows, context, sortColumn: list.sortColumn),
-                                       in: grid.width - 2)
+        let rows = historyRows(state)
+        let widths = columnWidths(columns, rows, state, room: grid.width - 2)
         drawHeader(columns, widths, list, x: 2, into: &grid, row: layout.headerRow)
-        if all.isEmpty {
+        if rows.isEmpty {
             grid.put(list.filter.isEmpty ? "No cancellation attempts on \(state.profile.name) yet." : "No attempts match \"\(list.filter)\".",
                      x: 2, y: layout.listTop, role: .dim)
             return
@@ -158,6 +155,38 @@ public enum ConsoleView {
             if isCursor { grid.put(">", x: 0, y: y, role: base) }
             drawCells(columns, widths, attempt, context, base: base, x: 2, y: y, into: &grid)
         }
+    }
+
+    /// The sessions or payouts on screen, their fields read once.
+    private static func shownRows(_ state: ConsoleState) -> [ShownTarget] {
+        let list = state.list, count = state.shownCount(state.tab)
+        return (list.top..<min(count, list.top + state.layout.listHeight)).compactMap { state.shownTarget(state.tab, at: $0).map(ShownTarget.init) }
+    }
+
+    /// The attempts on screen.
+    private static func historyRows(_ state: ConsoleState) -> [Attempt] {
+        Array(state.visibleAttempts().dropFirst(state.list.top).prefix(state.layout.listHeight))
+    }
+
+    /// Each column as wide as the rows on screen need, in `room` cells.
+    private static func columnWidths<Row>(_ columns: [ListColumn<Row>], _ rows: [Row], _ state: ConsoleState, room: Int) -> [Int] {
+        let context = RowContext(now: state.now, statuses: state.statuses)
+        return ListColumn.widths(columns, needed: ListColumn.needed(columns, rows, context, sortColumn: state.list.sortColumn), in: room)
+    }
+
+    /// The column whose header is drawn at `x` on the header row: a click there sorts by it (`update`).
+    static func headerColumn(_ state: ConsoleState, atX x: Int) -> Int? {
+        let (start, widths) = switch state.tab {
+        case .history: (2, columnWidths(Columns.history, historyRows(state), state, room: state.layout.width - 2))
+        case .sessions: (3, columnWidths(Columns.sessions, shownRows(state), state, room: state.layout.width - 3))
+        case .payouts: (3, columnWidths(Columns.payouts, shownRows(state), state, room: state.layout.width - 3))
+        }
+        var left = start
+        for (i, width) in widths.enumerated() {
+            if (left..<left + width).contains(x) { return i }
+            left += width + 1
+        }
+        return nil
     }
 
     private static func drawHeader<Row>(_ columns: [ListColumn<Row>], _ widths: [Int], _ list: ListState, x start: Int,

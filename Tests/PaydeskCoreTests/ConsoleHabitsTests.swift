@@ -185,6 +185,25 @@ extension PaydeskTests {
         return s.screen[y].distance(from: s.screen[y].startIndex, to: range.lowerBound) + text.count / 2
     }
 
+    @Test func clickingAColumnsTitleSortsByItAndAgainTheOtherWay() throws {
+        var s = F.state()
+        s.press(.character("2"))
+        let header = s.layout.headerRow
+        click(&s, x: try #require(column(of: "AMOUNT", in: s, row: header)), y: header)
+        #expect(s.list.sortColumn == 3 && !s.list.descending && s.screen[header].contains("AMOUNT▲"))
+        #expect(keys(s) == ["752856", "752857", "752858"], "by currency, then amount: 50.00 EUR, 123.45 EUR, 2.500 KWD")
+        click(&s, x: try #require(column(of: "AMOUNT", in: s, row: header)), y: header)
+        #expect(s.list.descending && s.screen[header].contains("AMOUNT▼"))
+        #expect(keys(s) == ["752858", "752857", "752856"])
+        click(&s, x: try #require(column(of: "STATUS", in: s, row: header)), y: header)
+        #expect(s.list.sortColumn == 6 && s.screen[header].contains("STATUS▲"))
+        #expect(keys(s).first == "752857", "the UNKNOWN row first")
+        s.press(.character("3"))
+        click(&s, x: try #require(column(of: "RESULT", in: s, row: header)), y: header)
+        #expect(s.screen[header].contains("RESULT"), "History sorts by a click too")
+        #expect(s.list.sortColumn == Columns.history.firstIndex { $0.title == "RESULT" })
+    }
+
     @Test func clickingATabSelectsIt() throws {
         var s = F.state()
         let tabRow = s.layout.tabRow
@@ -256,7 +275,7 @@ extension PaydeskTests {
     @Test func theHelpSaysWhatTheMouseDoes() {
         var s = F.state(height: 60)
         s.press(.character("?"))
-        #expect(s.screenText.contains("Mouse      A click picks a tab or a row; the wheel scrolls"))
+        #expect(s.screenText.contains("Mouse      A click picks a tab or a row, or sorts by the column whose"))
         #expect(s.screenText.contains("y          Copy the row's id to the clipboard"))
     }
 
