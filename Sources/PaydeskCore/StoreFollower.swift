@@ -13,8 +13,6 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         public let state: UInt8
         public let line: StoredLine
         let offset: Int
-        /// A later line of the key (or its closing) came before the screens took this one.
-        var superseded = false
     }
 
     /// What changed for the screens since they last asked.
@@ -38,9 +36,6 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     private struct Place {
         let offset: Int
         let time: Timestamp
-        /// Where its entry waits in `unsentOpened`, valid while `unsentGeneration` is the same: a later line marks
-        /// that entry superseded in place, so taking a change looks nothing up.
-        var unsent: (index: Int32, generation: UInt32) = (-1, 0)
     }
 
     public let path: String
@@ -60,7 +55,6 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     // earlier one) and closed keys. Arrays, not tables: a first read puts every open record here.
     private var unsentFresh = false
     private var unsentOpened: [Entry] = []
-    private var unsentGeneration: UInt32 = 0
     private var unsentClosed: Set<Kind.Key> = []
     private var sentProblems = (count: -1, first: LineProblem?.none)
     /// The last change sent said a read was under way: the next one says it ended, even with nothing else.
@@ -125,7 +119,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         sentProblems = problems
         sentLoading = loading != nil
         // Only each key's latest line, if it is still open; closed keys that did not open again.
-        let current = unsentOpened.filter { !$0.superseded }
+        let current = unsentOpened.filter { open[$0.key]?.offset == $0.offset }
         var change = Change(isFresh: unsentFresh, closed: unsentClosed.filter { open[$0] == nil },
                             problemCount: problems.count, firstProblem: problems.first, loading: loading)
         // Oldest first, as the lists show them by default: the screen then has nothing to sort. Lines come in
@@ -135,7 +129,6 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         }
         unsentFresh = false
         unsentOpened = []
-        unsentGeneration &+= 1
         unsentClosed = []
         return change
     }
@@ -180,7 +173,6 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
                 // Open lines say the first state. The screens are told too, so they let go of the rows.
                 for (key, place) in open where !Kind.isActionable(0, time: place.time, now: now) {
                     open[key] = nil
-                    Self.supersede(place, in: &unsentOpened, generation: unsentGeneration)
                     if !unsentFresh { unsentClosed.insert(key) }
                 }
             }
@@ -216,26 +208,20 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             swap(&unsentOpened, &self.unsentOpened)
             swap(&unsentClosed, &self.unsentClosed)
         }
-        let unsentFresh = self.unsentFresh, generation = unsentGeneration
+        let unsentFresh = self.unsentFresh
         for scan in scans {
             for r in scan.records {
                 if Kind.isActionable(r.state, time: r.time, now: now) {
                     let offset = fileOffset + r.offset
-                    let earlier = open.updateValue(Place(offset: offset, time: r.time, unsent: (Int32(unsentOpened.count), generation)),
-                                                   forKey: r.key)
-                    if let earlier { Self.supersede(earlier, in: &unsentOpened, generation: generation) }
+                    open[r.key] = Place(offset: offset, time: r.time)
                     if !departed.isEmpty { departed[r.key] = nil }
                     unsentOpened.append(Entry(key: r.key, time: r.time, state: r.state,
                                               line: writer.add(UnsafeBufferPointer(rebasing: lines[r.offset..<(r.offset + r.length)])),
                                               offset: offset))
                     if !unsentClosed.isEmpty { unsentClosed.remove(r.key) }
-                } else {
-                    let earlier = open.removeValue(forKey: r.key)
-                    if let earlier { Self.supersede(earlier, in: &unsentOpened, generation: generation) }
-                    if earlier != nil || departed[r.key] != nil {
-                        departed[r.key] = (r.state, r.time)
-                        if !unsentFresh { unsentClosed.insert(r.key) }
-                    }
+                } else if open.removeValue(forKey: r.key) != nil || departed[r.key] != nil {
+                    departed[r.key] = (r.state, r.time)
+                    if !unsentFresh { unsentClosed.insert(r.key) }
                 }
             }
             for p in scan.problems where firstProblem == nil {
@@ -244,12 +230,6 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             problemCount += scan.problemCount
             lineCount += scan.lineCount
         }
-    }
-
-    /// Marks the entry a place points to, if the screens have not taken it yet: a later line replaces it.
-    @inline(__always)
-    private static func supersede(_ place: Place, in unsent: inout [Entry], generation: UInt32) {
-        if place.unsent.generation == generation, place.unsent.index >= 0 { unsent[Int(place.unsent.index)].superseded = true }
     }
 
     /// An open record's line and state, read again from where it starts in the file (up to its newline).

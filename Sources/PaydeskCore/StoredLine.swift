@@ -5,11 +5,11 @@ public final class LineChunk: @unchecked Sendable {
     let count: Int
 
     init(capacity: Int) {
-        base = LargeBuffer.allocate(capacity)
+        base = .allocate(capacity: max(capacity, 1))
         count = capacity
     }
 
-    deinit { LargeBuffer.free(base) }
+    deinit { base.deallocate() }
 }
 
 /// One stored line (without its newline and surrounding blanks), where a `LineChunk` keeps it.
