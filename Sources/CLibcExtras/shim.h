@@ -6,4 +6,7 @@
 extern int wcwidth(wchar_t c);
 extern void *memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 extern void *memrchr(const void *s, int c, size_t n);
+// glibc's malloc tuning (malloc.h), so freed pieces of a large store go back to the system.
+extern int mallopt(int param, int value);
+#define PAYDESK_M_MMAP_THRESHOLD (-3)
 #endif

@@ -30,6 +30,7 @@ struct ConsoleCommand: AsyncParsableCommand {
 /// Runs the console on a thread of its own (its reads block) and ends the command with its status.
 func runConsole(config: PaydeskConfig, profile: Profile, credentials: Credentials, theme: String?, readOnly: Bool) async throws {
     try requireTerminal()
+    MemoryReturn.configure()
     let runner = ConsoleRunner(config: config, profile: profile, credentials: credentials,
                                environment: ProcessInfo.processInfo.environment, theme: theme, readOnly: readOnly)
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
