@@ -72,7 +72,8 @@ public struct TargetRows: Sendable {
         return delta
     }
 
-    /// Puts the row in its key's slot, or a new one. One hash of the key: a million rows arrive at start.
+    /// Puts the row in its key's slot, or a new one. One hash of the key for a new row (two to replace one): half a
+    /// million rows arrive at start.
     @discardableResult
     private mutating func place(_ row: TargetRow) -> (index: Int32, replaced: Bool) {
         let slot = Int32(slots.count)

@@ -16,7 +16,7 @@ final class FileBytes: @unchecked Sendable {
         self.count = count
     }
 
-    deinit { LargeBuffer.free(base) }
+    deinit { LargeBuffer.release(base) }
 
     static let empty = FileBytes(base: LargeBuffer.allocate(1), count: 0)
 

@@ -2,8 +2,9 @@ import Foundation
 import CLibcExtras
 
 /// Reads a file that only grows (between compactions) from where the last read stopped: complete lines only,
-/// a piece at a time, so the memory it takes is one piece, not the file. A new inode (a compaction renamed a
-/// new file in) or a shorter file means it was replaced: the next read starts from the beginning.
+/// a piece at a time, so the memory it takes is two pieces (one being read, the last one given out), not the
+/// file. A new inode (a compaction renamed a new file in) or a shorter file means it was replaced: the next read
+/// starts from the beginning.
 struct FileTail {
     let path: String
     let what: String

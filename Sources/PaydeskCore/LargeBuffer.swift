@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Memory for a whole store file or its open lines (hundreds of megabytes), asked for in huge pages where the
@@ -7,7 +9,7 @@ import Glibc
 enum LargeBuffer {
     static let hugePage = 2 << 20
 
-    /// At least one byte; free it with `free`.
+    /// At least one byte; give it back with `release`.
     static func allocate(_ count: Int) -> UnsafeMutablePointer<UInt8> {
         let size = max(count, 1)
         var memory: UnsafeMutableRawPointer?
@@ -21,5 +23,5 @@ enum LargeBuffer {
         return plain.bindMemory(to: UInt8.self, capacity: size)
     }
 
-    static func free(_ pointer: UnsafeMutablePointer<UInt8>) { Glibc.free(pointer) }
+    static func release(_ pointer: UnsafeMutablePointer<UInt8>) { free(pointer) }
 }
