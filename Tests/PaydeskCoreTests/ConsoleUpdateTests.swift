@@ -604,6 +604,22 @@ extension PaydeskTests {
         #expect(page.lines.contains { $0.text.contains("Ctrl-d") } && page.lines.contains { $0.text.contains("Home/g") })
     }
 
+    @Test func ctrlDAndCtrlUMoveHalfAScreenOnALongList() {
+        let rows = (0..<60).map { F.payout(800_000 + Int64($0), ageSeconds: Int64(6_000 - $0), order: "W-\($0)", customer: "c", amount: 100) }
+        var s = F.state(data: ConsoleData(sessions: F.sessions, payouts: rows, attempts: []))
+        s.press(.character("2"))
+        let half = s.layout.listHeight / 2
+        #expect(half > 1)
+        s.press(.control("d"))
+        #expect(s.list.cursor == half, "half a screen, not the end")
+        s.press(.control("d"))
+        #expect(s.list.cursor == 2 * half)
+        s.press(.control("u"))
+        #expect(s.list.cursor == half)
+        s.press(.character("G"), .control("u"))
+        #expect(s.list.cursor == 59 - half)
+    }
+
     // MARK: Dialogs pause the background
 
     @Test func underADialogTheRowsWaitButTheClockAndAnswersGoOn() {
