@@ -114,6 +114,14 @@ extension PaydeskTests {
             #expect(history.last?["reason"] == .string("customer called"))
             #expect(history.last?["operator"] == .string(Origin.account()), "the system's account, whatever $USER says")
             #expect(try await home.paydesk(["audit", "verify"]).status == 0)
+            // The people's history: money as money, and the instruction before the gateway's words (a table cut to a
+            // terminal keeps it).
+            let table = try await home.paydesk(["history"]).stdout
+            let unknownLine = table.split(separator: "\n").first { $0.contains("752858") }.map(String.init) ?? ""
+            #expect(unknownLine.contains("12.50 EUR") && unknownLine.contains("UNKNOWN"), "\(table)")
+            let instruction = unknownLine.range(of: "check with the gateway before retrying")
+            let gatewayWords = unknownLine.range(of: "no complete answer")
+            #expect(instruction != nil && gatewayWords != nil && instruction!.lowerBound < gatewayWords!.lowerBound, "\(unknownLine)")
             let pending = try await home.paydesk(["list", "payouts", "--json"]).stdout
             #expect(!pending.contains("752856"), "the cancelled payout left the pending list")
         }
