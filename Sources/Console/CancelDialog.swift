@@ -47,10 +47,10 @@ public struct CancelDialog: Equatable, Sendable {
         switch (action.name, stage) {
         case (.close, _), (.no, _): return .close
         case (.type, .reason), (.erase, .reason):
-            Self.edit(&reason, key)
+            reason.edit(with: key)
             message = nil
         case (.type, _), (.erase, _):
-            Self.edit(&typed, key)
+            typed.edit(with: key)
             message = nil
         case (.next, _):
             if production, reason.allSatisfy(\.isWhitespace) {
@@ -78,8 +78,4 @@ public struct CancelDialog: Equatable, Sendable {
         String(reason.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 
-    /// A typed character is added, Backspace removes the last one.
-    private static func edit(_ field: inout String, _ key: Key) {
-        if case .character(let c) = key { field.append(c) } else if key == .backspace, !field.isEmpty { field.removeLast() }
-    }
 }

@@ -151,13 +151,13 @@ public struct ConsoleState: Sendable {
     /// Why `c` would refuse the target `id` (whose row is `row`, if listed) now, or nil: the profile, its credentials,
     /// the row's expiry, then the one rule every screen and the service share (`Attempt.cancelRefusal`).
     func cancelRefusal(_ id: TargetID, row: TargetRow?) -> CancelRefusal? {
-        let what = "\(id.gateway == SessionKind.gatewayName ? "session" : "payout") \(id.key)"
+        let what = "\(id.gateway == SessionKind.gatewayName ? SessionKind.noun : PayoutKind.noun) \(id.key)"
         if profile.readOnly { return .readOnly(profile: profile.name) }
         if let why = missingCredentials[id.gateway] {
             return .noCredentials(gateway: id.gateway == SessionKind.gatewayName ? "XPay" : "Praxis", profile: profile.name, why: why)
         }
         if id.gateway == SessionKind.gatewayName, let row, !SessionKind.isActionable(0, time: row.time, now: now) {
-            return .notOpen(what, state: "expired", open: "open")
+            return .notOpen(what, state: "expired", open: SessionKind.states[0])
         }
         if ownCalls.contains(id) { return CancelRefusal("a cancellation of \(what) is already in flight", short: StateWord.inFlight.shown) }
         if ownChecks.contains(id) {
@@ -169,15 +169,9 @@ public struct ConsoleState: Sendable {
     /// Why `c` would refuse the chosen rows (the first refused of the marked ones, or the selected row), for the key bar.
     /// Drawn with every frame: it reads the chosen rows only.
     var choiceCancelRefusal: CancelRefusal? {
-        guard let gateway = tab.gateway else { return nil }
+        guard tab.gateway != nil else { return nil }
         let rows = data[tab]
-        if !list.marked.isEmpty {
-            for key in list.marked.sorted() {
-                if let why = cancelRefusal(TargetID(gateway: gateway, key: key), row: rows[key]) { return why }
-            }
-            return nil
-        }
-        return selectedTarget.flatMap { cancelRefusal($0.id, row: $0) }
+        return chosenTargets.lazy.compactMap { cancelRefusal($0, row: rows[$0.key]) }.first
     }
 
     /// The message on the status line: the last notice, else what could not be read (every problem, for `n`).

@@ -226,13 +226,11 @@ extension ConsoleState {
         let step = mouse.kind == .wheelUp ? -3 : 3
         switch dialog {
         case nil: break
-        case .details(var page)? where mouse.kind != .press:
-            for _ in 0..<3 { _ = page.handle(step < 0 ? .up : .down, visibleLines: dialogBodyLines, width: dialogTextWidth) }
-            dialog = .details(page)
+        case .details(let page)? where mouse.kind != .press:
+            dialog = .details(scrolled(page, by: step))
             return
-        case .help(var page)? where mouse.kind != .press:
-            for _ in 0..<3 { _ = page.handle(step < 0 ? .up : .down, visibleLines: dialogBodyLines, width: dialogTextWidth) }
-            dialog = .help(page)
+        case .help(let page)? where mouse.kind != .press:
+            dialog = .help(scrolled(page, by: step))
             return
         default: return   // a dialog's choices are made with keys
         }
@@ -254,6 +252,13 @@ extension ConsoleState {
             notice = nil
             move(by: position - list.cursor)
         }
+    }
+
+    /// A page moved a line at a time, as the arrows move it.
+    private func scrolled(_ page: DetailsDialog, by lines: Int) -> DetailsDialog {
+        var page = page
+        for _ in 0..<abs(lines) { _ = page.handle(lines < 0 ? .up : .down, visibleLines: dialogBodyLines, width: dialogTextWidth) }
+        return page
     }
 
     /// Typing into the filter. Returns nil for keys that act as usual while typing (the arrows).

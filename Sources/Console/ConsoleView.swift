@@ -110,10 +110,10 @@ public enum ConsoleView {
         let list = state.list
         let context = RowContext(now: state.now, statuses: state.statuses)
         let count = state.shownCount(state.tab)
-        // The rows on screen, their fields read once: they are measured, then drawn.
+        // The rows on screen, their fields read and their cells made once: they are measured, then drawn.
         let rows = shownRows(state)
-        let widths = columnWidths(columns, rows, state, room: grid.width - 3)
-        drawHeader(columns, widths, list, x: 3, into: &grid, row: layout.headerRow)
+        let shown = ShownColumns(columns, rows, context, sortColumn: list.sortColumn, start: listStart(state.tab), room: grid.width)
+        drawHeader(columns, shown, list, into: &grid, row: layout.headerRow)
         if count == 0 {
             let noun = state.tab == .sessions ? "open sessions" : "pending payouts"
             let text = state.data[state.tab].isLoading ? "Loading \(state.tab == .sessions ? "sessions" : "payouts")…"
@@ -130,7 +130,7 @@ public enum ConsoleView {
             grid.fill(row: y, role: base)
             // The cursor and the marks are said in characters too, not only in colour.
             grid.put((isCursor ? ">" : " ") + (isMarked ? "*" : " "), x: 0, y: y, role: base)
-            drawCells(columns, widths, row, context, base: base, x: 3, y: y, into: &grid)
+            drawCells(columns, shown, row: i, rows[i], context, base: base, y: y, into: &grid)
         }
     }
 
@@ -140,8 +140,8 @@ public enum ConsoleView {
         let columns = Columns.history
         let context = RowContext(now: state.now, statuses: state.statuses)
         let rows = historyRows(state)
-        let widths = columnWidths(columns, rows, state, room: grid.width - 2)
-        drawHeader(columns, widths, list, x: 2, into: &grid, row: layout.headerRow)
+        let shown = ShownColumns(columns, rows, context, sortColumn: list.sortColumn, start: listStart(state.tab), room: grid.width)
+        drawHeader(columns, shown, list, into: &grid, row: layout.headerRow)
         if rows.isEmpty {
             grid.put(list.filter.isEmpty ? "No cancellation attempts on \(state.profile.name) yet." : "No attempts match \"\(list.filter)\".",
                      x: 2, y: layout.listTop, role: .dim)
@@ -153,7 +153,7 @@ public enum ConsoleView {
             let base: ThemeRole = isCursor ? .selected : attempt.needsChecking ? .inDoubt : .row
             grid.fill(row: y, role: base)
             if isCursor { grid.put(">", x: 0, y: y, role: base) }
-            drawCells(columns, widths, attempt, context, base: base, x: 2, y: y, into: &grid)
+            drawCells(columns, shown, row: i, attempt, context, base: base, y: y, into: &grid)
         }
     }
 
@@ -168,47 +168,39 @@ public enum ConsoleView {
         Array(state.visibleAttempts().dropFirst(state.list.top).prefix(state.layout.listHeight))
     }
 
-    /// Each column as wide as the rows on screen need, in `room` cells.
-    private static func columnWidths<Row>(_ columns: [ListColumn<Row>], _ rows: [Row], _ state: ConsoleState, room: Int) -> [Int] {
-        let context = RowContext(now: state.now, statuses: state.statuses)
-        return ListColumn.widths(columns, needed: ListColumn.needed(columns, rows, context, sortColumn: state.list.sortColumn), in: room)
-    }
+    /// Where a tab's first column starts: after the cursor (and, on the lists, the mark).
+    private static func listStart(_ tab: ConsoleTab) -> Int { tab == .history ? 2 : 3 }
 
     /// The column whose header is drawn at `x` on the header row: a click there sorts by it (`update`).
     static func headerColumn(_ state: ConsoleState, atX x: Int) -> Int? {
-        let (start, widths) = switch state.tab {
-        case .history: (2, columnWidths(Columns.history, historyRows(state), state, room: state.layout.width - 2))
-        case .sessions: (3, columnWidths(Columns.sessions, shownRows(state), state, room: state.layout.width - 3))
-        case .payouts: (3, columnWidths(Columns.payouts, shownRows(state), state, room: state.layout.width - 3))
+        let context = RowContext(now: state.now, statuses: state.statuses)
+        let (start, sort, width) = (listStart(state.tab), state.list.sortColumn, state.layout.width)
+        let shown = switch state.tab {
+        case .history: ShownColumns(Columns.history, historyRows(state), context, sortColumn: sort, start: start, room: width)
+        case .sessions: ShownColumns(Columns.sessions, shownRows(state), context, sortColumn: sort, start: start, room: width)
+        case .payouts: ShownColumns(Columns.payouts, shownRows(state), context, sortColumn: sort, start: start, room: width)
         }
-        var left = start
-        for (i, width) in widths.enumerated() {
-            if (left..<left + width).contains(x) { return i }
-            left += width + 1
-        }
-        return nil
+        return shown.starts.indices.first { (shown.starts[$0]..<shown.starts[$0] + shown.widths[$0]).contains(x) }
     }
 
-    private static func drawHeader<Row>(_ columns: [ListColumn<Row>], _ widths: [Int], _ list: ListState, x start: Int,
+    private static func drawHeader<Row>(_ columns: [ListColumn<Row>], _ shown: ShownColumns, _ list: ListState,
                                         into grid: inout Grid, row y: Int) {
         grid.fill(row: y, role: .header)
-        var x = start
         for (i, column) in columns.enumerated() {
             let arrow = i == list.sortColumn ? (list.descending ? "▼" : "▲") : ""
-            let title = column.title + arrow
-            grid.put(padded(truncated(title, toWidth: widths[i]), toWidth: widths[i], alignRight: column.alignRight), x: x, y: y, role: .header)
-            x += widths[i] + 1
+            let width = shown.widths[i]
+            grid.put(padded(truncated(column.title + arrow, toWidth: width), toWidth: width, alignRight: column.alignRight),
+                     x: shown.starts[i], y: y, role: .header)
         }
     }
 
-    private static func drawCells<Row>(_ columns: [ListColumn<Row>], _ widths: [Int], _ row: Row, _ context: RowContext,
-                                       base: ThemeRole, x start: Int, y: Int, into grid: inout Grid) {
-        var x = start
+    private static func drawCells<Row>(_ columns: [ListColumn<Row>], _ shown: ShownColumns, row index: Int, _ row: Row,
+                                       _ context: RowContext, base: ThemeRole, y: Int, into grid: inout Grid) {
         for (i, column) in columns.enumerated() {
-            let text = truncated(printable(column.text(row, context)), toWidth: widths[i])
+            let width = shown.widths[i]
             let role = base == .row ? (column.role?(row, context) ?? base) : base
-            grid.put(padded(text, toWidth: widths[i], alignRight: column.alignRight), x: x, y: y, role: role)
-            x += widths[i] + 1
+            grid.put(padded(truncated(shown.cells[index][i], toWidth: width), toWidth: width, alignRight: column.alignRight),
+                     x: shown.starts[i], y: y, role: role)
         }
     }
 

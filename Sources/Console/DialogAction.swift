@@ -176,3 +176,10 @@ public enum DialogActions {
         ("When quitting with calls in flight", quit),
     ]
 }
+
+extension String {
+    /// A dialog's field taking a key: a typed character is added, Backspace removes the last one.
+    mutating func edit(with key: Key) {
+        if case .character(let c) = key { append(c) } else if key == .backspace, !isEmpty { removeLast() }
+    }
+}

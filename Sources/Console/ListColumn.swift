@@ -39,11 +39,20 @@ struct ListColumn<Row>: Sendable {
     /// Ascending order, or nil when the column cannot be sorted.
     var order: ListOrder<Row>? = nil
 
+    /// Each row's cells as the screen shows them (control characters escaped).
+    static func cells(_ columns: [ListColumn], _ rows: [Row], _ context: RowContext) -> [[String]] {
+        rows.map { row in columns.map { printable($0.text(row, context)) } }
+    }
+
     /// What each column needs to show `rows` (those on screen, never the whole list) uncut: its widest cell, or its
     /// title (and the sort arrow on `sortColumn`).
     static func needed(_ columns: [ListColumn], _ rows: [Row], _ context: RowContext, sortColumn: Int) -> [Int] {
+        needed(columns, cells: cells(columns, rows, context), sortColumn: sortColumn)
+    }
+
+    static func needed(_ columns: [ListColumn], cells: [[String]], sortColumn: Int) -> [Int] {
         columns.indices.map { i in
-            rows.reduce(displayWidth(columns[i].title) + (i == sortColumn ? 1 : 0)) { max($0, displayWidth(printable(columns[i].text($1, context)))) }
+            cells.reduce(displayWidth(columns[i].title) + (i == sortColumn ? 1 : 0)) { max($0, displayWidth($1[i])) }
         }
     }
 
@@ -63,6 +72,21 @@ struct ListColumn<Row>: Sendable {
         }
         if left > 0, let flex = columns.firstIndex(where: \.flexible) { widths[flex] += left }
         return widths
+    }
+}
+
+/// The rows on screen as a list draws them: their cells made once, each column's width and where it starts
+/// (one blank between columns). The drawing and a click on the header read the same.
+struct ShownColumns {
+    let cells: [[String]]
+    let widths: [Int]
+    let starts: [Int]
+
+    init<Row>(_ columns: [ListColumn<Row>], _ rows: [Row], _ context: RowContext, sortColumn: Int, start: Int, room: Int) {
+        cells = ListColumn.cells(columns, rows, context)
+        widths = ListColumn.widths(columns, needed: ListColumn.needed(columns, cells: cells, sortColumn: sortColumn), in: room - start)
+        var x = start
+        starts = widths.map { width in defer { x += width + 1 }; return x }
     }
 }
 

@@ -39,11 +39,8 @@ public struct ProfileSwitcher: Equatable, Sendable {
                 return .stay
             }
             return .switchTo(name)
-        case .type:
-            if case .character(let c) = key { typed.append(c) }
-            message = nil
-        case .erase:
-            if !typed.isEmpty { typed.removeLast() }
+        case .type, .erase:
+            typed.edit(with: key)
             message = nil
         case .up: cursor = max(0, cursor - 1)
         case .down: cursor = min(profiles.count - 1, cursor + 1)

@@ -70,31 +70,26 @@ public enum TargetStatus: Equatable, Sendable, CaseIterable {
     }
 
     /// What an answer leaves: an unknown one leaves the target in doubt.
-    init(_ result: AttemptResult) {
-        switch result {
+    init(_ result: AttemptResult) { self.init(StateWord(result)) }
+
+    /// The row's status for an attempt's word. Found open by a check, the row shows the store's word again.
+    init(_ word: StateWord) {
+        switch word {
+        case .inFlight: self = .inFlight
+        case .checking: self = .checking
+        case .inDoubt: self = .inDoubt
+        case .unknown: self = .unknown
         case .cancelled: self = .cancelled
         case .rejected: self = .rejected
         case .failed: self = .failed
-        case .unknown: self = .unknown
+        case .checkedCancelled: self = .checkedCancelled
+        case .checkedOpen: self = .untouched
+        case .checkedClosed: self = .closed
         }
     }
 
-    /// From the latest attempt on a target (attempts come newest first). An attempt in doubt that a check settled
-    /// reads as the check found it: open again (the store's word), cancelled, or closed.
-    static func of(_ attempt: Attempt) -> TargetStatus {
-        if attempt.beingChecked { return .checking }
-        switch attempt.resolution?.verdict {
-        case .cancelled?: return .checkedCancelled
-        case .open?: return .untouched
-        case .closed?: return .closed
-        case .unknown?, nil: break
-        }
-        return switch attempt.state {
-        case .inFlight: .inFlight
-        case .inDoubt: .inDoubt
-        case .finished(let outcome): TargetStatus(outcome.result)
-        }
-    }
+    /// From the latest attempt on a target (attempts come newest first): its word, the one `history` prints.
+    static func of(_ attempt: Attempt) -> TargetStatus { TargetStatus(attempt.word) }
 
     /// Every attempted target's status; targets with a call of ours on its way are in flight whatever the trail says,
     /// and those we are checking are being checked.

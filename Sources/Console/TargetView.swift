@@ -11,7 +11,7 @@ struct TargetView: Sendable {
     private(set) var sortColumn = -1
     private(set) var descending = false
     private(set) var filter = LineFilter("")
-    /// The keys of `sortColumn` per slot, when it sorts by a key made from the row (not by time).
+    /// The keys of `sortColumn` per slot, when it sorts by a key (made from the row, or from its status), not by time.
     private var sortKeys: [SortKey] = []
     /// The statuses the keys were made from, when sorting by status: a change of status moves only its rows.
     private var keyedStatuses: [TargetID: TargetStatus] = [:]

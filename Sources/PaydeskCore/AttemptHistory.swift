@@ -58,7 +58,7 @@ public struct Attempt: Sendable, Equatable {
         }
     }
 
-    /// The word for filters and JSON: `in-doubt`, `in-flight`, `cancelled`, `checked-open`, ...
+    /// The word in lower case, as JSON gives it: `in-doubt`, `in-flight`, `cancelled`, `checked-open`, ...
     public var resultName: String { word.rawValue }
 }
 

@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Memory for a whole store file or its open lines (hundreds of megabytes), asked for in huge pages where the
-/// system gives them: touched a 4 KiB page at a time, such a buffer spent a tenth of a start in page faults.
+/// Memory for a whole store file read at once (hundreds of megabytes), asked for in huge pages where the system
+/// gives them: touched a 4 KiB page at a time, such a buffer spent a tenth of a load in page faults.
 enum LargeBuffer {
     static let hugePage = 2 << 20
 

@@ -19,11 +19,7 @@ public struct RecordFields: Sendable {
     }
 
     /// `12.34 EUR` from `amount` and `currency`, or "" without an amount.
-    public var amountText: String {
-        guard case .number(let n)? = self["amount"], let minor = Int64(n) else { return "" }
-        guard case .string(let currency)? = self["currency"] else { return Money.format(minorUnits: minor, currency: nil) }
-        return Money.format(minorUnits: minor, currency: currency)
-    }
+    public var amountText: String { RecordAmount(self)?.text ?? "" }
 
     /// Fields the kind does not know: kept and shown, never dropped.
     public func unknown<Kind: RecordKind>(_ kind: Kind.Type) -> [(String, JSONValue)] {

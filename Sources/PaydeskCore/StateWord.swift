@@ -17,6 +17,9 @@ public enum StateWord: String, CaseIterable, Sendable, Equatable {
     case checkedOpen = "checked-open"
     case checkedClosed = "checked-closed"
 
+    /// Every word as typed and printed in lower case, in order: for help texts and completions.
+    public static var words: [String] { allCases.map(\.rawValue) }
+
     /// In doubt or unknown: to be checked with the gateway before a retry.
     public var needsChecking: Bool { self == .inDoubt || self == .unknown }
 

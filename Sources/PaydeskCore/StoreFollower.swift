@@ -137,7 +137,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         let now = clock()
         var fresh = false
         var scanned: Scanned?
-        func takeIn(_ run: Scanned?, fresh: Bool, progress: ((Change) -> Void)?) {
+        func takeIn(_ run: Scanned?) {
             guard let run else { return }
             apply(run.scans, run.lines, fileOffset: run.fileOffset, now: now)
             if fresh, run.fractionRead < 1, let progress, let change = unlockedTakeChange(loading: run.fractionRead) { progress(change) }
@@ -158,11 +158,11 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         }, { lines, fileOffset, fractionRead in
             // A run is taken in while the next is scanned (the tail keeps its bytes until then): both cores stay busy.
             let scans = StoreLineScan<Kind>.inParallel(lines, from: 0, to: lines.count, atFileStart: fileOffset == 0) {
-                takeIn(scanned, fresh: fresh, progress: progress)
+                takeIn(scanned)
             }
             scanned = (scans, lines, fileOffset, fractionRead)
         }, last: {
-            takeIn(scanned, fresh: fresh, progress: progress)   // also when the read failed later: what was read counts
+            takeIn(scanned)   // also when the read failed later: what was read counts
         })
         incompleteTail = incomplete
         // Sessions expire as time passes: forget them once a minute, so a day of sessions is not kept all day.

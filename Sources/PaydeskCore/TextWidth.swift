@@ -83,7 +83,7 @@ public func padded(_ text: String, toWidth width: Int, alignRight: Bool = false)
 /// an escape (`\n`, `\u{1B}`): a customer name must never forge a row or hide a word.
 public func printable(_ text: String) -> String {
     // Plain ASCII, by far the most text, needs no look at each character.
-    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+    if plainASCIIWidth(text) != nil { return text }
     guard text.unicodeScalars.contains(where: isUnprintable) else { return text }
     var out = ""
     for scalar in text.unicodeScalars {
@@ -99,6 +99,12 @@ public func printable(_ text: String) -> String {
         }
     }
     return out
+}
+
+/// The width of text that is only printable ASCII (its length: one cell a byte), or nil for any other text.
+public func plainASCIIWidth(_ text: String) -> Int? {
+    var text = text
+    return text.withUTF8 { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } ? bytes.count : nil }
 }
 
 func isUnprintable(_ s: Unicode.Scalar) -> Bool {

@@ -69,7 +69,7 @@ public final class CursesTerminal: TerminalBackend {
         guard let screen else { return }
         self.screen = nil
         endwin()
-        if !hasAlternateScreen, let clear = tigetstr("clear"), Int(bitPattern: clear) != -1 {
+        if !hasAlternateScreen, let clear = Self.capability("clear") {
             putp(clear)
             fflush(paydesk_stdout())
         }
@@ -88,7 +88,7 @@ public final class CursesTerminal: TerminalBackend {
         guard setupterm(nil, STDOUT_FILENO, &status) == OK else { throw unknownTerminal() }
         defer { paydesk_forget_terminfo() }
         // ncurses accepts TERM=dumb and the like, which cannot put anything where the console needs it.
-        guard canMoveCursor() else {
+        guard hasCapability("cup") else {   // cursor addressing
             throw PaydeskError.usage("the terminal type \"\(term)\" cannot move the cursor, which the console needs: "
                 + "run paydesk in a full terminal (TERM=xterm-256color, for example), or use a non-interactive command")
         }
@@ -101,11 +101,14 @@ public final class CursesTerminal: TerminalBackend {
             + "this machine knows, for example TERM=xterm-256color, or install its description (Debian: the ncurses-term package)")
     }
 
-    /// Whether the terminal's description has the string capability `name`.
-    static func hasCapability(_ name: String) -> Bool {
-        guard let value = tigetstr(name) else { return false }
-        return Int(bitPattern: value) != -1
+    /// The terminal description's string capability `name`, or nil when it has none (tigetstr gives nil, or -1
+    /// for a name that is not a string capability).
+    static func capability(_ name: String) -> UnsafeMutablePointer<CChar>? {
+        guard let value = tigetstr(name), Int(bitPattern: value) != -1 else { return nil }
+        return value
     }
+
+    static func hasCapability(_ name: String) -> Bool { capability(name) != nil }
 
     /// ncurses needs a UTF-8 locale for anything beyond ASCII: without one, accents vanish and lines turn
     /// into letters. Numbers stay in the C locale so nothing in the process starts writing decimal commas.
@@ -116,9 +119,6 @@ public final class CursesTerminal: TerminalBackend {
         }
         setlocale(LC_NUMERIC, "C")
     }
-
-    /// Whether the terminal has cursor addressing (terminfo `cup`): tigetstr gives nil when it is absent.
-    static func canMoveCursor() -> Bool { hasCapability("cup") }
 
     static func localeIsUTF8() -> Bool {
         guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }

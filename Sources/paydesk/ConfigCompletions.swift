@@ -18,9 +18,7 @@ enum ConfigCompletions {
     static func themeNames(home: String?) -> [String] {
         let environment = ProcessInfo.processInfo.environment
         guard let paths = try? PaydeskPaths.resolve(home: home, environment: environment) else { return BuiltInThemes.names }
-        let own = ((try? FileManager.default.contentsOfDirectory(atPath: paths.themesDirectory)) ?? [])
-            .filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }
-        return BuiltInThemes.names + own.filter { !BuiltInThemes.names.contains($0) }.sorted()
+        return ConsoleRunner.themeNames(paths)
     }
 
     private static func config(home: String?) throws -> PaydeskConfig {

@@ -17,8 +17,8 @@ struct HistoryCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Only attempts on this session id or trace id.", valueName: "ID")) var target: String?
     @Option(help: ArgumentHelp("Only attempts since this time (2026-11-21 or 2026-11-21T09:00:00Z).", valueName: "DATE")) var since: String?
-    @Option(help: ArgumentHelp("Only attempts in this state, in any case: \(StateWord.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "WORD"),
-            completion: .list(StateWord.allCases.map(\.rawValue)))
+    @Option(help: ArgumentHelp("Only attempts in this state, in any case: \(StateWord.words.joined(separator: ", ")).", valueName: "WORD"),
+            completion: .list(StateWord.words))
     var result: String?
     @Option(help: "At most this many attempts.") var limit: Int?
     @Flag(help: "One JSON object per line, for scripts.") var json = false
@@ -26,7 +26,7 @@ struct HistoryCommand: ParsableCommand {
 
     func validate() throws {
         if let result, StateWord(typed: result) == nil {
-            throw ValidationError("--result must be one of \(StateWord.allCases.map(\.rawValue).joined(separator: ", ")) (the words the console shows)")
+            throw ValidationError("--result must be one of \(StateWord.words.joined(separator: ", ")) (the words the console shows)")
         }
         if let since, Self.parseSince(since) == nil {
             throw ValidationError("--since must be a date (2026-11-21) or an RFC 3339 time (2026-11-21T09:00:00Z)")
@@ -43,11 +43,11 @@ struct HistoryCommand: ParsableCommand {
         let (all, problems) = try AttemptHistory.load(directory: context.dataDirectory)
         for problem in problems.prefix(5) { Output.error("warning: \(problem)") }
         if !problems.isEmpty { Output.error("warning: \(problems.count) unreadable audit lines; run `paydesk audit verify`") }
-        let start = since.flatMap(Self.parseSince)
+        let start = since.flatMap(Self.parseSince), word = result.flatMap(StateWord.init(typed:))
         var shown = all.filter { attempt in
             (target == nil || attempt.target == target)
                 && (start.map { attempt.intent.at >= $0 } ?? true)
-                && (result.flatMap(StateWord.init(typed:)).map { $0 == attempt.word } ?? true)
+                && (word.map { $0 == attempt.word } ?? true)
         }
         if let limit { shown = Array(shown.prefix(limit)) }
 

@@ -83,7 +83,7 @@ struct TextTable {
         for (k, cell) in row.enumerated() {
             var shown = cell, width = 0
             // Plain printable ASCII (nearly every cell): its width is its length, one look at its bytes.
-            if let plain = Self.plainASCIIWidth(cell) {
+            if let plain = plainASCIIWidth(cell) {
                 width = plain
             } else {
                 shown = printable(cell)
@@ -93,11 +93,6 @@ struct TextTable {
             cells.append(shown)
             cellWidths.append(Int32(width))
         }
-    }
-
-    private static func plainASCIIWidth(_ text: String) -> Int? {
-        var text = text
-        return text.withUTF8 { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } ? bytes.count : nil }
     }
 
     /// Room for `rows` rows, so a half-million-row table is not copied as it grows.
