@@ -23,10 +23,12 @@ let package = Package(
         // wcwidth, memmem and memrchr, which Glibc's Swift module hides.
         .systemLibrary(name: "CLibcExtras"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Store files mapped with a guard against SIGBUS (a file cut short by another program while mapped).
+        .target(name: "CMappedFile"),
 
         .target(
             name: "PaydeskCore",
-            dependencies: ["COpenSSL", "CLibcExtras", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["COpenSSL", "CLibcExtras", "CMappedFile", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "Gateways",

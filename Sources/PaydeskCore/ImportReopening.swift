@@ -29,6 +29,7 @@ public enum ImportReopening {
                 guard let record = snapshot.record(for: key), Int(record.state) == cancelledState else { continue }
                 if snapshot.fields(of: record).contains(where: { $0.0 == "cancel_attempt_id" }) { cancelled.insert(key) }
             }
+            try snapshot.checkIntact()
         }
         return cancelled.sorted()
     }

@@ -53,6 +53,7 @@ public enum StoreCompactor {
             bytes.append(contentsOf: store.lineBytes(of: record))
             bytes.append(0x0A)
         }
+        try store.checkIntact()
         try write(bytes, to: temporary, sharing: sharing)
 
         // Read back what we wrote before trusting it with the name.

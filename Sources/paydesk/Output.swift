@@ -15,6 +15,12 @@ enum Output {
         if buffer.count >= 1 << 20 { flush() }
     }
 
+    static func line(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
     static func bytes(_ bytes: UnsafeBufferPointer<UInt8>) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { flush() }

@@ -220,6 +220,44 @@ extension PaydeskTests {
         }
     }
 
+    @Test func aFileCutShortByAnotherProgramAfterLoadingIsReportedNotACrash() throws {
+        // The file is mapped: touching a page the file no longer has raises SIGBUS, which must not kill us.
+        let lines = (1...2_000).map { payoutLine(Int64($0)) }
+        let store = try payouts(lines)
+        try store.checkIntact()
+        let path = dir.file("payouts.jsonl")
+        #expect(truncate(path, 0) == 0)
+        let last = store.lineBytes(of: try #require(store.record(for: 2_000)))
+        #expect(String(decoding: last, as: UTF8.self) != lines[1_999], "the lost bytes are not made up")
+        #expect(throws: PaydeskError.io("\(path) was cut short by another program while paydesk read it, so what was read is not the file; "
+            + "nothing was changed. Run the command again.")) { try store.checkIntact() }
+    }
+
+    @Test func aFileCutShortWhileItIsHandedOverSaysSo() throws {
+        let path = dir.write("big.jsonl", String(repeating: payoutLine(1) + "\n", count: 100_000))
+        var handedOver = 0
+        var sum = 0
+        let bytes = try FileBytes.read(path: path) { _, data in
+            if handedOver == 0 { #expect(truncate(path, 4096) == 0) }
+            handedOver += 1
+            sum = data.reduce(0) { $0 &+ Int($1) }   // touches every byte handed over, lost ones too
+        }
+        #expect(handedOver > 1 && sum > 0)
+        #expect(bytes.wasCutShort)
+        let whole = try FileBytes.read(path: path)
+        #expect(whole.count == 4096 && !whole.wasCutShort)
+    }
+
+    @Test func moreFilesOpenAtOnceThanMappingSlotsAreReadInstead() throws {
+        let lines = (1...50).map { payoutLine(Int64($0)) }
+        _ = try payouts(lines)
+        let stores = try (0..<80).map { _ in try StoreSnapshot<PayoutKind>.load(path: dir.file("payouts.jsonl")) }
+        for store in stores {
+            #expect(store.records.count == 50)
+            #expect(String(decoding: store.lineBytes(of: store.records[49]), as: UTF8.self) == lines[49])
+        }
+    }
+
     @Test func keepsTheFirstProblemsInDetailButCountsThemAll() throws {
         let limit = StoreSnapshot<PayoutKind>.maxProblemsKept
         let store = try payouts(Array(repeating: "x", count: limit + 5))
