@@ -56,6 +56,12 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     private var unsentFresh = false
     private var unsentOpened: [Entry] = []
     private var unsentClosed: Set<Kind.Key> = []
+    /// Where lines that a later line superseded (or closed) start: the unsent ones among them are dropped when the
+    /// screens ask, by one merge with `unsentOpened` (both in file order) instead of a lookup per line.
+    private var supersededOffsets: [Int] = []
+    /// The greatest key read so far: a line with a greater key is the first of its record, so it needs no lookup
+    /// to tell whether the record was open before. Stores mostly add records in key order.
+    private var greatestKey: Kind.Key?
     private var sentProblems = (count: -1, first: LineProblem?.none)
     /// The last change sent said a read was under way: the next one says it ended, even with nothing else.
     private var sentLoading = false
@@ -119,7 +125,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         sentProblems = problems
         sentLoading = loading != nil
         // Only each key's latest line, if it is still open; closed keys that did not open again.
-        let current = unsentOpened.filter { open[$0.key]?.offset == $0.offset }
+        let current = Self.dropping(supersededOffsets.sorted(), from: unsentOpened)
         var change = Change(isFresh: unsentFresh, closed: unsentClosed.filter { open[$0] == nil },
                             problemCount: problems.count, firstProblem: problems.first, loading: loading)
         // Oldest first, as the lists show them by default: the screen then has nothing to sort. Lines come in
@@ -130,7 +136,22 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         unsentFresh = false
         unsentOpened = []
         unsentClosed = []
+        supersededOffsets = []
         return change
+    }
+
+    /// The entries whose offset is not in `offsets`; both ascending.
+    private static func dropping(_ offsets: [Int], from entries: [Entry]) -> [Entry] {
+        guard !offsets.isEmpty else { return entries }
+        var kept: [Entry] = []
+        kept.reserveCapacity(entries.count)
+        var k = 0
+        for entry in entries {
+            while k < offsets.count, offsets[k] < entry.offset { k += 1 }
+            if k < offsets.count, offsets[k] == entry.offset { continue }
+            kept.append(entry)
+        }
+        return kept
     }
 
     private func unlockedCatchUp(progress: ((Change) -> Void)?) throws {
@@ -155,6 +176,8 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             unsentFresh = true
             unsentOpened = []
             unsentClosed = []
+            supersededOffsets = []
+            greatestKey = nil
         }, { lines, fileOffset, fractionRead in
             // A run is taken in while the next is scanned (the tail keeps its bytes until then): both cores stay busy.
             let scans = StoreLineScan<Kind>.inParallel(lines, from: 0, to: lines.count, atFileStart: fileOffset == 0) {
@@ -173,6 +196,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
                 // Open lines say the first state. The screens are told too, so they let go of the rows.
                 for (key, place) in open where !Kind.isActionable(0, time: place.time, now: now) {
                     open[key] = nil
+                    supersededOffsets.append(place.offset)
                     if !unsentFresh { unsentClosed.insert(key) }
                 }
             }
@@ -197,31 +221,44 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         // The tables are moved out while a million records go in: each touch of a class's property costs an
         // exclusivity check, a tenth of the console's start.
         var open: [Kind.Key: Place] = [:], departed: [Kind.Key: (state: UInt8, time: Timestamp)] = [:]
-        var unsentOpened: [Entry] = [], unsentClosed: Set<Kind.Key> = []
+        var unsentOpened: [Entry] = [], unsentClosed: Set<Kind.Key> = [], superseded: [Int] = []
         swap(&open, &self.open)
         swap(&departed, &self.departed)
         swap(&unsentOpened, &self.unsentOpened)
         swap(&unsentClosed, &self.unsentClosed)
+        swap(&superseded, &self.supersededOffsets)
         defer {
             swap(&open, &self.open)
             swap(&departed, &self.departed)
             swap(&unsentOpened, &self.unsentOpened)
             swap(&unsentClosed, &self.unsentClosed)
+            swap(&superseded, &self.supersededOffsets)
         }
         let unsentFresh = self.unsentFresh
+        var greatest = greatestKey
         for scan in scans {
             for r in scan.records {
+                let isFirst = greatest.map { r.key > $0 } ?? true
+                if isFirst { greatest = r.key }
                 if Kind.isActionable(r.state, time: r.time, now: now) {
                     let offset = fileOffset + r.offset
-                    open[r.key] = Place(offset: offset, time: r.time)
-                    if !departed.isEmpty { departed[r.key] = nil }
+                    if isFirst {
+                        open[r.key] = Place(offset: offset, time: r.time)
+                    } else {
+                        if let old = open.updateValue(Place(offset: offset, time: r.time), forKey: r.key) { superseded.append(old.offset) }
+                        if !departed.isEmpty { departed[r.key] = nil }
+                        if !unsentClosed.isEmpty { unsentClosed.remove(r.key) }
+                    }
                     unsentOpened.append(Entry(key: r.key, time: r.time, state: r.state,
                                               line: writer.add(UnsafeBufferPointer(rebasing: lines[r.offset..<(r.offset + r.length)])),
                                               offset: offset))
-                    if !unsentClosed.isEmpty { unsentClosed.remove(r.key) }
-                } else if open.removeValue(forKey: r.key) != nil || departed[r.key] != nil {
-                    departed[r.key] = (r.state, r.time)
-                    if !unsentFresh { unsentClosed.insert(r.key) }
+                } else if !isFirst {
+                    let old = open.removeValue(forKey: r.key)
+                    if let old { superseded.append(old.offset) }
+                    if old != nil || departed[r.key] != nil {
+                        departed[r.key] = (r.state, r.time)
+                        if !unsentFresh { unsentClosed.insert(r.key) }
+                    }
                 }
             }
             for p in scan.problems where firstProblem == nil {
@@ -230,6 +267,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             problemCount += scan.problemCount
             lineCount += scan.lineCount
         }
+        greatestKey = greatest
     }
 
     /// An open record's line and state, read again from where it starts in the file (up to its newline).

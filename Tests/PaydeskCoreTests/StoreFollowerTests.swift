@@ -110,6 +110,45 @@ extension PaydeskTests {
         #expect(f.takeChange()?.closed.map(\.text) == ["s_1"], "the screen hears of it, and lets the row go")
     }
 
+    @Test func aSessionThatExpiresBeforeTheScreensAskIsNotSentAsOpen() throws {
+        try append([sessionLine("s_1", createdSecondsAgo: 10, now: now), sessionLine("s_2", createdSecondsAgo: 10, now: now)],
+                   to: "sessions.jsonl")
+        let clock = LockedValue(now)
+        let f = StoreFollower<SessionKind>(path: dir.file("sessions.jsonl"), clock: { clock.withLock { $0 } })
+        try f.catchUp()
+        clock.withLock { $0 = now + 400 }
+        try append([sessionLine("s_3", createdSecondsAgo: 10, now: now + 400)], to: "sessions.jsonl")
+        try f.catchUp()
+        #expect(try #require(f.takeChange()).opened.map(\.key.text) == ["s_3"])
+    }
+
+    @Test func whatTheScreensAreSentAddsUpToTheStoreAsALoadReadsIt() throws {
+        // Keys out of order, records closed, opened again and changed, within one read and across reads: the
+        // rows the changes leave must be exactly the open records of the file, each with its latest line.
+        var random = SystemRandomNumberGenerator()
+        let f = follower()
+        var shown: [Int64: String] = [:]
+        for round in 0..<6 {
+            var lines: [String] = []
+            for _ in 0..<300 {
+                let key = Int64.random(in: 1...120, using: &random) * (round % 2 == 0 ? 1 : 7)
+                let status = ["pending", "pending", "approved", "cancelled"].randomElement(using: &random)!
+                lines.append(payoutLine(key, status: status, extra: ",\"n\":\(Int.random(in: 0...9_999, using: &random))"))
+            }
+            try append(lines)
+            try f.catchUp()
+            if round == 2 { continue }   // two appends taken in one change
+            guard let change = f.takeChange() else { continue }
+            if change.isFresh { shown = [:] }
+            for key in change.closed { shown[key] = nil }
+            for entry in change.opened { shown[entry.key] = String(decoding: entry.line.bytes, as: UTF8.self) }
+            let store = try StoreSnapshot<PayoutKind>.load(path: dir.file("payouts.jsonl"))
+            let expected = Dictionary(uniqueKeysWithValues: store.records.filter { store.isActionable($0, now: now) }
+                .map { ($0.key, String(decoding: store.lineBytes(of: $0), as: UTF8.self)) })
+            #expect(shown == expected, "round \(round)")
+        }
+    }
+
     @Test func expiredSessionsAreNotKept() throws {
         try append([sessionLine("s_old", createdSecondsAgo: 400, now: now), sessionLine("s_new", createdSecondsAgo: 10, now: now)], to: "sessions.jsonl")
         let f = StoreFollower<SessionKind>(path: dir.file("sessions.jsonl"), clock: { [now] in now })
