@@ -46,7 +46,7 @@ public enum StoreCompactor {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = path + ".compacting-\(getpid())"
         defer { unlink(temporary) }
-        let ordered = store.records.sorted { $0.lineNumber < $1.lineNumber }
+        let ordered = store.records.sorted { $0.offset < $1.offset }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(store.completeLength)
         for record in ordered {

@@ -84,8 +84,7 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
             if !isBlank(base + lineStart, length) {
                 switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames, &order) {
                 case .success(let s):
-                    chunk.records.append(StoredRecord(key: s.key, time: s.time, state: s.state,
-                                                      lineNumber: chunk.lineCount, offset: lineStart, length: length))
+                    chunk.records.append(StoredRecord(key: s.key, time: s.time, offset: lineStart, length: length, state: s.state))
                 case .failure(let e):
                     chunk.problemCount += 1
                     if chunk.problems.count < StoreSnapshot<Kind>.maxProblemsKept {

@@ -10,11 +10,11 @@ import Darwin
 public struct StoredRecord<Key: Sendable>: Sendable {
     public let key: Key
     public let time: Timestamp
-    /// Index into the kind's `states`, as the line says it.
-    public let state: UInt8
-    public internal(set) var lineNumber: Int
+    /// Where its line starts in the file, and its length: the file's order is the offsets' order.
     let offset: Int
     let length: Int
+    /// Index into the kind's `states`, as the line says it. Last, where it packs: 40 bytes, not 48, a record.
+    public let state: UInt8
 }
 
 /// A problem with one line of a store or import file: reported, counted, skipped.
@@ -111,8 +111,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
         var problemCount = 0
         var lineBase = 0
         func index(_ chunk: StoreLineScan<Kind>) {
-            for var record in chunk.records {
-                record.lineNumber += lineBase
+            for record in chunk.records {
                 let next = records.count
                 var isNew = false
                 let slot = Self.slot(&slots[record.key, default: -1], next: next, isNew: &isNew)
