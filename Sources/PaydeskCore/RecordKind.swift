@@ -18,6 +18,8 @@ public protocol RecordKind: Sendable {
     static func key(parsing text: String) -> Key?
     /// The state (index into `states`) that counts at `now`, which may differ from the line's.
     static func effectiveState(_ state: UInt8, time: Timestamp, now: Timestamp) -> UInt8
+    /// Where a key's search starts in a `RecordIndex`, mixed with `seed`.
+    static func bucketHash(_ key: Key, seed: UInt64) -> UInt64
     /// Reads a store file of this kind (see `StoreSnapshot.load`).
     static func loadStore(path: String) throws -> StoreSnapshot<Self>
 }

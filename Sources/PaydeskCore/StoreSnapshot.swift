@@ -54,7 +54,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
     /// Bytes up to the end of the last complete line: where the next append's record will start.
     public let completeLength: Int
     let bytes: FileBytes
-    private let slots: [Kind.Key: Int]
+    private let index: RecordIndex<Kind>
 
     public static var maxProblemsKept: Int { 10_000 }
 
@@ -104,18 +104,19 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
 
         let rest = StoreLineScan<Kind>.started(data, from: scanned, to: end, owner: bytes)
         // About 200 bytes a line: rehashing a growing table costs more than sizing it once.
-        var slots = [Kind.Key: Int](minimumCapacity: end / 200 + 1)
+        var index = RecordIndex<Kind>(expected: end / 200 + 1)
         var records: [StoredRecord<Kind.Key>] = []
-        records.reserveCapacity(slots.capacity)
+        records.reserveCapacity(end / 200 + 1)
         var problems: [LineProblem] = []
         var problemCount = 0
         var lineBase = 0
-        func index(_ chunk: StoreLineScan<Kind>) {
+        func take(_ chunk: StoreLineScan<Kind>) {
             for record in chunk.records {
-                let next = records.count
-                var isNew = false
-                let slot = Self.slot(&slots[record.key, default: -1], next: next, isNew: &isNew)
-                if isNew { records.append(record) } else { records[slot] = record }
+                if let slot = index.find(record.key, orAdd: records.count, in: records) {
+                    records[slot] = record
+                } else {
+                    records.append(record)
+                }
             }
             for p in chunk.problems where problems.count < Self.maxProblemsKept {
                 problems.append(LineProblem(path: path, line: p.line + lineBase, column: p.column, message: p.message))
@@ -123,7 +124,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
             problemCount += chunk.problemCount
             lineBase += chunk.lineCount
         }
-        for started in scans + [rest] { index(started.wait()) }
+        for started in scans + [rest] { take(started.wait()) }
         if data[end..<data.count].contains(where: { !Self.isWhitespace($0) }) {
             problemCount += 1
             if problems.count < Self.maxProblemsKept {
@@ -133,16 +134,10 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
             lineBase += 1
         }
         self.records = records
-        self.slots = slots
+        self.index = index
         self.problems = problems
         self.problemCount = problemCount
         self.lineCount = lineBase
-    }
-
-    @inline(__always)
-    private static func slot(_ value: inout Int, next: Int, isNew: inout Bool) -> Int {
-        if value < 0 { value = next; isNew = true }
-        return value
     }
 
     @inline(__always) static func isWhitespace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
@@ -150,12 +145,25 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
     // MARK: Reading records
 
     public func record(for key: Kind.Key) -> StoredRecord<Kind.Key>? {
-        slots[key].map { records[$0] }
+        index.find(key, in: records).map { records[$0] }
     }
 
     /// The record's line exactly as stored, without its newline and surrounding blanks.
+    @_specialize(exported: true, where Kind == PayoutKind)
+    @_specialize(exported: true, where Kind == SessionKind)
     public func lineBytes(of record: StoredRecord<Kind.Key>) -> UnsafeBufferPointer<UInt8> {
         trimmingBlanks(UnsafeBufferPointer(start: bytes.base + record.offset, count: record.length))
+    }
+
+    /// The record's line with the newline after it, when the line is exactly as stored (no blanks around it): the
+    /// bytes may then be written out from where they are.
+    @_specialize(exported: true, where Kind == PayoutKind)
+    @_specialize(exported: true, where Kind == SessionKind)
+    public func lineWithNewline(of record: StoredRecord<Kind.Key>) -> UnsafeBufferPointer<UInt8>? {
+        let line = lineBytes(of: record)
+        guard line.count == record.length, record.offset + record.length < completeLength,
+              bytes.base[record.offset + record.length] == 0x0A else { return nil }
+        return UnsafeBufferPointer(start: line.baseAddress, count: line.count + 1)
     }
 
     /// Every field of the record, unknown ones included, in the order of its line.

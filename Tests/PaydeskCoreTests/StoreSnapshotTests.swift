@@ -260,6 +260,40 @@ extension PaydeskTests {
         }
     }
 
+    @Test(arguments: [Int64(1), 1 << 20, 4_096, 15_485_863])
+    func keysInAnyPatternAreFoundAsADictionaryFindsThem(_ stride: Int64) throws {
+        // Ids in order, ids a power of two apart, ids apart by a prime: the index grows past its first size, and
+        // every record is found, none made up.
+        var records: [StoredRecord<Int64>] = []
+        var index = RecordIndex<PayoutKind>(expected: 10)
+        var reference: [Int64: Int] = [:]
+        for k in 0..<5_000 {
+            let key = (Int64(k % 3_000) + 1) * stride   // 2,000 upserts
+            let record = StoredRecord(key: key, time: Timestamp(milliseconds: Int64(k)), offset: k, length: 1, state: 0)
+            if let slot = index.find(key, orAdd: records.count, in: records) {
+                #expect(reference[key] == slot)
+                records[slot] = record
+            } else {
+                #expect(reference[key] == nil)
+                reference[key] = records.count
+                records.append(record)
+            }
+        }
+        #expect(records.count == 3_000)
+        for (key, slot) in reference { #expect(index.find(key, in: records) == slot) }
+        #expect(index.find(3_001 * stride, in: records) == nil)
+        #expect(index.find(-stride, in: records) == nil)
+    }
+
+    @Test func sessionKeysAreIndexedToo() throws {
+        let lines = (0..<3_000).map { sessionLine("s_\($0 % 2_000)", createdSecondsAgo: 10, now: now) }
+        let path = dir.write("sessions.jsonl", lines.joined(separator: "\n") + "\n")
+        let store = try StoreSnapshot<SessionKind>.load(path: path)
+        #expect(store.records.count == 2_000)
+        for k in [0, 999, 1_999] { #expect(store.record(for: SessionID("s_\(k)"))?.key == SessionID("s_\(k)")) }
+        #expect(store.record(for: "s_2000") == nil)
+    }
+
     @Test func keepsTheFirstProblemsInDetailButCountsThemAll() throws {
         let limit = StoreSnapshot<PayoutKind>.maxProblemsKept
         let store = try payouts(Array(repeating: "x", count: limit + 5))
