@@ -33,7 +33,10 @@ struct ListCommand: ParsableCommand {
         let now = Timestamp.now
         let needle = filter.flatMap { $0.isEmpty ? nil : $0 }
         let all = all   // read once: a property wrapper's getter, per record, cost a tenth of the run
-        var shown = store.records.filter { all || store.isActionable($0, now: now) }
+        // Sized once: `filter` grows its result by doubling, copying it each time.
+        var shown: [StoredRecord<Kind.Key>] = []
+        shown.reserveCapacity(store.records.count)
+        for record in store.records where all || store.isActionable(record, now: now) { shown.append(record) }
         if let needle {
             // The console's filter: a byte search of each line, then its values only (any case).
             let filter = LineFilter(needle)
@@ -42,7 +45,13 @@ struct ListCommand: ParsableCommand {
         shown.sort { ($0.time, $0.key) < ($1.time, $1.key) }
 
         if json {
+            var inPlace = LinesInPlace()
             for record in shown {
+                if Kind.writesLinesAsStored, let whole = store.lineWithNewline(of: record), !containsRawUnprintable(whole) {
+                    inPlace.add(whole)
+                    continue
+                }
+                inPlace.flush()   // in order with what goes through the buffer
                 let line = store.lineBytes(of: record)
                 // A line holding a raw C1 control or bidi override is written again, with those as \u escapes.
                 if containsRawUnprintable(line), let value = try? JSONValue.parse(line) {
@@ -51,7 +60,9 @@ struct ListCommand: ParsableCommand {
                     continue
                 }
                 Kind.writeJSON(line, effectiveState: store.effectiveState(of: record, now: now))   // autoclosure: only sessions ask
+                Output.flush()
             }
+            inPlace.flush()
             Output.flush()
             try store.checkIntact()
             return
@@ -87,9 +98,13 @@ protocol ListedKind: RecordKind {
     static var rightAligned: Set<Int> { get }
     static func row(_ fields: LineTexts, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp) -> [String]
     static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: @autoclosure () -> String)
+    /// `writeJSON` writes a line as it is stored (no field added), so lines may be written from where they are.
+    static var writesLinesAsStored: Bool { get }
 }
 
 extension ListedKind {
+    static var writesLinesAsStored: Bool { true }
+
     static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: @autoclosure () -> String) {
         Output.line(line)
     }
@@ -100,6 +115,7 @@ extension ListedKind {
 }
 
 extension SessionKind: ListedKind {
+    static let writesLinesAsStored = false   // each line gets "effective_state"
     static let headers = ["SESSION", "ORDER", "CUSTOMER", "AMOUNT", "CREATED", "AGE", "EXPIRES IN", "STATE", "OTHER FIELDS"]
     static let rightAligned: Set<Int> = [3, 5, 6]
 

@@ -31,8 +31,13 @@ enum Output {
     nonisolated(unsafe) private(set) static var failure: String?
 
     static func flush() {
-        if failure == nil, let code = writeAll(1, buffer) { failure = systemMessage(code) }
+        if failure == nil, let code = writeAll(1, buffer) { failed(code) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Standard output failed with `code`: nothing more is written to it.
+    static func failed(_ code: Int32) {
+        if failure == nil { failure = systemMessage(code) }
     }
 
     /// A message for people: never buffered, never on stdout, and with every control character escaped (it may

@@ -64,6 +64,32 @@ extension PaydeskTests {
         #expect(table.stdout.contains("EXPIRES IN"))
     }
 
+    @Test func jsonLinesAreTheStoredLinesWhateverSurroundsThem() async throws {
+        // Written from the store's memory in pieces (over 1,024 of them, more than a pipe holds): lines around
+        // closed ones, with blanks or a CR around them, and one holding a raw C1 control, which is escaped.
+        var lines: [String] = []
+        var expected: [String] = []
+        for k in 1...3_000 {
+            let time = String(format: "2026-11-21T09:%02d:%02dZ", k / 60 % 60, k % 60)
+            let line = payoutLine(Int64(k), status: k % 3 == 0 ? "approved" : nil, at: time, extra: #","n":"\#(k)""#)
+            switch k % 7 {
+            case 1: lines.append(line + "\r")
+            case 2: lines.append("  " + line + " ")
+            default: lines.append(line)
+            }
+            if k % 3 != 0 { expected.append(line) }
+        }
+        lines.append(payoutLine(3_001, at: "2026-11-21T10:00:00Z", extra: ",\"note\":\"a\u{85}b\""))
+        home.write("data/TEST/payouts.jsonl", lines.joined(separator: "\n") + "\n")
+        let list = try await paydesk(["list", "payouts", "--json"])
+        #expect(list.status == 0)
+        var out = list.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(out.removeLast() == "", "every line ends with a newline")
+        #expect(out.count == expected.count + 1)
+        #expect(Array(out.prefix(expected.count)) == expected)
+        #expect(out.last?.contains(#"a\u0085b"#) == true)
+    }
+
     @Test func badStoreLinesAreReportedButTheListStillWorks() async throws {
         home.write("data/TEST/payouts.jsonl", payoutLine(1) + "\n{oops\n" + payoutLine(2) + "\n" + #"{"trace_id":3"#)
         let list = try await paydesk(["list", "payouts", "--json"])
