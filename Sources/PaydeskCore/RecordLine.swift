@@ -95,15 +95,24 @@ extension RecordKind {
         var position = 0
         do {
             var cursor = try s.openObject()
-            while let (m, next) = try s.nextMember(cursor) {
+            while true {
+                let guess = order.guess(position + 1)
+                guard let (m, next, isGuessed) = try s.nextMember(cursor, expected: guess < fields.count ? fields[guess].nameBytes : nil)
+                else { break }
                 cursor = next
                 position += 1
-                let fingerprint = s.fingerprint(m.keyStart, m.keyEnd)
-                guard let index = matcher.index(s, m, fingerprint: fingerprint, guess: order.guess(position)) else {
-                    guard seenNames.insert(s, m, fingerprint: fingerprint) else { return .failure(appearsTwice(s, m)) }
-                    continue
+                let index: Int
+                if isGuessed {
+                    index = guess
+                } else {
+                    let fingerprint = s.fingerprint(m.keyStart, m.keyEnd)
+                    guard let found = matcher.index(s, m, fingerprint: fingerprint, guess: guess) else {
+                        guard seenNames.insert(s, m, fingerprint: fingerprint) else { return .failure(appearsTwice(s, m)) }
+                        continue
+                    }
+                    index = found
+                    order.found(index, at: position)
                 }
-                order.found(index, at: position)
                 let bit: UInt64 = 1 << UInt64(index)
                 guard seen & bit == 0 else { return .failure(appearsTwice(s, m)) }
                 seen |= bit

@@ -294,6 +294,22 @@ extension PaydeskTests {
         #expect(store.record(for: "s_2000") == nil)
     }
 
+    @Test func aNameIsNotTakenForTheOneTheLineBeforeHadInItsPlace() throws {
+        // Each line's names are first compared with the line before's, in the same place.
+        let store = try payouts([
+            #"{"trace_id":1,"requested_at":"2026-11-21T09:00:00Z","amount":5}"#,
+            #"{"trace_id":2,"requested_at":"2026-11-21T09:00:00Z","amount_x":"a","amount":"7"}"#,
+            #"{"trace_id":3,"requested_at":"2026-11-21T09:00:00Z","amoun":"a"}"#,
+            #"{"trace_id":4,"requested_at":"2026-11-21T09:00:00Z","amount":"b"}"#,
+            #"{"trace_id":5,"requested_at":"2026-11-21T09:00:00Z","amount":1,"amount":2}"#,
+        ])
+        #expect(store.records.map(\.key) == [1, 3])
+        #expect(store.problems.map(\.line) == [2, 4, 5])
+        #expect(store.problems[0].message.contains("amount must be a whole number"))
+        #expect(store.problems[1].message.contains("amount must be a whole number"))
+        #expect(store.problems[2].message.contains("appears twice"))
+    }
+
     @Test func keepsTheFirstProblemsInDetailButCountsThemAll() throws {
         let limit = StoreSnapshot<PayoutKind>.maxProblemsKept
         let store = try payouts(Array(repeating: "x", count: limit + 5))
