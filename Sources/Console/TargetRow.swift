@@ -25,8 +25,12 @@ public struct TargetRow: Sendable {
     private let isSession: Bool
 
     public init(id: TargetID, time: Timestamp, line: StoredLine) {
-        key = id.key
-        isSession = id.gateway == SessionKind.gatewayName
+        self.init(key: id.key, isSession: id.gateway == SessionKind.gatewayName, time: time, line: line)
+    }
+
+    init(key: String, isSession: Bool, time: Timestamp, line: StoredLine) {
+        self.key = key
+        self.isSession = isSession
         self.time = time
         self.line = line
     }
@@ -143,13 +147,18 @@ public struct RowChange: Sendable {
 
 extension RowChange {
     /// A follower's change as the console's rows, its bad lines worded for the operator.
+    @_specialize(exported: true, where Kind == PayoutKind)
+    @_specialize(exported: true, where Kind == SessionKind)
     public init<Kind: CancellableKind>(_ change: StoreFollower<Kind>.Change, path: String) {
         let problem = change.firstProblem.map {
             "\(change.problemCount) bad line(s) skipped in \(path) (the file is unchanged), first at line \($0.line): "
                 + "\($0.message). `paydesk store check` lists them."
         }
+        // Half a million rows at start: the key's own `description`, not `String(describing:)`'s dynamic casts,
+        // and no gateway name to build and compare per row.
+        let isSession = Kind.self == SessionKind.self
         self.init(isFresh: change.isFresh, opened: change.opened.map { entry in
-            TargetRow(id: TargetID(gateway: Kind.gatewayName, key: String(describing: entry.key)), time: entry.time, line: entry.line)
-        }, closed: change.closed.map { String(describing: $0) }, problem: problem, loading: change.loading)
+            TargetRow(key: entry.key.description, isSession: isSession, time: entry.time, line: entry.line)
+        }, closed: change.closed.map(\.description), problem: problem, loading: change.loading)
     }
 }
