@@ -83,6 +83,9 @@ struct TableCellWriter: ~Copyable {
     fileprivate private(set) var widths: [Int]
     fileprivate private(set) var cellCount = 0
     private var cellStart = 0
+    /// Whether all written since `cellStart` is plain printable ASCII: checked as it is copied (read back
+    /// after, the bytes just stored cost a stall each).
+    private var cellPlain = true
     private var column = 0
 
     /// Room for `capacity` bytes to begin with (what is never written costs no memory).
@@ -111,7 +114,8 @@ struct TableCellWriter: ~Copyable {
     mutating func write(_ bytes: UnsafeBufferPointer<UInt8>?) {
         guard let bytes, let from = bytes.baseAddress else { return }
         reserve(bytes.count)
-        copyBytes(from, to: base + count, bytes.count)
+        let plain = copyBytes(from, to: base + count, bytes.count)
+        cellPlain = cellPlain && plain
         count += bytes.count
     }
 
@@ -134,23 +138,23 @@ struct TableCellWriter: ~Copyable {
     /// printable ASCII is shown through `printable` (control characters escaped, never sent to the terminal) and
     /// measured by `displayWidth`, exactly as a String cell is.
     mutating func endCell() {
-        // Room for the 0 that ends it, and for reading (here, and in `LineOutput`) eight bytes at a time past it.
-        reserve(1 + 8)
         var width = count - cellStart
-        if !isPlainASCII(base + cellStart, width) {
+        if !cellPlain {
             let shown = printable(String(decoding: UnsafeBufferPointer(start: base + cellStart, count: width), as: UTF8.self))
             count = cellStart
             write(shown)
-            reserve(1 + 8)
             width = displayWidth(shown)
             if width != count - cellStart { unusualWidths.append((cellCount, width)) }
         }
+        // The 0 that ends it, and room for `LineOutput` to read a cell eight bytes at a time past it.
+        reserve(1 + 8)
         base[count] = 0
         count += 1
         widths[column] = max(widths[column], width)
         cellCount += 1
         column = column + 1 == columns ? 0 : column + 1
         cellStart = count
+        cellPlain = true
     }
 
     mutating func add(_ row: [String]) {
@@ -161,13 +165,27 @@ struct TableCellWriter: ~Copyable {
     }
 }
 
-/// One block of bytes, freed with the last `TableCells` or writer holding it.
+/// One block of bytes, freed with the last `TableCells` or writer holding it. A big one is asked for in huge
+/// pages where the system gives them: touched 4 KiB at a time, the cells of half a million rows cost more in
+/// page faults than in writing them.
 final class ByteStorage: @unchecked Sendable {
     let base: UnsafeMutablePointer<UInt8>
+    private static let hugePage = 2 << 20
 
-    init(capacity: Int) { base = .allocate(capacity: capacity) }
+    init(capacity: Int) {
+        var memory: UnsafeMutableRawPointer?
+        if capacity >= 2 * Self.hugePage, posix_memalign(&memory, Self.hugePage, capacity) == 0, let memory {
+            #if os(Linux)
+            _ = madvise(memory, capacity / Self.hugePage * Self.hugePage, MADV_HUGEPAGE)   // advice only
+            #endif
+            base = memory.bindMemory(to: UInt8.self, capacity: capacity)
+        } else {
+            guard let memory = malloc(max(capacity, 1)) else { fatalError("out of memory: \(capacity) bytes") }
+            base = memory.bindMemory(to: UInt8.self, capacity: capacity)
+        }
+    }
 
-    deinit { base.deallocate() }
+    deinit { free(base) }
 }
 
 /// The number of bytes before the first 0 at `p`, eight bytes at a time (a cell has 8 readable bytes after
@@ -184,46 +202,44 @@ private func cellLength(_ p: UnsafePointer<UInt8>) -> Int {
 }
 
 /// Copies `n` bytes, short ones with a few loads and stores that read and write nothing outside them (a call to
-/// memmove per cell showed).
-@inline(__always) private func copyBytes(_ from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, _ n: Int) {
+/// memmove per cell showed); whether they are all printable ASCII (0x20...0x7E).
+@inline(__always) private func copyBytes(_ from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, _ n: Int) -> Bool {
     let source = UnsafeRawPointer(from), target = UnsafeMutableRawPointer(to)
     switch n {
-    case 0: return
-    case 1: to[0] = from[0]
-    case 2..<4:
-        target.storeBytes(of: source.loadUnaligned(as: UInt16.self), as: UInt16.self)
-        target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self), toByteOffset: n - 2, as: UInt16.self)
+    case 0:
+        return true
+    case 1..<4:
+        var all: UInt64 = 0x2020_2020_2020_2020
+        for k in 0..<n {
+            to[k] = from[k]
+            all ^= UInt64(from[k] ^ 0x20) << UInt64(8 * k)   // a space replaced by the byte
+        }
+        return isPlainASCII(all)
     case 4..<8:
-        target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
-        target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
-    case 8...32:
+        let low = source.loadUnaligned(as: UInt32.self), high = source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        target.storeBytes(of: low, as: UInt32.self)
+        target.storeBytes(of: high, toByteOffset: n - 4, as: UInt32.self)
+        return isPlainASCII(UInt64(low) | UInt64(high) << 32)
+    default:
+        var plain = true
         var k = 0
         while k + 8 < n {
-            target.storeBytes(of: source.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+            let w = source.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            target.storeBytes(of: w, toByteOffset: k, as: UInt64.self)
+            plain = plain && isPlainASCII(w)
             k += 8
         }
-        target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
-    default:
-        to.update(from: from, count: n)
+        let last = source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        target.storeBytes(of: last, toByteOffset: n - 8, as: UInt64.self)
+        return plain && isPlainASCII(last)
     }
 }
 
-/// Whether every byte is printable ASCII (0x20...0x7E), eight at a time (`p` has 8 readable bytes past `n`).
-@inline(__always) private func isPlainASCII(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+/// Whether all eight bytes are printable ASCII (0x20...0x7E).
+@inline(__always) private func isPlainASCII(_ w: UInt64) -> Bool {
     let ones: UInt64 = 0x0101_0101_0101_0101
-    var k = 0
-    while k < n {
-        var w = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
-        if n - k < 8 {
-            // Past the end: spaces, which are plain.
-            let mask = (UInt64(1) << UInt64((n - k) * 8)) &- 1
-            w = w & mask | (ones &* 0x20) & ~mask
-        }
-        // A byte below 0x20, or above 0x7E (0x7F and anything beyond ASCII).
-        if ((w &- ones &* 0x20) & ~w | (w &+ ones) | w) & (ones &* 0x80) != 0 { return false }
-        k += 8
-    }
-    return true
+    // A byte below 0x20, or above 0x7E (0x7F and anything beyond ASCII).
+    return ((w &- ones &* 0x20) & ~w | (w &+ ones) | w) & (ones &* 0x80) == 0
 }
 
 /// The printed lines, in one buffer written through a pointer (the table's output is tens of megabytes, and an
