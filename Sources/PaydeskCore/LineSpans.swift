@@ -48,7 +48,7 @@ public struct LineSpans {
         return plain
     }
 
-    private mutating func knownIndex(of name: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
+    @inline(__always) private mutating func knownIndex(of name: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
         if position < lastOrder.count {
             let guess = lastOrder[position]
             if guess >= 0, isName(guess, name) { return guess }
@@ -64,7 +64,7 @@ public struct LineSpans {
         return found < 0 ? nil : found
     }
 
-    private func isName(_ k: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inline(__always) private func isName(_ k: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
         let known = names[k]
         guard known.count == name.count else { return false }
         let raw = UnsafeRawPointer(name.baseAddress!)

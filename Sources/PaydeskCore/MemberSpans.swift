@@ -15,7 +15,7 @@ enum MemberSpans {
         let isString: Bool
     }
 
-    static func forEach(in line: UnsafeBufferPointer<UInt8>, _ body: (Member) -> Bool) {
+    @inline(__always) static func forEach(in line: UnsafeBufferPointer<UInt8>, _ body: (Member) -> Bool) {
         guard let base = line.baseAddress else { return }
         let n = line.count
         var i = 0
