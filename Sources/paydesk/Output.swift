@@ -22,6 +22,12 @@ enum Output {
     }
 
     static func bytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // A large piece (a table's lines) is written as it is, not copied into the buffer first.
+        if bytes.count >= 1 << 16 {
+            flush()
+            if failure == nil, let code = writeAll(1, bytes) { failure = systemMessage(code) }
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { flush() }
     }
@@ -50,18 +56,20 @@ enum Output {
 
     /// Writes all of `bytes` to `fd`; the errno that stopped it, or nil.
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                done += n
+        bytes.withUnsafeBufferPointer { writeAll(fd, $0) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return nil
+            done += n
         }
+        return nil
     }
 
     private static func systemMessage(_ code: Int32) -> String { String(cString: strerror(code)) }

@@ -14,7 +14,6 @@ struct TableCells: Sendable {
     private let unusualWidths: [(cell: Int, width: Int)]
     /// Each column's widest cell.
     let widths: [Int]
-    let rowCount: Int
 
     fileprivate init(_ writer: borrowing TableCellWriter) {
         columns = writer.columns
@@ -22,7 +21,6 @@ struct TableCells: Sendable {
         count = writer.count
         unusualWidths = writer.unusualWidths
         widths = writer.widths
-        rowCount = writer.cellCount / writer.columns
     }
 
     /// Cells given as text, row after row.
@@ -36,7 +34,7 @@ struct TableCells: Sendable {
     }
 
     /// Appends the rows as lines, each column padded (or cut with `…`) to `widths` with two spaces between
-    /// columns, trailing blanks dropped; hands the lines to `flush` whenever they pass 64 KiB.
+    /// columns, trailing blanks dropped; hands the lines to `flush` whenever they pass 1 MiB.
     func lines(widths shownWidths: [Int], rightAligned: [Bool], into out: inout LineOutput,
                flush: (UnsafeBufferPointer<UInt8>) -> Void) {
         let base = UnsafePointer(storage.base)
@@ -66,7 +64,7 @@ struct TableCells: Sendable {
             }
             out.dropTrailingSpaces(after: lineStart)
             out.append(0x0A)
-            if out.count > 1 << 16 { out.flush(flush) }
+            if out.count > 1 << 20 { out.flush(flush) }
         }
     }
 }
@@ -243,14 +241,14 @@ private func cellLength(_ p: UnsafePointer<UInt8>) -> Int {
 }
 
 /// The printed lines, in one buffer written through a pointer (the table's output is tens of megabytes, and an
-/// Array's checks on every append showed); handed on every 64 KiB.
+/// Array's checks on every append showed); handed on every 1 MiB.
 struct LineOutput: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
 
     init() {
-        capacity = 1 << 17
+        capacity = (1 << 20) + (1 << 16)
         base = .allocate(capacity: capacity)
     }
 
