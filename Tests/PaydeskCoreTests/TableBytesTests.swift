@@ -217,6 +217,29 @@ extension PaydeskTests {
         #expect(expected.contains(#"\u{202E}evil"#) && expected.contains("山田太郎"), "the awkward rows are in it")
     }
 
+    /// Output over 64 KiB is written as it is, not through Output's buffer: what was buffered before it still
+    /// comes first.
+    @Test func longLinesComeOutWholeAndInOrder() async throws {
+        let home = TemporaryDirectory("paydesk-home")
+        let long = String(repeating: "0123456789", count: 150_000)   // 1.5 MB
+        home.write("data/TEST/payouts.jsonl", [payoutLine(1), payoutLine(2, extra: #","blob":"\#(long)""#), payoutLine(3)]
+            .joined(separator: "\n") + "\n")
+        let table = try await runPaydesk(["list", "payouts", "--home", home.path])
+        let rows = table.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.count == 4)
+        #expect(rows.map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["TRACE", "1", "2", "3"])
+        #expect(rows[2].hasSuffix("blob=" + long))
+
+        let now = Timestamp.now
+        home.write("data/TEST/sessions.jsonl", [sessionLine("a", createdSecondsAgo: 10, now: now),
+                                                sessionLine("b", createdSecondsAgo: 9, now: now, extra: #","blob":"\#(long)""#),
+                                                sessionLine("c", createdSecondsAgo: 8, now: now)].joined(separator: "\n") + "\n")
+        let json = try await runPaydesk(["list", "sessions", "--json", "--home", home.path])
+        let lines = try json.stdout.split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        #expect(lines.map { $0["session_id"] } == [.string("a"), .string("b"), .string("c")])
+        #expect(lines[1]["blob"] == .string(long) && lines[1]["effective_state"] == .string("open"))
+    }
+
     /// The table as paydesk 0.12 printed it, a String per cell: the oracle.
     static func stringTable(_ headers: [String], rightAligned: Set<Int>, rows: [[String]], width: Int?) -> String {
         var widths = headers.map(displayWidth)
