@@ -82,23 +82,41 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         guard (0...9999).contains(c.year) else {
             return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
         }
-        // Digits written in place: `paydesk list` shows half a million of these.
-        return String(unsafeUninitializedCapacity: 20) { out in
-            func put(_ v: Int, _ width: Int, at i: Int) {
-                var v = v
-                for k in stride(from: i + width - 1, through: i, by: -1) {
-                    out[k] = UInt8(ascii: "0") + UInt8(v % 10)
-                    v /= 10
-                }
-            }
-            put(c.year, 4, at: 0); out[4] = UInt8(ascii: "-")
-            put(c.month, 2, at: 5); out[7] = UInt8(ascii: "-")
-            put(c.day, 2, at: 8); out[10] = UInt8(ascii: " ")
-            put(c.hour, 2, at: 11); out[13] = UInt8(ascii: ":")
-            put(c.minute, 2, at: 14); out[16] = UInt8(ascii: ":")
-            put(c.second, 2, at: 17); out[19] = UInt8(ascii: "Z")
-            return 20
+        return String(unsafeUninitializedCapacity: 20) { Self.putDisplay(c, into: $0) }
+    }
+
+    /// Hands `write` `display`'s bytes: `paydesk list` shows half a million of these.
+    public func writeDisplay(_ write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let c = civil
+        guard (0...9999).contains(c.year) else {
+            var text = display
+            text.withUTF8(write)
+            return
         }
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            write(UnsafeBufferPointer(rebasing: bytes[..<Self.putDisplay(c, into: bytes)]))
+        }
+    }
+
+    /// Writes a four-digit year's display digit by digit into `out` (20 bytes); returns 20.
+    private static func putDisplay(_ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int),
+                                   into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        func put(_ v: Int, _ width: Int, at i: Int) {
+            var v = v
+            for k in stride(from: i + width - 1, through: i, by: -1) {
+                out[k] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+        }
+        put(c.year, 4, at: 0); out[4] = UInt8(ascii: "-")
+        put(c.month, 2, at: 5); out[7] = UInt8(ascii: "-")
+        put(c.day, 2, at: 8); out[10] = UInt8(ascii: " ")
+        put(c.hour, 2, at: 11); out[13] = UInt8(ascii: ":")
+        put(c.minute, 2, at: 14); out[16] = UInt8(ascii: ":")
+        put(c.second, 2, at: 17); out[19] = UInt8(ascii: "Z")
+        return 20
     }
 
     private var civil: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {

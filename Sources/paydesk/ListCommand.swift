@@ -67,22 +67,7 @@ struct ListCommand: ParsableCommand {
             try store.checkIntact()
             return
         }
-        // Rows are built on every core, in parts kept in order.
-        let known = FieldNames(Kind.fields.map(\.name))
-        let pieces = shown.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
-        let parts = ResultSlots<TextTable>(count: pieces)
-        let records = shown
-        DispatchQueue.concurrentPerform(iterations: pieces) { k in
-            var part = TextTable(Kind.headers, rightAligned: Kind.rightAligned)
-            let mine = records[(records.count * k / pieces)..<(records.count * (k + 1) / pieces)]
-            part.reserve(rows: mine.count)
-            for record in mine {
-                part.add(Kind.row(LineTexts(store.lineBytes(of: record), knownNames: known), record,
-                                  effectiveState: store.effectiveState(of: record, now: now), now: now))
-            }
-            parts[k] = part
-        }
-        let table = TextTable(joining: parts.values)
+        let table = Self.table(store, shown, now: now)
         try store.checkIntact()
         if !shown.isEmpty { table.printed(width: terminalWidth()) }
         let noun = Kind.noun + (shown.count == 1 ? "" : "s")
@@ -92,11 +77,46 @@ struct ListCommand: ParsableCommand {
     }
 }
 
+extension ListCommand {
+    /// The table of `records`, in this order. Rows are built on every core, in parts kept in order, as bytes: a
+    /// line without escapes is read by LineSpans into cells without a String (nearly every line); one with
+    /// escapes is decoded by LineTexts.
+    static func table<Kind: ListedKind>(_ store: StoreSnapshot<Kind>, _ records: [StoredRecord<Kind.Key>], now: Timestamp,
+                                        pieces: Int? = nil) -> TextTable {
+        let known = FieldNames(Kind.fields.map(\.name))
+        let pieces = pieces ?? (records.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4)
+        let parts = ResultSlots<TableCells>(count: pieces)
+        DispatchQueue.concurrentPerform(iterations: pieces) { k in
+            let mine = records[(records.count * k / pieces)..<(records.count * (k + 1) / pieces)]
+            // A payout's row is some 90 bytes: room reserved once is seldom copied as the part grows (and what
+            // is never written costs no memory).
+            var part = TableCellWriter(columns: Kind.headers.count, capacity: mine.count * 128)
+            var spans = LineSpans(known)
+            for record in mine {
+                let line = store.lineBytes(of: record)
+                // The kind's own rule, not the store's method: a generic call from another module costs a
+                // type lookup each time.
+                let state = Kind.states[Int(Kind.effectiveState(record.state, time: record.time, now: now))]
+                if spans.read(line) {
+                    Kind.writeRow(spans, record, effectiveState: state, now: now, to: &part)
+                } else {
+                    part.add(Kind.row(LineTexts(line, knownNames: known), record, effectiveState: state, now: now))
+                }
+            }
+            parts[k] = part.finished()
+        }
+        return TextTable(Kind.headers, rightAligned: Kind.rightAligned, parts: parts.values)
+    }
+}
+
 /// What a kind shows in `paydesk list`.
 protocol ListedKind: RecordKind {
     static var headers: [String] { get }
     static var rightAligned: Set<Int> { get }
+    /// The row's cells as text, from a line LineSpans could not read (one with escapes).
     static func row(_ fields: LineTexts, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp) -> [String]
+    /// The same cells written as bytes, from a line LineSpans read (the fields in `fields`' order).
+    static func writeRow(_ fields: LineSpans, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp, to cells: inout TableCellWriter)
     static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: @autoclosure () -> String)
     /// `writeJSON` writes a line as it is stored (no field added), so lines may be written from where they are.
     static var writesLinesAsStored: Bool { get }
@@ -112,6 +132,9 @@ extension ListedKind {
     static func others(_ fields: LineTexts) -> String {
         fields.others.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
     }
+
+    /// Where a field is in `fields`, which LineSpans reads in that order.
+    static func fieldIndex(_ name: String) -> Int { fields.firstIndex { $0.name == name }! }
 }
 
 extension SessionKind: ListedKind {
@@ -124,6 +147,22 @@ extension SessionKind: ListedKind {
         return [r.key.text, f.text("order_id"), f.text("customer_id"), f.amountText, r.time.display,
                 compactDuration(milliseconds: now.milliseconds - r.time.milliseconds),
                 effectiveState == "open" ? compactDuration(milliseconds: left) : "-", effectiveState, others(f)]
+    }
+
+    private static let (order, customer, amount, currency) =
+        (fieldIndex("order_id"), fieldIndex("customer_id"), fieldIndex("amount"), fieldIndex("currency"))
+
+    static func writeRow(_ f: LineSpans, _ r: StoredRecord<SessionID>, effectiveState: String, now: Timestamp, to t: inout TableCellWriter) {
+        let left = expiry(ofCreated: r.time).milliseconds - now.milliseconds
+        t.write(r.key.text); t.endCell()
+        t.write(f[order]); t.endCell()
+        t.write(f[customer]); t.endCell()
+        t.write(amount: f[amount], currency: f[currency]); t.endCell()
+        t.write(display: r.time); t.endCell()
+        t.write(compactDuration(milliseconds: now.milliseconds - r.time.milliseconds)); t.endCell()
+        t.write(effectiveState == "open" ? compactDuration(milliseconds: left) : "-"); t.endCell()
+        t.write(effectiveState); t.endCell()
+        t.write(f.others); t.endCell()
     }
 
     /// The stored object with `"effective_state"` first: a session past its 5 minutes is expired whatever its line says.
@@ -157,5 +196,19 @@ extension PayoutKind: ListedKind {
     static func row(_ f: LineTexts, _ r: StoredRecord<Int64>, effectiveState: String, now: Timestamp) -> [String] {
         [String(r.key), f.text("order_id"), f.text("customer_id"), f.amountText, f.text("payment_method"),
          r.time.display, effectiveState, others(f)]
+    }
+
+    private static let (order, customer, amount, currency, method) =
+        (fieldIndex("order_id"), fieldIndex("customer_id"), fieldIndex("amount"), fieldIndex("currency"), fieldIndex("payment_method"))
+
+    static func writeRow(_ f: LineSpans, _ r: StoredRecord<Int64>, effectiveState: String, now: Timestamp, to t: inout TableCellWriter) {
+        t.write(digitsOf: r.key); t.endCell()
+        t.write(f[order]); t.endCell()
+        t.write(f[customer]); t.endCell()
+        t.write(amount: f[amount], currency: f[currency]); t.endCell()
+        t.write(f[method]); t.endCell()
+        t.write(display: r.time); t.endCell()
+        t.write(effectiveState); t.endCell()
+        t.write(f.others); t.endCell()
     }
 }

@@ -22,6 +22,12 @@ enum Output {
     }
 
     static func bytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // A large piece (a table's lines) is written as it is, not copied into the buffer first.
+        if bytes.count >= 1 << 16 {
+            flush()
+            if failure == nil, let code = writeAll(1, bytes) { failure = systemMessage(code) }
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { flush() }
     }
@@ -55,18 +61,20 @@ enum Output {
 
     /// Writes all of `bytes` to `fd`; the errno that stopped it, or nil.
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                done += n
+        bytes.withUnsafeBufferPointer { writeAll(fd, $0) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return nil
+            done += n
         }
+        return nil
     }
 
     private static func systemMessage(_ code: Int32) -> String { String(cString: strerror(code)) }
@@ -75,89 +83,40 @@ enum Output {
 /// Columns padded to their widest cell, measured in terminal cells.
 struct TextTable {
     let headers: [String]
-    let rightAligned: Set<Int>
-    /// Every cell, row after row, its width, and each column's width: one array, not one per row.
-    private var cells: [String] = []
-    private var cellWidths: [Int32] = []
-    private var widths: [Int]
+    let rightAligned: [Bool]
+    /// Rows built elsewhere (on several cores), printed one part after the other, never joined by copying.
+    private var parts: [TableCells]
+    /// Cells added a row at a time, row after row (`history`'s few hundred).
+    private var added: [String] = []
 
-    init(_ headers: [String], rightAligned: Set<Int> = []) {
+    init(_ headers: [String], rightAligned: Set<Int> = [], parts: [TableCells] = []) {
         self.headers = headers
-        self.rightAligned = rightAligned
-        widths = headers.map(displayWidth)
+        self.rightAligned = headers.indices.map(rightAligned.contains)
+        self.parts = parts
     }
-
-    var rowCount: Int { cells.count / headers.count }
 
     /// Cells come from other systems' data: control characters are shown escaped, never sent to the terminal.
     mutating func add(_ row: [String]) {
-        for (k, cell) in row.enumerated() {
-            var shown = cell, width = 0
-            // Plain printable ASCII (nearly every cell): its width is its length, one look at its bytes.
-            if let plain = plainASCIIWidth(cell) {
-                width = plain
-            } else {
-                shown = printable(cell)
-                width = displayWidth(shown)
-            }
-            widths[k] = max(widths[k], width)
-            cells.append(shown)
-            cellWidths.append(Int32(width))
-        }
-    }
-
-    /// Room for `rows` rows, so a half-million-row table is not copied as it grows.
-    mutating func reserve(rows: Int) {
-        cells.reserveCapacity(rows * headers.count)
-        cellWidths.reserveCapacity(rows * headers.count)
-    }
-
-    /// Tables built in parts (on several cores), one after the other.
-    init(joining parts: [TextTable]) {
-        self.init(parts[0].headers, rightAligned: parts[0].rightAligned)
-        reserve(rows: parts.reduce(0) { $0 + $1.rowCount })
-        for part in parts {
-            cells += part.cells
-            cellWidths += part.cellWidths
-            widths = zip(widths, part.widths).map { max($0, $1) }
-        }
+        added += row
     }
 
     /// Prints the table; given a `width` (a terminal's), the widest columns are cut with `…` until a line fits.
-    func printed(width: Int? = nil) {
+    func printed(width: Int? = nil, to write: (UnsafeBufferPointer<UInt8>) -> Void = { Output.bytes($0) }) {
+        let rows = parts + (added.isEmpty ? [] : [TableCells(columns: headers.count, cells: added)])
+        let widths = rows.reduce(headers.map(displayWidth)) { widths, part in zip(widths, part.widths).map { max($0, $1) } }
         let shownWidths = width.map { Self.fitted(widths, into: $0) } ?? widths
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 16)
-        func emit(_ row: ArraySlice<String>, _ rowWidths: ArraySlice<Int32>) {
-            let lineStart = out.count
-            for (k, cell) in row.enumerated() {
-                let last = k == row.count - 1
-                var cell = cell, cellWidth = Int(rowWidths[rowWidths.startIndex + k])
-                if cellWidth > shownWidths[k] {
-                    cell = truncated(cell, toWidth: shownWidths[k])
-                    cellWidth = displayWidth(cell)
-                }
-                let gap = shownWidths[k] - cellWidth
-                let right = rightAligned.contains(k)
-                if right { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: gap)) }
-                out.append(contentsOf: cell.utf8)
-                if !last {
-                    if !right { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: gap)) }
-                    out.append(contentsOf: [0x20, 0x20])
-                }
-            }
-            while out.count > lineStart, out.last == 0x20 { out.removeLast() }
-            out.append(0x0A)
-            if out.count > 1 << 16 {
-                out.withUnsafeBufferPointer { Output.bytes($0) }
-                out.removeAll(keepingCapacity: true)
-            }
+        var out = LineOutput()
+        for part in [TableCells(columns: headers.count, cells: headers)] + rows {
+            part.lines(widths: shownWidths, rightAligned: rightAligned, into: &out, flush: write)
         }
-        emit(headers[...], headers.map { Int32(displayWidth($0)) }[...])
-        for start in stride(from: 0, to: cells.count, by: headers.count) {
-            emit(cells[start..<(start + headers.count)], cellWidths[start..<(start + headers.count)])
-        }
-        out.withUnsafeBufferPointer { Output.bytes($0) }
+        out.flush(write)
+    }
+
+    /// The printed table's text (for tests).
+    func text(width: Int? = nil) -> String {
+        var all: [UInt8] = []
+        printed(width: width) { all.append(contentsOf: $0) }
+        return String(decoding: all, as: UTF8.self)
     }
 
     /// Column widths that fit `width` cells with two spaces between columns: the widest column is cut first, down

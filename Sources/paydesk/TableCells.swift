@@ -1,0 +1,316 @@
+import Foundation
+import PaydeskCore
+
+/// Table rows as the terminal shows them, in one block of bytes: each cell's text, then a 0 byte (shown text
+/// never holds one: control characters are escaped). No String and no array per cell or row: `list` makes four
+/// million cells, and a String each cost more than reading the store. Written once by a `TableCellWriter`,
+/// then only read (by any thread).
+struct TableCells: Sendable {
+    let columns: Int
+    private let storage: ByteStorage
+    /// Every cell's shown text and its 0, row after row.
+    private let count: Int
+    /// The cells whose width in terminal cells is not their byte count (text beyond ASCII), in order: few.
+    private let unusualWidths: [(cell: Int, width: Int)]
+    /// Each column's widest cell.
+    let widths: [Int]
+
+    fileprivate init(_ writer: borrowing TableCellWriter) {
+        columns = writer.columns
+        storage = writer.storage
+        count = writer.count
+        unusualWidths = writer.unusualWidths
+        widths = writer.widths
+    }
+
+    /// Cells given as text, row after row.
+    init(columns: Int, cells: [String]) {
+        var writer = TableCellWriter(columns: columns, capacity: 256)
+        for cell in cells {
+            writer.write(cell)
+            writer.endCell()
+        }
+        self = writer.finished()
+    }
+
+    /// Appends the rows as lines, each column padded (or cut with `…`) to `widths` with two spaces between
+    /// columns, trailing blanks dropped; hands the lines to `flush` whenever they pass 1 MiB.
+    func lines(widths shownWidths: [Int], rightAligned: [Bool], into out: inout LineOutput,
+               flush: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let base = UnsafePointer(storage.base)
+        var at = 0, cell = 0, unusual = 0
+        while at < count {
+            let lineStart = out.count
+            for k in 0..<columns {
+                let length = cellLength(base + at)
+                var cellWidth = length
+                if unusual < unusualWidths.count, unusualWidths[unusual].cell == cell {
+                    cellWidth = unusualWidths[unusual].width
+                    unusual += 1
+                }
+                var cut: String?
+                if cellWidth > shownWidths[k] {
+                    cut = truncated(String(decoding: UnsafeBufferPointer(start: base + at, count: length), as: UTF8.self),
+                                    toWidth: shownWidths[k])
+                    cellWidth = displayWidth(cut!)
+                }
+                let gap = shownWidths[k] - cellWidth
+                let right = rightAligned[k]
+                if right { out.appendSpaces(gap) }
+                if var cut { cut.withUTF8 { out.append($0) } } else { out.appendCell(base + at, length) }
+                if k < columns - 1 { out.appendSpaces(right ? 2 : gap + 2) }
+                at += length + 1
+                cell += 1
+            }
+            out.dropTrailingSpaces(after: lineStart)
+            out.append(0x0A)
+            if out.count > 1 << 20 { out.flush(flush) }
+        }
+    }
+}
+
+/// Writes rows into `TableCells`: a cell's bytes, then `endCell`. Cells go straight into one growing block of
+/// memory; the writer cannot be copied, so that block has one writer.
+struct TableCellWriter: ~Copyable {
+    let columns: Int
+    fileprivate private(set) var storage: ByteStorage
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    fileprivate private(set) var count = 0
+    fileprivate private(set) var unusualWidths: [(cell: Int, width: Int)] = []
+    fileprivate private(set) var widths: [Int]
+    fileprivate private(set) var cellCount = 0
+    private var cellStart = 0
+    /// Whether all written since `cellStart` is plain printable ASCII: checked as it is copied (read back
+    /// after, the bytes just stored cost a stall each).
+    private var cellPlain = true
+    private var column = 0
+
+    /// Room for `capacity` bytes to begin with (what is never written costs no memory).
+    init(columns: Int, capacity: Int) {
+        self.columns = columns
+        self.capacity = max(capacity, 64)
+        storage = ByteStorage(capacity: self.capacity)
+        base = storage.base
+        widths = Array(repeating: 0, count: columns)
+    }
+
+    consuming func finished() -> TableCells { TableCells(self) }
+
+    @inline(__always) private mutating func reserve(_ more: Int) {
+        if count + more > capacity { grow(more) }
+    }
+
+    private mutating func grow(_ more: Int) {
+        capacity = max(capacity * 2, count + more)
+        let bigger = ByteStorage(capacity: capacity)
+        bigger.base.update(from: base, count: count)
+        storage = bigger
+        base = bigger.base
+    }
+
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>?) {
+        guard let bytes, let from = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        let plain = copyBytes(from, to: base + count, bytes.count)
+        cellPlain = cellPlain && plain
+        count += bytes.count
+    }
+
+    mutating func write(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { write($0) } }
+
+    mutating func write(_ string: String) {
+        var string = string
+        string.withUTF8 { write($0) }
+    }
+
+    mutating func write(digitsOf value: Int64) { writeDigits(of: value) { write($0) } }
+
+    mutating func write(display time: Timestamp) { time.writeDisplay { write($0) } }
+
+    mutating func write(amount: UnsafeBufferPointer<UInt8>?, currency: UnsafeBufferPointer<UInt8>?) {
+        Money.writeAmount(amount, currency: currency) { write($0) }
+    }
+
+    /// Ends the cell written since the last one ended. Cells come from other systems' data: any text but plain
+    /// printable ASCII is shown through `printable` (control characters escaped, never sent to the terminal) and
+    /// measured by `displayWidth`, exactly as a String cell is.
+    mutating func endCell() {
+        var width = count - cellStart
+        if !cellPlain {
+            let shown = printable(String(decoding: UnsafeBufferPointer(start: base + cellStart, count: width), as: UTF8.self))
+            count = cellStart
+            write(shown)
+            width = displayWidth(shown)
+            if width != count - cellStart { unusualWidths.append((cellCount, width)) }
+        }
+        // The 0 that ends it, and room for `LineOutput` to read a cell eight bytes at a time past it.
+        reserve(1 + 8)
+        base[count] = 0
+        count += 1
+        widths[column] = max(widths[column], width)
+        cellCount += 1
+        column = column + 1 == columns ? 0 : column + 1
+        cellStart = count
+        cellPlain = true
+    }
+
+    mutating func add(_ row: [String]) {
+        for cell in row {
+            write(cell)
+            endCell()
+        }
+    }
+}
+
+/// One block of bytes, freed with the last `TableCells` or writer holding it. A big one is asked for in huge
+/// pages where the system gives them: touched 4 KiB at a time, the cells of half a million rows cost more in
+/// page faults than in writing them.
+final class ByteStorage: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>
+    private static let hugePage = 2 << 20
+
+    init(capacity: Int) {
+        var memory: UnsafeMutableRawPointer?
+        if capacity >= 2 * Self.hugePage, posix_memalign(&memory, Self.hugePage, capacity) == 0, let memory {
+            #if os(Linux)
+            _ = madvise(memory, capacity / Self.hugePage * Self.hugePage, MADV_HUGEPAGE)   // advice only
+            #endif
+            base = memory.bindMemory(to: UInt8.self, capacity: capacity)
+        } else {
+            guard let memory = malloc(max(capacity, 1)) else { fatalError("out of memory: \(capacity) bytes") }
+            base = memory.bindMemory(to: UInt8.self, capacity: capacity)
+        }
+    }
+
+    deinit { free(base) }
+}
+
+/// The number of bytes before the first 0 at `p`, eight bytes at a time (a cell has 8 readable bytes after
+/// its 0).
+private func cellLength(_ p: UnsafePointer<UInt8>) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    var k = 0
+    while true {
+        let w = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
+        let zero = (w &- ones) & ~w & (ones &* 0x80)
+        if zero != 0 { return k + zero.trailingZeroBitCount / 8 }
+        k += 8
+    }
+}
+
+/// Copies `n` bytes, short ones with a few loads and stores that read and write nothing outside them (a call to
+/// memmove per cell showed); whether they are all printable ASCII (0x20...0x7E).
+@inline(__always) private func copyBytes(_ from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, _ n: Int) -> Bool {
+    let source = UnsafeRawPointer(from), target = UnsafeMutableRawPointer(to)
+    switch n {
+    case 0:
+        return true
+    case 1..<4:
+        var all: UInt64 = 0x2020_2020_2020_2020
+        for k in 0..<n {
+            to[k] = from[k]
+            all ^= UInt64(from[k] ^ 0x20) << UInt64(8 * k)   // a space replaced by the byte
+        }
+        return isPlainASCII(all)
+    case 4..<8:
+        let low = source.loadUnaligned(as: UInt32.self), high = source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        target.storeBytes(of: low, as: UInt32.self)
+        target.storeBytes(of: high, toByteOffset: n - 4, as: UInt32.self)
+        return isPlainASCII(UInt64(low) | UInt64(high) << 32)
+    default:
+        var plain = true
+        var k = 0
+        while k + 8 < n {
+            let w = source.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            target.storeBytes(of: w, toByteOffset: k, as: UInt64.self)
+            plain = plain && isPlainASCII(w)
+            k += 8
+        }
+        let last = source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        target.storeBytes(of: last, toByteOffset: n - 8, as: UInt64.self)
+        return plain && isPlainASCII(last)
+    }
+}
+
+/// Whether all eight bytes are printable ASCII (0x20...0x7E).
+@inline(__always) private func isPlainASCII(_ w: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    // A byte below 0x20, or above 0x7E (0x7F and anything beyond ASCII).
+    return ((w &- ones &* 0x20) & ~w | (w &+ ones) | w) & (ones &* 0x80) == 0
+}
+
+/// The printed lines, in one buffer written through a pointer (the table's output is tens of megabytes, and an
+/// Array's checks on every append showed); handed on every 1 MiB.
+struct LineOutput: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init() {
+        capacity = (1 << 20) + (1 << 16)
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    private mutating func reserve(_ more: Int) {
+        guard count + more > capacity else { return }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(capacity * 2, count + more))
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = max(capacity * 2, count + more)
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (base + count).update(from: from, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// A cell from `TableCells`, which has 8 readable bytes past its end: short ones are copied a word at a time.
+    mutating func appendCell(_ from: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n + 8)
+        if n <= 32 {
+            var k = 0
+            while k < n {
+                UnsafeMutableRawPointer(base + count + k).storeBytes(of: UnsafeRawPointer(from + k).loadUnaligned(as: UInt64.self),
+                                                                     as: UInt64.self)
+                k += 8
+            }
+        } else {
+            (base + count).update(from: from, count: n)
+        }
+        count += n
+    }
+
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func appendSpaces(_ n: Int) {
+        guard n > 0 else { return }
+        reserve(n + 16)
+        if n <= 16 {
+            let spaces: UInt64 = 0x2020_2020_2020_2020
+            UnsafeMutableRawPointer(base + count).storeBytes(of: spaces, as: UInt64.self)
+            UnsafeMutableRawPointer(base + count + 8).storeBytes(of: spaces, as: UInt64.self)
+        } else {
+            (base + count).update(repeating: 0x20, count: n)
+        }
+        count += n
+    }
+
+    mutating func dropTrailingSpaces(after start: Int) {
+        while count > start, base[count - 1] == 0x20 { count -= 1 }
+    }
+
+    mutating func flush(_ write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        write(UnsafeBufferPointer(start: base, count: count))
+        count = 0
+    }
+}

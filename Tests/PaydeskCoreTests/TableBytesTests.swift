@@ -1,0 +1,278 @@
+import Foundation
+import Testing
+@testable import PaydeskCore
+@testable import paydesk
+
+/// `list` builds its table from each line's bytes (LineSpans, TableCellWriter) rather than from Strings, for
+/// speed. What it prints must be what the String path (LineTexts, `row`, a String per cell) printed, byte for
+/// byte, whatever the data holds: escapes, text beyond ASCII, raw controls and bidi overrides, wide characters,
+/// nulls and values that are not strings, names given twice, and rows cut to a terminal's width.
+extension PaydeskTests {
+@Suite struct TableBytesTests {
+    static let now = Timestamp.parseRFC3339("2026-11-21T10:00:00Z")!
+
+    /// Payout lines as no loader checked them: anything MemberSpans may meet.
+    static let payoutLines: [String] = [
+        payoutLine(1),
+        payoutLine(2, extra: #","src":"crm","channel":"app""#),
+        #"{"trace_id":3,"order_id":"Café Müller","customer_id":"山田太郎","payment_method":"🙂 wallet","amount":990,"currency":"JPY"}"#,
+        "{\"trace_id\":4,\"order_id\":\"O\u{85}C1\",\"customer_id\":\"\u{202E}evil\u{202C}\",\"note\u{2066}\":\"x\u{7F}y\"}",
+        "{\"trace_id\":5,\"order_id\":\"tab\there\",\"customer_id\":\"line\u{2028}sep\"}",
+        #"{"trace_id":6,"order_id":null,"customer_id":12345,"payment_method":true,"amount":null,"extra":null}"#,
+        #"{"trace_id":7,"order_id":{"a": [1, 2]},"customer_id":[],"meta":{"k": "v", "n": null}}"#,
+        #"{"trace_id":8,"order_id":"a\nb","customer_id":"\u001b[31mRED","payment_method":"\u202Eflip"}"#,
+        #"{"trace_id":9,"order\u005fid":"by an escaped name","n\u00e4me":"x","note":"say \"hi\" \\ bye"}"#,
+        #"{"trace_id":10,"order_id":"first","order_id":"second","customer_id":"kept","customer_id":null}"#,
+        #"{"trace_id":11,"amount":"+42","currency":"EUR","x":"\u00e9t\u00e9"}"#,
+        #"{"trace_id":12,"amount":-5,"currency":"KWD","payment_method":"0123456789abcdefghijklmnopqrstuvwxyz0123456789"}"#,
+        #"{"trace_id":13,"amount":9223372036854775807,"currency":"","order_id":""}"#,
+        #"{"trace_id":14,"amount":9223372036854775808,"currency":"EUR"}"#,
+        #"{"trace_id":15,"amount":1e3,"currency":"EUR","customer_id":"exactly8","order_id":"sixteen-bytes-16"}"#,
+        "{\"trace_id\":16,\"amount\":1234,\"currency\":\"\u{212A}WD\",\"customer_id\":\"Kelvin sign\"}",
+        "{\"trace_id\":17,\"amount\":1234,\"currency\":\"€\",\"order_id\":\"\u{301}combining first\"}",
+        #"{"trace_id":18,"amount":-1,"currency":"eur","status":"pending","requested_at":"2026-11-21T09:00:00Z"}"#,
+        "{\"trace_id\":19,\"order_id\":\"bad \u{FFFD} utf8\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"j\":10}",
+        #"{ "trace_id" : 20 , "order_id" : "spaced" , "customer_id":"wide全角","payment_method":"ｆｕｌｌ" }"#,
+        #"{"trace_id":21,"customer_id":"unterminated"#,
+        #"{}"#,
+        #"{"trace_id":22,"amount":0,"currency":"CLF","order_id":"   leading and trailing   "}"#,
+        #"{"trace_id":23,"payment_method":"ends in spaces   ","zz":"   "}"#,
+    ]
+
+    static let sessionLines: [String] = [
+        sessionLine("s-1", createdSecondsAgo: 30, now: now),
+        sessionLine("s-2", createdSecondsAgo: 900, now: now, extra: #","note":"\u001b]0;title\u0007""#),
+        #"{"session_id":"s-3","order_id":"Ünïcödé","customer_id":"\u202Eabc","amount":12345,"currency":"BHD","description":"x"}"#,
+        "{\"session_id\":\"s-4\",\"order_id\":null,\"customer_id\":\"客户\",\"amount\":5,\"k\":{\"v\":\"\u{85}\"}}",
+    ]
+
+    /// Rows of `lines` by both paths: the table built from bytes in `parts` parts (each with its own LineSpans,
+    /// as `list` builds them), the String path's rows, and how many lines the bytes path left to LineTexts.
+    static func bothPaths<Kind: ListedKind>(_ kind: Kind.Type, _ lines: [String], record: (Int) -> StoredRecord<Kind.Key>,
+                                            state: (Int) -> String, parts: Int)
+        -> (table: TextTable, rows: [[String]], decoded: Int) {
+        let known = FieldNames(Kind.fields.map(\.name))
+        var rows: [[String]] = []
+        var cells: [TableCells] = []
+        var decoded = 0
+        for part in 0..<parts {
+            // A small start, so the writer grows while it writes.
+            var writer = TableCellWriter(columns: Kind.headers.count, capacity: 16)
+            var spans = LineSpans(known)
+            for k in (lines.count * part / parts)..<(lines.count * (part + 1) / parts) {
+                Array(lines[k].utf8).withUnsafeBufferPointer { line in
+                    let row = Kind.row(LineTexts(line, knownNames: known), record(k), effectiveState: state(k), now: now)
+                    rows.append(row)
+                    if spans.read(line) {
+                        Kind.writeRow(spans, record(k), effectiveState: state(k), now: now, to: &writer)
+                    } else {
+                        writer.add(row)
+                        decoded += 1
+                    }
+                }
+            }
+            cells.append(writer.finished())
+        }
+        return (TextTable(Kind.headers, rightAligned: Kind.rightAligned, parts: cells), rows, decoded)
+    }
+
+    static let widths: [Int?] = [nil, 300, 120, 80, 50, 20, 5]
+
+    @Test func payoutRowsFromBytesPrintAsFromStrings() {
+        let times = ["2026-11-21T09:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"].map { Timestamp.parseRFC3339($0)! }
+            + [Timestamp(milliseconds: -70_000_000_000_000), Timestamp(milliseconds: 300_000_000_000_000)]   // years -248 and 11476
+        let states = PayoutKind.states
+        for parts in [1, 3] {
+            let (table, rows, decoded) = Self.bothPaths(PayoutKind.self, Self.payoutLines, record: { k in
+                StoredRecord(key: Int64(k) * 7919 + (k == 5 ? Int64.max - 100_000 : 1), time: times[k % times.count],
+                             offset: 0, length: 0, state: 0)
+            }, state: { states[$0 % states.count] }, parts: parts)
+            #expect(decoded == Self.payoutLines.filter { $0.contains("\\") }.count, "only lines with escapes go to LineTexts")
+            for width in Self.widths {
+                let expected = Self.stringTable(PayoutKind.headers, rightAligned: PayoutKind.rightAligned, rows: rows, width: width)
+                #expect(table.text(width: width) == expected, "width \(width.map(String.init) ?? "none"), \(parts) parts")
+            }
+        }
+    }
+
+    @Test func sessionRowsFromBytesPrintAsFromStrings() {
+        let (table, rows, decoded) = Self.bothPaths(SessionKind.self, Self.sessionLines, record: { k in
+            StoredRecord(key: SessionID("s-\(k)\u{2067}"), time: Timestamp(milliseconds: Self.now.milliseconds - Int64(k) * 200_000),
+                         offset: 0, length: 0, state: 0)
+        }, state: { $0 % 2 == 0 ? "open" : "expired" }, parts: 2)
+        #expect(decoded == Self.sessionLines.filter { $0.contains("\\") }.count)
+        for width in Self.widths {
+            #expect(table.text(width: width) == Self.stringTable(SessionKind.headers, rightAligned: SessionKind.rightAligned, rows: rows, width: width))
+        }
+    }
+
+    /// Cells added as Strings (`history`) next to parts built from bytes: one set of widths for all of them.
+    @Test func addedRowsAndPartsShareTheColumns() {
+        let (parts, rows, _) = Self.bothPaths(PayoutKind.self, Array(Self.payoutLines.prefix(4)), record: { k in
+            StoredRecord(key: Int64(k + 1), time: Self.now, offset: 0, length: 0, state: 0)
+        }, state: { _ in "pending" }, parts: 2)
+        var table = parts
+        let added = ["1", "an order far wider than any other in the table", "c", "", "m", "t", "s", "\u{1B}"]
+        table.add(added)
+        let expected = Self.stringTable(PayoutKind.headers, rightAligned: PayoutKind.rightAligned, rows: rows + [added], width: nil)
+        #expect(table.text() == expected)
+        #expect(table.text().split(separator: "\n").map { $0.contains("an order far wider") }.last == true)
+    }
+
+    @Test func amountsFromBytesReadAsFromText() {
+        let amounts = ["0", "5", "-5", "1250", "-1250", "123456789", "9223372036854775807", "-9223372036854775808",
+                       "9223372036854775808", #""42""#, #""+42""#, #""-0""#, "1e3", "12.5", "null", "true", #""""#, #"" 1""#]
+        let currencies = [#""EUR""#, #""JPY""#, #""KWD""#, #""CLF""#, #""eur""#, #""EU""#, #""EURO""#, #""""#, "null", "978",
+                          "\"\u{212A}WD\"", #""€""#, "\"E\u{0}R\"", #""XOF""#, #""Z@Z""#]
+        var spans = LineSpans(FieldNames(["amount", "currency"]))
+        for amount in amounts {
+            for currency in currencies {
+                let line = Array(#"{"amount":\#(amount),"currency":\#(currency)}"#.utf8)
+                line.withUnsafeBufferPointer { line in
+                    let expected = LineTexts(line, knownNames: FieldNames(["amount", "currency"])).amountText
+                    let read = spans.read(line)
+                    #expect(read)
+                    var written: [UInt8] = []
+                    Money.writeAmount(spans[0], currency: spans[1]) { written += $0 }
+                    #expect(String(decoding: written, as: UTF8.self) == expected, "amount \(amount), currency \(currency)")
+                }
+            }
+        }
+    }
+
+    @Test func numbersReadFromBytesAsInt64ReadsText() {
+        for text in ["", "+", "-", "0", "-0", "+7", "007", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+                     "-9223372036854775809", "99999999999999999999", "1e3", "12.5", " 1", "1 ", "١٢", "0x10", "--1", "+-1", "1-"] {
+            let fromBytes = Array(text.utf8).withUnsafeBufferPointer { Int64(decimalText: $0) }
+            #expect(fromBytes == Int64(text), "\"\(text)\"")
+        }
+        for value in [Int64.min, -1, 0, 7, 10, 99, 100, Int64.max] {
+            var written: [UInt8] = []
+            writeDigits(of: value) { written += $0 }
+            #expect(String(decoding: written, as: UTF8.self) == String(value))
+        }
+    }
+
+    @Test func timesWrittenAsBytesReadAsDisplay() {
+        for ms: Int64 in [0, 1, -1, 86_399_999, 951_782_400_000, 1_763_717_400_250, 253_402_300_799_999, 253_402_300_800_000,
+                          -62_135_596_800_000, -62_135_596_800_001, -70_000_000_000_000, 300_000_000_000_000] {
+            var written: [UInt8] = []
+            Timestamp(milliseconds: ms).writeDisplay { written += $0 }
+            #expect(String(decoding: written, as: UTF8.self) == Timestamp(milliseconds: ms).display, "\(ms) ms")
+        }
+    }
+
+    /// MemberSpans steps over strings eight bytes at a time: a quote or backslash at any place in a step, in a
+    /// name or a value, is found exactly.
+    @Test func stringsEndWhereTheirClosingQuoteIs() throws {
+        for pattern in [#"\""#, #"\\"#, #"\\\""#, #"\n"#, #"\u00e9"#, #"\/"#, "\u{E9}", "\u{7F}"] {
+            for at in 0..<20 {
+                let text = String(repeating: "a", count: at) + pattern + String(repeating: "b", count: 19 - at)
+                let line = #"{"n\#(text)":"\#(text)","after":"\#(text)\#(text)","last":1}"#
+                let parsed = try JSONValue.parse(line)
+                guard case .object(let members) = parsed else { Issue.record("not an object: \(line)"); continue }
+                let texts = Array(line.utf8).withUnsafeBufferPointer { LineTexts($0, knownNames: FieldNames([])) }
+                #expect(texts.others.map(\.0) == members.map(\.0), "\(line)")
+                #expect(texts.others.map(\.1) == members.map { $0.1.displayText }, "\(line)")
+                let plain = Array(line.utf8).withUnsafeBufferPointer { line in
+                    var spans = LineSpans(FieldNames(["last"]))
+                    return spans.read(line) ? String(decoding: spans.others, as: UTF8.self) : nil
+                }
+                let expectedPlain = pattern.contains("\\") ? nil : members.dropLast().map { "\($0.0)=\($0.1.displayText)" }.joined(separator: " ")
+                #expect(plain == expectedPlain, "\(line)")
+            }
+        }
+        // A string the line ends inside.
+        let cut = Array(#"{"a":"12345678901234\"#.utf8).withUnsafeBufferPointer { LineTexts($0, knownNames: FieldNames(["a"])) }
+        #expect(cut.text("a") == #"12345678901234\"#, "to the line's end, as written")
+    }
+
+    /// The real binary on a store big enough to be built in parts on every core, with awkward rows among them.
+    @Test func theListCommandPrintsWhatTheStringPathPrints() async throws {
+        let home = TemporaryDirectory("paydesk-home")
+        let customers = [#""山田太郎""#, #""Café \u202Eevil""#, "\"raw \u{85} C1\"", #""a\tb""#, #""wide 🙂 and \u00e9""#]
+        let extras = [#","note":"\u001b[2J""#, #","meta":{"k": [1, null]}"#, ",\"x\":\"\u{2066}isolate\"", #","zz":null"#, ""]
+        var lines: [String] = []
+        for k in 1...21_000 {
+            let minute = String(format: "%02d", k / 60 % 60), second = String(format: "%02d", k % 60)
+            var line = payoutLine(Int64(k), at: "2026-11-21T0\(k / 3600):\(minute):\(second)Z")
+            if k % 997 == 0 {
+                let n = k / 997 % customers.count
+                line = String(line.replacingOccurrences(of: #""C-1""#, with: customers[n]).dropLast()) + extras[n] + "}"
+            }
+            lines.append(line)
+        }
+        let path = home.write("data/TEST/payouts.jsonl", lines.joined(separator: "\n") + "\n")
+        let listed = try await runPaydesk(["list", "payouts", "--home", home.path])
+        #expect(listed.status == 0)
+        #expect(listed.stderr.contains("21000 pending payouts"))
+
+        let store = try StoreSnapshot<PayoutKind>.load(path: path)
+        let known = FieldNames(PayoutKind.fields.map(\.name))
+        let rows = store.records.map { record in
+            PayoutKind.row(LineTexts(store.lineBytes(of: record), knownNames: known), record, effectiveState: "pending", now: Self.now)
+        }
+        let expected = Self.stringTable(PayoutKind.headers, rightAligned: PayoutKind.rightAligned, rows: rows, width: nil)
+        #expect(listed.stdout == expected)
+        #expect(expected.contains(#"\u{202E}evil"#) && expected.contains("山田太郎"), "the awkward rows are in it")
+    }
+
+    /// Output over 64 KiB is written as it is, not through Output's buffer: what was buffered before it still
+    /// comes first.
+    @Test func longLinesComeOutWholeAndInOrder() async throws {
+        let home = TemporaryDirectory("paydesk-home")
+        let long = String(repeating: "0123456789", count: 150_000)   // 1.5 MB
+        home.write("data/TEST/payouts.jsonl", [payoutLine(1), payoutLine(2, extra: #","blob":"\#(long)""#), payoutLine(3)]
+            .joined(separator: "\n") + "\n")
+        let table = try await runPaydesk(["list", "payouts", "--home", home.path])
+        let rows = table.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.count == 4)
+        #expect(rows.map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["TRACE", "1", "2", "3"])
+        #expect(rows[2].hasSuffix("blob=" + long))
+
+        let now = Timestamp.now
+        home.write("data/TEST/sessions.jsonl", [sessionLine("a", createdSecondsAgo: 10, now: now),
+                                                sessionLine("b", createdSecondsAgo: 9, now: now, extra: #","blob":"\#(long)""#),
+                                                sessionLine("c", createdSecondsAgo: 8, now: now)].joined(separator: "\n") + "\n")
+        let json = try await runPaydesk(["list", "sessions", "--json", "--home", home.path])
+        let lines = try json.stdout.split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        #expect(lines.map { $0["session_id"] } == [.string("a"), .string("b"), .string("c")])
+        #expect(lines[1]["blob"] == .string(long) && lines[1]["effective_state"] == .string("open"))
+    }
+
+    /// The table as paydesk 0.12 printed it, a String per cell: the oracle.
+    static func stringTable(_ headers: [String], rightAligned: Set<Int>, rows: [[String]], width: Int?) -> String {
+        var widths = headers.map(displayWidth)
+        let shown = rows.map { row in
+            row.enumerated().map { k, cell in
+                let text = plainASCIIWidth(cell) != nil ? cell : printable(cell)
+                let cellWidth = plainASCIIWidth(cell) ?? displayWidth(text)
+                widths[k] = max(widths[k], cellWidth)
+                return (text, cellWidth)
+            }
+        }
+        let shownWidths = width.map { TextTable.fitted(widths, into: $0) } ?? widths
+        var out: [UInt8] = []
+        for row in [headers.map { ($0, displayWidth($0)) }] + shown {
+            let lineStart = out.count
+            for (k, (text, cellWidth)) in row.enumerated() {
+                var cell = text, cellWidth = cellWidth
+                if cellWidth > shownWidths[k] {
+                    cell = truncated(cell, toWidth: shownWidths[k])
+                    cellWidth = displayWidth(cell)
+                }
+                let gap = repeatElement(UInt8(ascii: " "), count: shownWidths[k] - cellWidth)
+                if rightAligned.contains(k) { out += gap }
+                out += Array(cell.utf8)
+                if k < row.count - 1 {
+                    if !rightAligned.contains(k) { out += gap }
+                    out += [0x20, 0x20]
+                }
+            }
+            while out.count > lineStart, out.last == 0x20 { out.removeLast() }
+            out.append(0x0A)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+}
