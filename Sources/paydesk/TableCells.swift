@@ -1,15 +1,17 @@
 import Foundation
 import PaydeskCore
 
-/// Table rows as the terminal shows them, in one block of bytes: each cell's text, then a 0 byte (shown text
-/// never holds one: control characters are escaped). No String and no array per cell or row: `list` makes four
-/// million cells, and a String each cost more than reading the store. Written once by a `TableCellWriter`,
-/// then only read (by any thread).
+/// Table rows as the terminal shows them, in one block of bytes: each row is its cells' lengths, a byte each
+/// (255: look in `longCells`), then the cells' shown text. No String and no array per cell or row: `list` makes
+/// four million cells, and a String each cost more than reading the store. With the lengths first, printing
+/// finds every cell of a row at once. Written once by a `TableCellWriter`, then only read (by any thread).
 struct TableCells: Sendable {
     let columns: Int
     private let storage: ByteStorage
-    /// Every cell's shown text and its 0, row after row.
+    /// The rows' bytes.
     private let count: Int
+    /// The cells 255 bytes long or more, in order, with their lengths.
+    private let longCells: [(cell: Int, length: Int)]
     /// The cells whose width in terminal cells is not their byte count (text beyond ASCII), in order: few.
     private let unusualWidths: [(cell: Int, width: Int)]
     /// Each column's widest cell.
@@ -19,6 +21,7 @@ struct TableCells: Sendable {
         columns = writer.columns
         storage = writer.storage
         count = writer.count
+        longCells = writer.longCells
         unusualWidths = writer.unusualWidths
         widths = writer.widths
     }
@@ -38,11 +41,39 @@ struct TableCells: Sendable {
     func lines(widths shownWidths: [Int], rightAligned: [Bool], into out: inout LineOutput,
                flush: (UnsafeBufferPointer<UInt8>) -> Void) {
         let base = UnsafePointer(storage.base)
-        var at = 0, cell = 0, unusual = 0
+        // Where each column starts in a line, and how long a whole line is.
+        var starts = [0]
+        for k in 0..<columns - 1 { starts.append(starts[k] + shownWidths[k] + 2) }
+        let lineWidth = starts[columns - 1] + shownWidths[columns - 1]
+        var at = 0, cell = 0, long = 0, unusual = 0
         while at < count {
+            let lengths = base + at
+            at += columns
             let lineStart = out.count
+            // Nearly every row: plain ASCII cells that fit. The line is spaces with the cells copied into place.
+            var fits = unusual == unusualWidths.count || unusualWidths[unusual].cell >= cell + columns
+            for k in 0..<columns where Int(lengths[k]) > shownWidths[k] || lengths[k] == 255 { fits = false }
+            if fits {
+                let line = out.appendSpaces(lineWidth)
+                for k in 0..<columns {
+                    let length = Int(lengths[k])
+                    let column = line + starts[k] + (rightAligned[k] ? shownWidths[k] - length : 0)
+                    _ = copyBytes(base + at, to: column, length)
+                    at += length
+                }
+                out.dropTrailingSpaces(after: lineStart, before: lineStart + starts[columns - 1]
+                                       + (rightAligned[columns - 1] ? shownWidths[columns - 1] : Int(lengths[columns - 1])))
+                out.append(0x0A)
+                cell += columns
+                if out.count > 1 << 20 { out.flush(flush) }
+                continue
+            }
             for k in 0..<columns {
-                let length = cellLength(base + at)
+                var length = Int(lengths[k])
+                if length == 255 {
+                    length = longCells[long].length
+                    long += 1
+                }
                 var cellWidth = length
                 if unusual < unusualWidths.count, unusualWidths[unusual].cell == cell {
                     cellWidth = unusualWidths[unusual].width
@@ -59,7 +90,7 @@ struct TableCells: Sendable {
                 if right { out.appendSpaces(gap) }
                 if var cut { cut.withUTF8 { out.append($0) } } else { out.appendCell(base + at, length) }
                 if k < columns - 1 { out.appendSpaces(right ? 2 : gap + 2) }
-                at += length + 1
+                at += length
                 cell += 1
             }
             out.dropTrailingSpaces(after: lineStart)
@@ -77,9 +108,12 @@ struct TableCellWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     fileprivate private(set) var count = 0
+    fileprivate private(set) var longCells: [(cell: Int, length: Int)] = []
     fileprivate private(set) var unusualWidths: [(cell: Int, width: Int)] = []
     fileprivate private(set) var widths: [Int]
     fileprivate private(set) var cellCount = 0
+    /// Where the row being written starts: its cells' lengths.
+    private var rowStart = 0
     private var cellStart = 0
     /// Whether all written since `cellStart` is plain printable ASCII: checked as it is copied (read back
     /// after, the bytes just stored cost a stall each).
@@ -93,9 +127,23 @@ struct TableCellWriter: ~Copyable {
         storage = ByteStorage(capacity: self.capacity)
         base = storage.base
         widths = Array(repeating: 0, count: columns)
+        startRow()
     }
 
-    consuming func finished() -> TableCells { TableCells(self) }
+    consuming func finished() -> TableCells {
+        while column > 0 { endCell() }   // a row left short gets empty cells
+        count = rowStart   // no row after the last
+        return TableCells(self)
+    }
+
+    /// Room for the next row's cell lengths, and for `LineOutput` to read a cell eight bytes at a time past its
+    /// end.
+    private mutating func startRow() {
+        reserve(columns + 8)
+        rowStart = count
+        count += columns
+        cellStart = count
+    }
 
     @inline(__always) private mutating func reserve(_ more: Int) {
         if count + more > capacity { grow(more) }
@@ -144,15 +192,19 @@ struct TableCellWriter: ~Copyable {
             width = displayWidth(shown)
             if width != count - cellStart { unusualWidths.append((cellCount, width)) }
         }
-        // The 0 that ends it, and room for `LineOutput` to read a cell eight bytes at a time past it.
-        reserve(1 + 8)
-        base[count] = 0
-        count += 1
+        let length = count - cellStart
+        base[rowStart + column] = UInt8(min(length, 255))
+        if length >= 255 { longCells.append((cellCount, length)) }
         widths[column] = max(widths[column], width)
         cellCount += 1
-        column = column + 1 == columns ? 0 : column + 1
-        cellStart = count
         cellPlain = true
+        column += 1
+        if column == columns {
+            column = 0
+            startRow()
+        } else {
+            cellStart = count
+        }
     }
 
     mutating func add(_ row: [String]) {
@@ -184,19 +236,6 @@ final class ByteStorage: @unchecked Sendable {
     }
 
     deinit { free(base) }
-}
-
-/// The number of bytes before the first 0 at `p`, eight bytes at a time (a cell has 8 readable bytes after
-/// its 0).
-private func cellLength(_ p: UnsafePointer<UInt8>) -> Int {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    var k = 0
-    while true {
-        let w = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
-        let zero = (w &- ones) & ~w & (ones &* 0x80)
-        if zero != 0 { return k + zero.trailingZeroBitCount / 8 }
-        k += 8
-    }
 }
 
 /// Copies `n` bytes, short ones with a few loads and stores that read and write nothing outside them (a call to
@@ -292,20 +331,31 @@ struct LineOutput: ~Copyable {
         count += 1
     }
 
-    mutating func appendSpaces(_ n: Int) {
-        guard n > 0 else { return }
+    /// Appends `n` spaces; where they start.
+    @discardableResult mutating func appendSpaces(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        let start = base + count
+        guard n > 0 else { return start }
         reserve(n + 16)
+        let spaces: UInt64 = 0x2020_2020_2020_2020
         if n <= 16 {
-            let spaces: UInt64 = 0x2020_2020_2020_2020
             UnsafeMutableRawPointer(base + count).storeBytes(of: spaces, as: UInt64.self)
             UnsafeMutableRawPointer(base + count + 8).storeBytes(of: spaces, as: UInt64.self)
+        } else if n <= 256 {
+            var k = 0
+            while k < n {
+                UnsafeMutableRawPointer(base + count + k).storeBytes(of: spaces, as: UInt64.self)
+                k += 8
+            }
         } else {
             (base + count).update(repeating: 0x20, count: n)
         }
         count += n
+        return base + count - n
     }
 
-    mutating func dropTrailingSpaces(after start: Int) {
+    /// Ends the output at `end` (the end when nil), without the spaces before it back to `start`.
+    mutating func dropTrailingSpaces(after start: Int, before end: Int? = nil) {
+        if let end { count = end }
         while count > start, base[count - 1] == 0x20 { count -= 1 }
     }
 

@@ -37,6 +37,10 @@ extension PaydeskTests {
         #"{}"#,
         #"{"trace_id":22,"amount":0,"currency":"CLF","order_id":"   leading and trailing   "}"#,
         #"{"trace_id":23,"payment_method":"ends in spaces   ","zz":"   "}"#,
+        // Cells as long as a length byte holds, and longer (raw controls grow fivefold when escaped).
+        #"{"trace_id":24,"order_id":"\#(String(repeating: "a", count: 254))","customer_id":"\#(String(repeating: "b", count: 255))"}"#,
+        #"{"trace_id":25,"order_id":"\#(String(repeating: "c", count: 256))","x":"\#(String(repeating: "d", count: 300))"}"#,
+        #"{"trace_id":26,"customer_id":"\#(String(repeating: "é", count: 200))","payment_method":"\#(String(repeating: "\u{7}", count: 90))"}"#,
     ]
 
     static let sessionLines: [String] = [
