@@ -31,6 +31,22 @@ final class FileBytes: @unchecked Sendable {
     /// Whether the file lost bytes we had not read yet while they were mapped: what was read is then not the file.
     var wasCutShort: Bool { slot.map { paydesk_mapping_was_cut($0) } ?? false }
 
+    /// Lets the pages wholly inside `range` go from this process's memory once they were read: a search over a
+    /// mapped 200 MB store then holds a piece at a time, not the file. Read again, they come back from the file.
+    func letGo(_ range: Range<Int>) {
+        guard slot != nil else { return }
+        let page = Int(getpagesize())
+        let first = (range.lowerBound + page - 1) / page * page, last = range.upperBound / page * page
+        if last > first { _ = madvise(UnsafeMutableRawPointer(mutating: base + first), last - first, MADV_DONTNEED) }
+    }
+
+    /// Throws if the file was cut short under the mapping (see `wasCutShort`).
+    func checkIntact(path: String) throws {
+        guard wasCutShort else { return }
+        throw PaydeskError.io("\(path) was cut short by another program while paydesk read it, so what was read is not the file; "
+            + "nothing was changed. Run the command again.")
+    }
+
     /// The whole file, or `empty` if it does not exist yet. Only a regular file, never through a link.
     /// `progress` gets the bytes so far, 4 MiB more each time: a caller may start on them while the rest is
     /// handed over, holding the `FileBytes` so its memory stays even when the read fails.
@@ -39,7 +55,11 @@ final class FileBytes: @unchecked Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw PaydeskError.io("cannot stat \(path): \(systemMessage())") }
-        let size = Int(info.st_size)
+        return try read(fd: fd, size: Int(info.st_size), path: path, progress: progress)
+    }
+
+    /// The first `size` bytes of the open file `fd` (named `path` in messages).
+    static func read(fd: Int32, size: Int, path: String, progress: (FileBytes, UnsafeBufferPointer<UInt8>) -> Void = { _, _ in }) throws -> FileBytes {
         guard size > 0 else { return empty }
         let step = 4 << 20
         var mapped: UnsafePointer<UInt8>?

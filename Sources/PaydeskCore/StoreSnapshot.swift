@@ -81,9 +81,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
     /// Throws if another program cut the file short since it was read: its lines here are then not the file's.
     /// Commands that read lines after loading call it again before they trust or print what they read.
     public func checkIntact() throws {
-        guard bytes.wasCutShort else { return }
-        throw PaydeskError.io("\(path) was cut short by another program while paydesk read it, so what was read is not the file; "
-            + "nothing was changed. Run the command again.")
+        try bytes.checkIntact(path: path)
     }
 
     /// The end of the last complete line in `data` after `start`, if there is one.

@@ -250,6 +250,17 @@ extension PaydeskTests {
         #expect(whole.count == 4096 && !whole.wasCutShort)
     }
 
+    @Test func bytesLetGoAfterASearchReadTheSameAgain() throws {
+        let text = (0..<20_000).map { payoutLine(Int64($0 + 1)) }.joined(separator: "\n") + "\n"
+        let path = dir.write("let-go.jsonl", text)
+        let bytes = try FileBytes.read(path: path)
+        let before = Array(UnsafeBufferPointer(start: bytes.base, count: bytes.count))
+        bytes.letGo(100..<(bytes.count - 100))
+        #expect(Array(UnsafeBufferPointer(start: bytes.base, count: bytes.count)) == before)
+        #expect(before == Array(text.utf8))
+        #expect(!bytes.wasCutShort)
+    }
+
     @Test func moreFilesOpenAtOnceThanMappingSlotsAreReadInstead() throws {
         let lines = (1...50).map { payoutLine(Int64($0)) }
         _ = try payouts(lines)
