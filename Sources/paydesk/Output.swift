@@ -25,7 +25,7 @@ enum Output {
         // A large piece (a table's lines) is written as it is, not copied into the buffer first.
         if bytes.count >= 1 << 16 {
             flush()
-            if failure == nil, let code = writeAll(1, bytes) { failure = systemMessage(code) }
+            if failure == nil, let code = writeAll(1, bytes) { failed(code) }
             return
         }
         buffer.append(contentsOf: bytes)
