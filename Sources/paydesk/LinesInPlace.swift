@@ -7,7 +7,8 @@ import Darwin
 /// Lines written to standard output from where they are (a mapped store, which outlives the writing), many at a
 /// time with `writev`, rather than copied into `Output`'s buffer first: half a million `--json` lines are 100 MB.
 /// Lines next to each other in memory (a store's neighbouring lines with their newlines) go as one piece.
-/// `Output`'s buffer must be flushed before lines are added here, and these before it is written to again.
+/// What `Output` holds is written before the first line added after a flush; these must be flushed before
+/// `Output` is written to again.
 struct LinesInPlace {
     private var pieces: [iovec] = []
 
@@ -19,6 +20,7 @@ struct LinesInPlace {
     /// `bytes` must stay where they are until `flush`.
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        if pieces.isEmpty { Output.flush() }   // what went to the buffer before comes first
         if let last = pieces.last, last.iov_base + last.iov_len == UnsafeMutableRawPointer(mutating: base) {
             pieces[pieces.count - 1].iov_len += bytes.count
             return

@@ -51,7 +51,7 @@ struct ListCommand: ParsableCommand {
                     inPlace.add(whole)
                     continue
                 }
-                inPlace.flush()   // in order with what goes through the buffer
+                inPlace.flush()   // in order with what goes through the buffer (and `add` flushes the buffer)
                 let line = store.lineBytes(of: record)
                 // A line holding a raw C1 control or bidi override is written again, with those as \u escapes.
                 if containsRawUnprintable(line), let value = try? JSONValue.parse(line) {
@@ -60,7 +60,6 @@ struct ListCommand: ParsableCommand {
                     continue
                 }
                 Kind.writeJSON(line, effectiveState: store.effectiveState(of: record, now: now))   // autoclosure: only sessions ask
-                Output.flush()
             }
             inPlace.flush()
             Output.flush()

@@ -90,6 +90,15 @@ extension PaydeskTests {
         #expect(out.last?.contains(#"a\u0085b"#) == true)
     }
 
+    @Test func aLineWrittenAgainKeepsItsPlaceAmongLinesWrittenAsStored() async throws {
+        let lines = [payoutLine(1, at: "2026-11-21T09:00:01Z"), payoutLine(2, at: "2026-11-21T09:00:02Z", extra: ",\"note\":\"a\u{85}b\""),
+                     payoutLine(3, at: "2026-11-21T09:00:03Z"), payoutLine(4, at: "2026-11-21T09:00:04Z")]
+        home.write("data/TEST/payouts.jsonl", lines.joined(separator: "\n") + "\n")
+        let list = try await paydesk(["list", "payouts", "--json"])
+        let keys = list.stdout.split(separator: "\n").map { try? JSONValue.parse(String($0))["trace_id"] }
+        #expect(keys == [.number("1"), .number("2"), .number("3"), .number("4")])
+    }
+
     @Test func badStoreLinesAreReportedButTheListStillWorks() async throws {
         home.write("data/TEST/payouts.jsonl", payoutLine(1) + "\n{oops\n" + payoutLine(2) + "\n" + #"{"trace_id":3"#)
         let list = try await paydesk(["list", "payouts", "--json"])
