@@ -45,6 +45,8 @@ public struct ConsoleState: Sendable {
     public internal(set) var statuses: [TargetID: TargetStatus] = [:]
     /// Each attempted target's attempts, newest first (rebuilt with `statuses`): what the cancel rule reads.
     var attemptsByTarget: [TargetID: [Attempt]] = [:]
+    /// The trail `attemptsByTarget` was grouped from.
+    var groupedAttempts: [Attempt] = []
     /// Per gateway (`xpay`, `praxis`), what this profile lacks to call it, worded for the operator; absent when nothing is.
     public internal(set) var missingCredentials: [String: String]
 

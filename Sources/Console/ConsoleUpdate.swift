@@ -89,10 +89,20 @@ extension ConsoleState {
         return effects
     }
 
-    /// Each attempted target's status, from the trail and this console's own calls.
+    /// Sorts the tab by `column`, newest first on History, oldest first elsewhere.
+    private mutating func sort(by column: Int) {
+        lists[tab]!.sortColumn = column
+        lists[tab]!.descending = tab == .history
+    }
+
+    /// Each attempted target's status, from the trail (grouped by target again only when it changed) and this
+    /// console's own calls.
     private mutating func refreshStatuses() {
-        statuses = TargetStatus.all(attempts: data.attempts, ownCalls: ownCalls, ownChecks: ownChecks)
-        attemptsByTarget = Dictionary(grouping: data.attempts) { TargetID(gateway: $0.gateway, key: $0.target) }
+        if data.attempts != groupedAttempts {   // the same storage compares at once
+            attemptsByTarget = Dictionary(grouping: data.attempts) { TargetID(gateway: $0.gateway, key: $0.target) }
+            groupedAttempts = data.attempts
+        }
+        statuses = TargetStatus.all(attemptsByTarget: attemptsByTarget, ownCalls: ownCalls, ownChecks: ownChecks)
     }
 
     /// Every row anew (a first load, a profile switch).
@@ -118,7 +128,7 @@ extension ConsoleState {
     private mutating func apply(_ change: ConsoleDataChange) {
         if let attempts = change.attempts {
             data.attempts = attempts
-            refreshStatuses()
+            refreshStatuses()   // now, for the rows this change merges
         }
         if let problem = change.auditProblem { data.auditProblem = problem.isEmpty ? nil : problem }
         for tab in [ConsoleTab.sessions, .payouts] {
@@ -238,10 +248,7 @@ extension ConsoleState {
         if mouse.y == layout.headerRow, let column = ConsoleView.headerColumn(self, atX: mouse.x), sortableColumns.contains(column) {
             // A click on a column's title sorts by it; on the column already sorted by, the other way round.
             notice = nil
-            if list.sortColumn == column { lists[tab]!.descending.toggle() } else {
-                lists[tab]!.sortColumn = column
-                lists[tab]!.descending = tab == .history
-            }
+            if list.sortColumn == column { lists[tab]!.descending.toggle() } else { sort(by: column) }
         } else if mouse.y == layout.tabRow, let chosen = ConsoleView.tabSpans(self).first(where: { $0.columns.contains(mouse.x) })?.tab {
             notice = nil
             lists[tab]!.editingFilter = false
@@ -301,8 +308,7 @@ extension ConsoleState {
             let columns = sortableColumns
             let next = name == .sort ? columns.first { $0 > list.sortColumn } ?? columns.first
                                      : columns.last { $0 < list.sortColumn } ?? columns.last
-            lists[tab]!.sortColumn = next ?? 0
-            lists[tab]!.descending = tab == .history
+            sort(by: next ?? 0)
         case .reverseSort: lists[tab]!.descending.toggle()
         case .mark:
             guard let key = list.selectedKey, tab != .history else { break }

@@ -26,14 +26,6 @@ public final class InMemoryTerminal: TerminalBackend, @unchecked Sendable {
         }
     }
 
-    /// Queues a click or a turn of the wheel.
-    public func mouse(_ event: MouseEvent) {
-        condition.withLock {
-            inputs.append(.mouse(event))
-            condition.broadcast()
-        }
-    }
-
     public func resize(width: Int, height: Int) {
         condition.withLock {
             self.width = width

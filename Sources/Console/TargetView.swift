@@ -36,7 +36,7 @@ struct TargetView: Sendable {
         var live: [Int32] = []
         live.reserveCapacity(rows.count)
         for (i, row) in rows.slots.enumerated() where row.map({ Self.isOpen($0, tab: tab, now: now) }) ?? false { live.append(Int32(i)) }
-        keyedStatuses = [:]
+        keyedStatuses = statuses
         prepareKeys(rows, tab: tab, slots: live, statuses: statuses)
         let less = comparator(rows, tab: tab)
         if !live.isSorted(by: less) { live.sort(by: less) }
@@ -138,7 +138,8 @@ struct TargetView: Sendable {
         switch Self.columns(tab)[sortColumn].order {
         case .value(let make)?: key = { make(ShownTarget($0)) }
         case .status?:
-            keyedStatuses = statuses
+            // `keyedStatuses` is not set here: a merge keys only the rows it adds, so the others' keys are as
+            // old as the last rebuild or restatus, which is what `restatus` must compare with.
             key = { SortKey(number: (statuses[$0.id] ?? .untouched).sortRank) }
         default: return
         }

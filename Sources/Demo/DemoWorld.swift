@@ -237,9 +237,8 @@ public final class DemoWorld: Sendable {
         let sessions = try StoreSnapshot<SessionKind>.load(path: sessionsPath)
         var serial = sessions.records.count
         let history = sessions.records.isEmpty ? DemoSeed.history(now: now, serial: &serial) : []
-        let open = UInt8(SessionKind.states.firstIndex(of: "open")!)
-        let closed = sessions.records.filter { $0.state == open }.map { record in
-            Array(JSONValue.object(sessions.fields(of: record).map { $0.0 == "state" ? ($0.0, .string("expired")) : $0 }).jsonText.utf8)
+        let closed = sessions.records.filter { $0.state == 0 }.map { record in   // open, the first state
+            Array(JSONValue.object(sessions.fields(of: record).map { $0.0 == SessionKind.stateField ? ($0.0, .string("expired")) : $0 }).jsonText.utf8)
         }
         let batch = DemoSeed.openBatch(now: now, serial: &serial)
         try StoreAppender.append(history + closed + batch.lines, to: sessionsPath)

@@ -9,7 +9,7 @@ public protocol CancellableKind: RecordKind {
 extension CancellableKind {
     public static func describe(_ key: Key) -> String { "\(noun) \(key)" }
     /// The name of the state field (`state` or `status`).
-    static var stateField: String { fields[2].name }
+    public static var stateField: String { fields[2].name }
 }
 
 extension SessionKind: CancellableKind {

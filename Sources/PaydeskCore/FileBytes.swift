@@ -5,36 +5,48 @@ import Glibc
 import Darwin
 #endif
 
-/// A file's bytes as they were when opened, never changed by us.
-/// Mapped, not copied: copying a 200 MB store into fresh memory cost more than indexing it. The mapping is
-/// guarded (see `mapped_file.h`): if another program cuts the file short meanwhile, the lost bytes read as
-/// zeros and `wasCutShort` turns true, so readers can refuse what they read instead of dying of SIGBUS.
+/// A file's first bytes, never changed by us.
+/// Mapped, not copied: copying a 200 MB store into fresh memory cost more than indexing it. A mapping shows the
+/// file as it is, not as it was: stores are only appended to (a compaction makes a new file), but if another
+/// program cuts the file short meanwhile, the lost bytes read as zeros (the mapping is guarded against SIGBUS,
+/// see `mapped_file.h`) and `wasCutShort` turns true, so readers refuse what they read.
 final class FileBytes: @unchecked Sendable {
     let base: UnsafePointer<UInt8>
     /// Set once, when the read ends (a file that shrank while read is shorter than its size said).
     private(set) var count: Int
-    /// The guarded mapping's slot, or nil when the bytes were read into memory of our own.
-    private let slot: Int32?
+    /// The guarded mapping's slot and a descriptor of the file, or nil when the bytes were read into memory of our own.
+    private let mapping: (slot: Int32, fd: Int32)?
 
-    private init(base: UnsafePointer<UInt8>, count: Int, slot: Int32?) {
+    private init(base: UnsafePointer<UInt8>, count: Int, mapping: (slot: Int32, fd: Int32)?) {
         self.base = base
         self.count = count
-        self.slot = slot
+        self.mapping = mapping
     }
 
     deinit {
-        if let slot { paydesk_unmap_file(slot) } else { free(UnsafeMutableRawPointer(mutating: base)) }
+        if let mapping {
+            paydesk_unmap_file(mapping.slot)
+            if mapping.fd >= 0 { close(mapping.fd) }
+        } else {
+            free(UnsafeMutableRawPointer(mutating: base))
+        }
     }
 
-    static let empty = FileBytes(base: UnsafePointer(malloc(1)!.assumingMemoryBound(to: UInt8.self)), count: 0, slot: nil)
+    static let empty = FileBytes(base: UnsafePointer(malloc(1)!.assumingMemoryBound(to: UInt8.self)), count: 0, mapping: nil)
 
-    /// Whether the file lost bytes we had not read yet while they were mapped: what was read is then not the file.
-    var wasCutShort: Bool { slot.map { paydesk_mapping_was_cut($0) } ?? false }
+    /// Whether the file is now shorter than what was mapped: touched, the lost bytes read as zeros (the guard saw
+    /// that), and written out from the mapping they fail. What was read is then not the file.
+    var wasCutShort: Bool {
+        guard let mapping else { return false }
+        if paydesk_mapping_was_cut(mapping.slot) { return true }
+        var info = stat()
+        return mapping.fd >= 0 && fstat(mapping.fd, &info) == 0 && Int(info.st_size) < count
+    }
 
     /// Lets the pages wholly inside `range` go from this process's memory once they were read: a search over a
     /// mapped 200 MB store then holds a piece at a time, not the file. Read again, they come back from the file.
     func letGo(_ range: Range<Int>) {
-        guard slot != nil else { return }
+        guard mapping != nil else { return }
         let page = Int(getpagesize())
         let first = (range.lowerBound + page - 1) / page * page, last = range.upperBound / page * page
         if last > first { _ = madvise(UnsafeMutableRawPointer(mutating: base + first), last - first, MADV_DONTNEED) }
@@ -65,7 +77,7 @@ final class FileBytes: @unchecked Sendable {
         var mapped: UnsafePointer<UInt8>?
         let slot = paydesk_map_file(fd, size, &mapped)
         if slot >= 0, let mapped {
-            let bytes = FileBytes(base: mapped, count: 0, slot: slot)
+            let bytes = FileBytes(base: mapped, count: 0, mapping: (slot, dup(fd)))   // fd is the caller's to close
             var done = 0
             while done < size {
                 done = min(size, done + step)
@@ -78,7 +90,7 @@ final class FileBytes: @unchecked Sendable {
         guard let memory = malloc(size)?.assumingMemoryBound(to: UInt8.self) else {
             throw PaydeskError.io("cannot read \(path): not enough memory for \(size) bytes")
         }
-        let bytes = FileBytes(base: memory, count: 0, slot: nil)
+        let bytes = FileBytes(base: memory, count: 0, mapping: nil)
         var done = 0
         while done < size {
             let n = pread(fd, memory + done, min(size - done, step), off_t(done))

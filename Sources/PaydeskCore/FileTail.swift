@@ -94,7 +94,7 @@ struct FileTail {
             if n == 0 { break }   // shrank under us: the next read notices
             filled += n
             position += n
-            let end = memrchr(buffer.baseAddress!, 0x0A, filled).map { UnsafeRawPointer($0) - UnsafeRawPointer(buffer.baseAddress!) + 1 } ?? 0
+            let end = lastNewline(UnsafeBufferPointer(buffer), from: 0, to: filled).map { $0 + 1 } ?? 0
             guard end > 0 else {
                 piece = filled * 2   // no newline yet: a long line, read on
                 continue

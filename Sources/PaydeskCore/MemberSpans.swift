@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The members of a valid JSON object line, each as bytes: its name, and its value (a string's between its
 /// quotes, anything else as written), with whether each holds escapes. `body` returns false to stop.
 enum MemberSpans {

@@ -28,15 +28,14 @@ struct FieldMatcher {
         }
     }
 
-    /// `guess` is the field found at the same place on the previous line: a store's lines mostly share an order.
+    /// Which field the member names. (The field the line before had in its place was tried already, by
+    /// `JSONScanner.nextMember(_:expected:)`.)
     @inline(__always)
-    func index(_ s: JSONScanner, _ m: JSONScanner.Member, fingerprint fp: UInt64, guess: Int) -> Int? {
+    func index(_ s: JSONScanner, _ m: JSONScanner.Member, fingerprint fp: UInt64) -> Int? {
         if m.keyHasEscapes {
             let name = s.decodeString(m.keyStart, m.keyEnd, hasEscapes: true)
             return fields.firstIndex { $0.name == name }
         }
-        if guess < fingerprints.count, fingerprints[guess] == fp,
-           m.keyEnd - m.keyStart <= 7 || s.equals(m.keyStart, m.keyEnd, fields[guess].nameBytes) { return guess }
         for i in fingerprints.indices where fingerprints[i] == fp {
             if m.keyEnd - m.keyStart <= 7 || s.equals(m.keyStart, m.keyEnd, fields[i].nameBytes) { return i }
         }
@@ -44,7 +43,7 @@ struct FieldMatcher {
     }
 }
 
-/// Which known field each member position held on the last line, for `FieldMatcher.index`'s first guess.
+/// Which known field each member position held on the last line: `summarize` tries that name first.
 struct FieldOrder {
     private var guesses = [Int](repeating: Int.max, count: 16)
 
@@ -106,7 +105,7 @@ extension RecordKind {
                     index = guess
                 } else {
                     let fingerprint = s.fingerprint(m.keyStart, m.keyEnd)
-                    guard let found = matcher.index(s, m, fingerprint: fingerprint, guess: guess) else {
+                    guard let found = matcher.index(s, m, fingerprint: fingerprint) else {
                         guard seenNames.insert(s, m, fingerprint: fingerprint) else { return .failure(appearsTwice(s, m)) }
                         continue
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import CLibcExtras
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -101,4 +102,10 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
         for k in 0..<n where !StoreSnapshot<Kind>.isWhitespace(p[k]) { return false }
         return true
     }
+}
+
+/// Where the last newline in `from..<to` of `data` is.
+func lastNewline(_ data: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+    guard to > from, let p = memrchr(data.baseAddress! + from, 0x0A, to - from) else { return nil }
+    return UnsafeRawPointer(p) - UnsafeRawPointer(data.baseAddress!)
 }

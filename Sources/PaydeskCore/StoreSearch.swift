@@ -48,8 +48,8 @@ public enum StoreSearch {
         let data = UnsafeBufferPointer(start: bytes.base, count: bytes.count)
         end = min(end, data.count)
         // Only complete lines count: skip what follows the last newline.
-        end = end > floor ? (lastNewline(data, from: floor, to: end).map { $0 + 1 } ?? floor) : floor
-        let searched = Mark(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), end: max(end, floor))
+        end = lastNewline(data, from: floor, to: end).map { $0 + 1 } ?? floor
+        let searched = Mark(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), end: end)
         let found: FoundRecord<Kind>? = {
             // Recent records are near the end: the last pieces first, alone.
             var recent = end
@@ -75,12 +75,6 @@ public enum StoreSearch {
         return (found, searched, floor > 0)
     }
 
-    /// Where the last newline in `from..<to` is.
-    private static func lastNewline(_ data: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
-        guard to > from, let p = memrchr(data.baseAddress! + from, 0x0A, to - from) else { return nil }
-        return UnsafeRawPointer(p) - UnsafeRawPointer(data.baseAddress!)
-    }
-
     /// Where the first line starting at or after `offset` (> 0) starts, if one does before `end`.
     private static func firstLineStart(_ data: UnsafeBufferPointer<UInt8>, from offset: Int, before end: Int) -> Int? {
         guard end > offset, let p = memchr(data.baseAddress! + offset - 1, 0x0A, end - offset + 1) else { return nil }
@@ -98,11 +92,7 @@ public enum StoreSearch {
             var start = max(floor, end - pieceSize)
             if start > floor {
                 // Begin at a line start; a line longer than a piece is searched whole.
-                if let p = memchr(data.baseAddress! + start, 0x0A, end - 1 - start) {
-                    start = UnsafeRawPointer(p) - UnsafeRawPointer(data.baseAddress!) + 1
-                } else {
-                    start = lastNewline(data, from: floor, to: start).map { $0 + 1 } ?? floor
-                }
+                start = firstLineStart(data, from: start, before: end) ?? lastNewline(data, from: floor, to: start).map { $0 + 1 } ?? floor
             }
             if let found = lastMatch(kind, key: key, needle: needle, in: UnsafeBufferPointer(rebasing: data[start..<end]),
                                      atFileStart: start == 0) { return found }

@@ -86,8 +86,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
 
     /// The end of the last complete line in `data` after `start`, if there is one.
     private static func completeLines(_ data: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard data.count > start, let newline = memrchr(data.baseAddress! + start, 0x0A, data.count - start) else { return nil }
-        return UnsafeRawPointer(newline) - UnsafeRawPointer(data.baseAddress!) + 1
+        lastNewline(data, from: start, to: data.count).map { $0 + 1 }
     }
 
     /// `scans` cover the bytes up to `scanned`, in order; the rest is scanned here.

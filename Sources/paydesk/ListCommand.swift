@@ -80,10 +80,9 @@ extension ListCommand {
     /// The table of `records`, in this order. Rows are built on every core, in parts kept in order, as bytes: a
     /// line without escapes is read by LineSpans into cells without a String (nearly every line); one with
     /// escapes is decoded by LineTexts.
-    static func table<Kind: ListedKind>(_ store: StoreSnapshot<Kind>, _ records: [StoredRecord<Kind.Key>], now: Timestamp,
-                                        pieces: Int? = nil) -> TextTable {
+    static func table<Kind: ListedKind>(_ store: StoreSnapshot<Kind>, _ records: [StoredRecord<Kind.Key>], now: Timestamp) -> TextTable {
         let known = FieldNames(Kind.fields.map(\.name))
-        let pieces = pieces ?? (records.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4)
+        let pieces = records.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
         let parts = ResultSlots<TableCells>(count: pieces)
         DispatchQueue.concurrentPerform(iterations: pieces) { k in
             let mine = records[(records.count * k / pieces)..<(records.count * (k + 1) / pieces)]

@@ -10,9 +10,8 @@ enum Output {
     }()
 
     static func line(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 20 { flush() }
+        var text = text
+        text.withUTF8 { line($0) }
     }
 
     static func line(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -25,7 +25,7 @@ extension PaydeskTests {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             for k in lines.indices.dropLast() {
                 let (line, next) = (lines[k], lines[k + 1])
-                let apart = line.isEmpty || next.isEmpty || line.hasPrefix(" ") || next.hasPrefix(" ") || line.hasSuffix(":")
+                let apart = Self.isApart(line, next)
                 #expect(apart, "\(place): a line break inside a paragraph, after \"\(line.suffix(30))\"")
             }
             for line in lines where !line.hasPrefix(" ") {
@@ -34,12 +34,15 @@ extension PaydeskTests {
         }
     }
 
+    /// Two lines of help that may stand apart: beside a blank line, an indented line, or after a colon.
+    private static func isApart(_ line: Substring, _ next: Substring) -> Bool {
+        line.isEmpty || next.isEmpty || line.hasPrefix(" ") || next.hasPrefix(" ") || line.hasSuffix(":")
+    }
+
     @Test func theCheckOnHandWrappingCatchesIt() {
         func broken(_ text: String) -> Bool {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            return lines.indices.dropLast().contains { k in
-                !(lines[k].isEmpty || lines[k + 1].isEmpty || lines[k].hasPrefix(" ") || lines[k + 1].hasPrefix(" ") || lines[k].hasSuffix(":"))
-            }
+            return lines.indices.dropLast().contains { k in !Self.isApart(lines[k], lines[k + 1]) }
         }
         #expect(broken("one sentence cut\nin the middle"))
         #expect(!broken("One paragraph.\n\nAnother.\n  a list item\n  another"))
