@@ -44,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "Console",
-            dependencies: ["PaydeskCore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["PaydeskCore", "CLibcExtras", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "TerminalCurses",

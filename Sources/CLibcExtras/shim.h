@@ -9,4 +9,7 @@ extern void *memrchr(const void *s, int c, size_t n);
 // glibc's malloc tuning (malloc.h), so freed pieces of a large store go back to the system.
 extern int mallopt(int param, int value);
 #define PAYDESK_M_MMAP_THRESHOLD (-3)
+// A compiler builtin Swift cannot name: asks for a cache line ahead of its use, so a batch of lookups in a large
+// table waits for memory once instead of once per lookup.
+static inline void paydesk_prefetch(const void *address) { __builtin_prefetch(address); }
 #endif

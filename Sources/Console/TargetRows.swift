@@ -7,7 +7,7 @@ public struct TargetRows: Sendable {
     private(set) var slots: [TargetRow?] = []
     /// Each slot's time in milliseconds, for sorting without touching the rows.
     private(set) var times: [Int64] = []
-    private var index: [String: Int32] = [:]
+    private var index = KeyIndex<TargetRow?>()
     public private(set) var count = 0
     /// The store is still being read from its start: how much of it was read (0 before anything).
     public private(set) var loading: Double?
@@ -23,13 +23,13 @@ public struct TargetRows: Sendable {
     public init(_ rows: [TargetRow] = []) {
         slots.reserveCapacity(rows.count)
         times.reserveCapacity(rows.count)
-        index.reserveCapacity(rows.count)
+        index = KeyIndex(expected: rows.count)
         for row in rows { place(row) }
     }
 
     init(loading: Double) { self.loading = loading }
 
-    public subscript(key: String) -> TargetRow? { index[key].flatMap { slots[Int($0)] } }
+    public subscript(key: String) -> TargetRow? { index.find(key, in: slots).flatMap { slots[$0] } }
 
     /// The live rows, in slot order.
     public var rows: [TargetRow] { slots.compactMap { $0 } }
@@ -48,19 +48,24 @@ public struct TargetRows: Sendable {
             if expected > slots.capacity {
                 slots.reserveCapacity(expected)
                 times.reserveCapacity(expected)
-                index.reserveCapacity(expected)
+                index.reserve(expected, in: slots)
             }
         }
         var delta = SlotChange()
         for key in change.closed {
-            if let slot = index.removeValue(forKey: key) {
-                slots[Int(slot)] = nil
+            if let slot = index.remove(key, in: slots) {
+                slots[slot] = nil
                 count -= 1
-                delta.removed.append(slot)
+                delta.removed.append(Int32(slot))
             }
         }
-        for row in change.opened {
-            let slot = place(row)
+        // Each row's bucket is fetched a few rows before it is needed: the table is larger than the caches.
+        index.reserve(count + change.opened.count, in: slots)
+        let hashes = change.opened.map { index.hash($0.key) }
+        let lookAhead = KeyIndex<TargetRow?>.lookAhead
+        for (i, row) in change.opened.enumerated() {
+            if i + lookAhead < hashes.count { index.prefetch(hashes[i + lookAhead]) }
+            let slot = place(row, hash: hashes[i])
             if slot.replaced { delta.removed.append(slot.index) }
             delta.added.append(slot.index)
         }
@@ -72,16 +77,15 @@ public struct TargetRows: Sendable {
         return delta
     }
 
-    /// Puts the row in its key's slot, or a new one. One hash of the key for a new row (two to replace one): half a
-    /// million rows arrive at start.
+    /// Puts the row in its key's slot, or a new one, hashing the key once: half a million rows arrive at start.
     @discardableResult
-    private mutating func place(_ row: TargetRow) -> (index: Int32, replaced: Bool) {
+    private mutating func place(_ row: TargetRow, hash: UInt64? = nil) -> (index: Int32, replaced: Bool) {
         let slot = Int32(slots.count)
-        if let old = index.updateValue(slot, forKey: row.key) {
-            index[row.key] = old
-            slots[Int(old)] = row
-            times[Int(old)] = row.time.milliseconds
-            return (old, true)
+        let old = hash.map { index.find(row.key, hash: $0, orAdd: Int(slot), in: slots) } ?? index.find(row.key, orAdd: Int(slot), in: slots)
+        if let old {
+            slots[old] = row
+            times[old] = row.time.milliseconds
+            return (Int32(old), true)
         }
         slots.append(row)
         times.append(row.time.milliseconds)
@@ -89,5 +93,10 @@ public struct TargetRows: Sendable {
         return (slot, false)
     }
 
-    func slot(of key: String) -> Int32? { index[key] }
+    func slot(of key: String) -> Int32? { index.find(key, in: slots).map { Int32($0) } }
+}
+
+/// A slot as the index sees it: only slots that hold a row are indexed.
+extension Optional: IndexedEntry where Wrapped == TargetRow {
+    public var indexedKey: String { self!.key }
 }

@@ -1,7 +1,7 @@
 /// What a store line must hold, per kind of record. The two kinds differ only in this table,
 /// so the loader, importer and compactor are written once.
 public protocol RecordKind: Sendable {
-    associatedtype Key: Hashable & Comparable & Sendable & CustomStringConvertible
+    associatedtype Key: Hashable & Comparable & Sendable & CustomStringConvertible & IndexKey
 
     /// "session" or "payout": used in messages.
     static var noun: String { get }
@@ -18,8 +18,6 @@ public protocol RecordKind: Sendable {
     static func key(parsing text: String) -> Key?
     /// The state (index into `states`) that counts at `now`, which may differ from the line's.
     static func effectiveState(_ state: UInt8, time: Timestamp, now: Timestamp) -> UInt8
-    /// Where a key's search starts in a `RecordIndex`, mixed with `seed`.
-    static func bucketHash(_ key: Key, seed: UInt64) -> UInt64
     /// Reads a store file of this kind (see `StoreSnapshot.load`).
     static func loadStore(path: String) throws -> StoreSnapshot<Self>
 }

@@ -31,19 +31,13 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         public var loading: Double?
     }
 
-    /// Where an open record's latest line starts in the file, and its time (sessions expire by it). 16 bytes:
-    /// a million-line store keeps half a million of them; the rest is read again from the line when asked.
-    private struct Place {
-        let offset: Int
-        let time: Timestamp
-    }
-
     public let path: String
     private let clock: @Sendable () -> Timestamp
     private let lock = NSLock()
     private var tail: FileTail
     private var lineCount = 0
-    private var open: [Kind.Key: Place] = [:]
+    /// Where each open record's latest line is: the rest is read again from the line when asked.
+    private var open = OpenPlaces<Kind.Key>()
     /// Keys that were open and are not any more, with their latest state: a refusal can say what they are.
     private var departed: [Kind.Key: (state: UInt8, time: Timestamp)] = [:]
     private var problemCount = 0
@@ -168,7 +162,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             guard start == .fromBeginning else { return }
             fresh = true
             // About 200 bytes a line, half of them open: rehashing a growing table cost more than the scan.
-            open = Dictionary(minimumCapacity: Int(Self.fileSize(path) / 400))
+            open = OpenPlaces(expected: Int(Self.fileSize(path) / 400))
             departed = [:]
             lineCount = 0
             problemCount = 0
@@ -194,10 +188,10 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             let recordsExpire = !Kind.isActionable(0, time: Timestamp(milliseconds: 0), now: now)   // an open line from 1970
             if recordsExpire {
                 // Open lines say the first state. The screens are told too, so they let go of the rows.
-                for (key, place) in open where !Kind.isActionable(0, time: place.time, now: now) {
-                    open[key] = nil
+                for place in open.all where !Kind.isActionable(0, time: place.time, now: now) {
+                    _ = open.remove(place.key)
                     supersededOffsets.append(place.offset)
-                    if !unsentFresh { unsentClosed.insert(key) }
+                    if !unsentFresh { unsentClosed.insert(place.key) }
                 }
             }
         }
@@ -220,7 +214,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         var writer = LineChunkWriter(capacity: needed)
         // The tables are moved out while a million records go in: each touch of a class's property costs an
         // exclusivity check, a tenth of the console's start.
-        var open: [Kind.Key: Place] = [:], departed: [Kind.Key: (state: UInt8, time: Timestamp)] = [:]
+        var open = OpenPlaces<Kind.Key>(), departed: [Kind.Key: (state: UInt8, time: Timestamp)] = [:]
         var unsentOpened: [Entry] = [], unsentClosed: Set<Kind.Key> = [], superseded: [Int] = []
         swap(&open, &self.open)
         swap(&departed, &self.departed)
@@ -236,16 +230,17 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         }
         let unsentFresh = self.unsentFresh
         var greatest = greatestKey
+        let lookAhead = KeyIndex<OpenPlaces<Kind.Key>.Place>.lookAhead
         for scan in scans {
-            for r in scan.records {
+            let records = scan.records
+            for (i, r) in records.enumerated() {
+                if i + lookAhead < records.count { open.prefetch(records[i + lookAhead].key) }
                 let isFirst = greatest.map { r.key > $0 } ?? true
                 if isFirst { greatest = r.key }
                 if Kind.isActionable(r.state, time: r.time, now: now) {
                     let offset = fileOffset + r.offset
-                    if isFirst {
-                        open[r.key] = Place(offset: offset, time: r.time)
-                    } else {
-                        if let old = open.updateValue(Place(offset: offset, time: r.time), forKey: r.key) { superseded.append(old.offset) }
+                    if let old = open.set(r.key, offset: offset, time: r.time) { superseded.append(old) }
+                    if !isFirst {
                         if !departed.isEmpty { departed[r.key] = nil }
                         if !unsentClosed.isEmpty { unsentClosed.remove(r.key) }
                     }
@@ -253,8 +248,8 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
                                               line: writer.add(UnsafeBufferPointer(rebasing: lines[r.offset..<(r.offset + r.length)])),
                                               offset: offset))
                 } else if !isFirst {
-                    let old = open.removeValue(forKey: r.key)
-                    if let old { superseded.append(old.offset) }
+                    let old = open.remove(r.key)
+                    if let old { superseded.append(old) }
                     if old != nil || departed[r.key] != nil {
                         departed[r.key] = (r.state, r.time)
                         if !unsentFresh { unsentClosed.insert(r.key) }
@@ -271,7 +266,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     }
 
     /// An open record's line and state, read again from where it starts in the file (up to its newline).
-    private func readLine(at place: Place, key: Kind.Key) throws -> (StoredLine, UInt8) {
+    private func readLine(at place: OpenPlaces<Kind.Key>.Place, key: Kind.Key) throws -> (StoredLine, UInt8) {
         guard let fd = try RegularFile.open(path, flags: O_RDONLY, followLinks: false, what: "\(Kind.noun)s store") else {
             throw PaydeskError.io("\(path) disappeared while it was read")
         }

@@ -17,6 +17,10 @@ public struct StoredRecord<Key: Sendable>: Sendable {
     public let state: UInt8
 }
 
+extension StoredRecord: IndexedEntry where Key: IndexKey {
+    public var indexedKey: Key { key }
+}
+
 /// A problem with one line of a store or import file: reported, counted, skipped.
 public struct LineProblem: Sendable, Equatable, CustomStringConvertible {
     public let path: String
@@ -54,7 +58,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
     /// Bytes up to the end of the last complete line: where the next append's record will start.
     public let completeLength: Int
     let bytes: FileBytes
-    private let index: RecordIndex<Kind>
+    private let index: KeyIndex<StoredRecord<Kind.Key>>
 
     public static var maxProblemsKept: Int { 10_000 }
 
@@ -101,15 +105,21 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
 
         let rest = StoreLineScan<Kind>.started(data, from: scanned, to: end, owner: bytes)
         // About 200 bytes a line: rehashing a growing table costs more than sizing it once.
-        var index = RecordIndex<Kind>(expected: end / 200 + 1)
+        var index = KeyIndex<StoredRecord<Kind.Key>>(expected: end / 200 + 1)
         var records: [StoredRecord<Kind.Key>] = []
         records.reserveCapacity(end / 200 + 1)
         var problems: [LineProblem] = []
         var problemCount = 0
         var lineBase = 0
         func take(_ chunk: StoreLineScan<Kind>) {
-            for record in chunk.records {
-                if let slot = index.find(record.key, orAdd: records.count, in: records) {
+            index.reserve(index.count + chunk.records.count, in: records)
+            let chunkRecords = chunk.records
+            for (i, record) in chunkRecords.enumerated() {
+                // The bucket a few records on is fetched now: the table is larger than the caches.
+                if i + KeyIndex<StoredRecord<Kind.Key>>.lookAhead < chunkRecords.count {
+                    index.prefetch(index.hash(chunkRecords[i + KeyIndex<StoredRecord<Kind.Key>>.lookAhead].key))
+                }
+                if let slot = index.find(record.key, hash: index.hash(record.key), orAdd: records.count, in: records) {
                     records[slot] = record
                 } else {
                     records.append(record)

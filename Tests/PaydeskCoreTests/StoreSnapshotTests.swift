@@ -283,7 +283,7 @@ extension PaydeskTests {
         // Ids in order, ids a power of two apart, ids apart by a prime: the index grows past its first size, and
         // every record is found, none made up.
         var records: [StoredRecord<Int64>] = []
-        var index = RecordIndex<PayoutKind>(expected: 10)
+        var index = KeyIndex<StoredRecord<Int64>>(expected: 10)
         var reference: [Int64: Int] = [:]
         for k in 0..<5_000 {
             let key = (Int64(k % 3_000) + 1) * stride   // 2,000 upserts
