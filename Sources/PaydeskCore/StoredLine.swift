@@ -1,25 +1,11 @@
-/// Store lines kept for later, copied once from the file: the lines the screens may show (open sessions,
-/// pending payouts), never the rest. Never changed once filled, so readers on any thread may share it.
-public final class LineChunk: @unchecked Sendable {
-    let base: UnsafeMutablePointer<UInt8>
-    let count: Int
-
-    init(capacity: Int) {
-        base = .allocate(capacity: max(capacity, 1))
-        count = capacity
-    }
-
-    deinit { base.deallocate() }
-}
-
-/// One stored line (without its newline and surrounding blanks), where a `LineChunk` keeps it.
+/// One stored line (without its newline and surrounding blanks), where a `ByteBlock` keeps it.
 public struct StoredLine: Sendable {
-    let chunk: LineChunk
+    let chunk: ByteBlock
     // 32 bits each (a chunk is one piece of a file): half a million rows keep one of these each.
     private let start: UInt32
     private let count: UInt32
 
-    init(chunk: LineChunk, offset: Int, length: Int) {
+    init(chunk: ByteBlock, offset: Int, length: Int) {
         precondition(offset + length <= UInt32.max, "a line chunk holds less than 4 GiB")
         self.chunk = chunk
         start = UInt32(offset)
@@ -52,12 +38,12 @@ func trimmingBlanks(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<U
     return UnsafeBufferPointer(rebasing: line[start..<end])
 }
 
-/// Fills `LineChunk`s with the lines it is given, a chunk per batch.
+/// Fills `ByteBlock`s with the lines it is given, a block per batch.
 struct LineChunkWriter {
-    private var chunk: LineChunk
+    private var chunk: ByteBlock
     private var used = 0
 
-    init(capacity: Int) { chunk = LineChunk(capacity: capacity) }
+    init(capacity: Int) { chunk = ByteBlock(capacity: capacity) }
 
     /// Copies `line` in, trimmed of blanks (the caller sized the chunk for every line it will add).
     mutating func add(_ line: UnsafeBufferPointer<UInt8>) -> StoredLine {

@@ -7,7 +7,7 @@ import PaydeskCore
 /// finds every cell of a row at once. Written once by a `TableCellWriter`, then only read (by any thread).
 struct TableCells: Sendable {
     let columns: Int
-    private let storage: ByteStorage
+    private let storage: ByteBlock
     /// The rows' bytes.
     private let count: Int
     /// The cells 255 bytes long or more, in order, with their lengths.
@@ -104,7 +104,7 @@ struct TableCells: Sendable {
 /// memory; the writer cannot be copied, so that block has one writer.
 struct TableCellWriter: ~Copyable {
     let columns: Int
-    fileprivate private(set) var storage: ByteStorage
+    fileprivate private(set) var storage: ByteBlock
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     fileprivate private(set) var count = 0
@@ -124,7 +124,7 @@ struct TableCellWriter: ~Copyable {
     init(columns: Int, capacity: Int) {
         self.columns = columns
         self.capacity = max(capacity, 64)
-        storage = ByteStorage(capacity: self.capacity)
+        storage = ByteBlock(capacity: self.capacity)
         base = storage.base
         widths = Array(repeating: 0, count: columns)
         startRow()
@@ -151,7 +151,7 @@ struct TableCellWriter: ~Copyable {
 
     private mutating func grow(_ more: Int) {
         capacity = max(capacity * 2, count + more)
-        let bigger = ByteStorage(capacity: capacity)
+        let bigger = ByteBlock(capacity: capacity)
         bigger.base.update(from: base, count: count)
         storage = bigger
         base = bigger.base
@@ -213,29 +213,6 @@ struct TableCellWriter: ~Copyable {
             endCell()
         }
     }
-}
-
-/// One block of bytes, freed with the last `TableCells` or writer holding it. A big one is asked for in huge
-/// pages where the system gives them: touched 4 KiB at a time, the cells of half a million rows cost more in
-/// page faults than in writing them.
-final class ByteStorage: @unchecked Sendable {
-    let base: UnsafeMutablePointer<UInt8>
-    private static let hugePage = 2 << 20
-
-    init(capacity: Int) {
-        var memory: UnsafeMutableRawPointer?
-        if capacity >= 2 * Self.hugePage, posix_memalign(&memory, Self.hugePage, capacity) == 0, let memory {
-            #if os(Linux)
-            _ = madvise(memory, capacity / Self.hugePage * Self.hugePage, MADV_HUGEPAGE)   // advice only
-            #endif
-            base = memory.bindMemory(to: UInt8.self, capacity: capacity)
-        } else {
-            guard let memory = malloc(max(capacity, 1)) else { fatalError("out of memory: \(capacity) bytes") }
-            base = memory.bindMemory(to: UInt8.self, capacity: capacity)
-        }
-    }
-
-    deinit { free(base) }
 }
 
 /// Copies `n` bytes, short ones with a few loads and stores that read and write nothing outside them (a call to
