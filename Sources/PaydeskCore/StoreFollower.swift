@@ -123,10 +123,11 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         var change = Change(isFresh: unsentFresh, closed: unsentClosed.filter { open[$0] == nil },
                             problemCount: problems.count, firstProblem: problems.first, loading: loading)
         // Oldest first, as the lists show them by default: the screen then has nothing to sort. Lines come in
-        // file order, nearly sorted already.
-        change.opened = current.sorted {
-            $0.time.milliseconds != $1.time.milliseconds ? $0.time.milliseconds < $1.time.milliseconds : $0.key < $1.key
+        // file order, mostly sorted already: then they are not copied.
+        let oldestFirst = { (a: Entry, b: Entry) in
+            a.time.milliseconds != b.time.milliseconds ? a.time.milliseconds < b.time.milliseconds : a.key < b.key
         }
+        change.opened = zip(current, current.dropFirst()).contains { oldestFirst($1, $0) } ? current.sorted(by: oldestFirst) : current
         unsentFresh = false
         unsentOpened = []
         unsentClosed = []
@@ -154,7 +155,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         var scanned: Scanned?
         func takeIn(_ run: Scanned?) {
             guard let run else { return }
-            apply(run.scans, run.lines, fileOffset: run.fileOffset, now: now)
+            apply(run.scans, fileOffset: run.fileOffset, now: now)
             if fresh, run.fractionRead < 1, let progress, let change = unlockedTakeChange(loading: run.fractionRead) { progress(change) }
         }
         // Assigned after the read: the progress callback reads `incompleteTail` while the read is under way.
@@ -173,11 +174,12 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
             supersededOffsets = []
             greatestKey = nil
         }, { lines, fileOffset, fractionRead in
-            // A run is taken in while the next is scanned (the tail keeps its bytes until then): both cores stay busy.
-            let scans = StoreLineScan<Kind>.inParallel(lines, from: 0, to: lines.count, atFileStart: fileOffset == 0) {
+            // A run is taken in while the next is scanned: both cores stay busy. Its open lines were copied by its scan.
+            let scans = StoreLineScan<Kind>.inParallel(lines, from: 0, to: lines.count, atFileStart: fileOffset == 0,
+                                                       keeping: { Kind.isActionable($0.state, time: $0.time, now: now) }) {
                 takeIn(scanned)
             }
-            scanned = (scans, lines, fileOffset, fractionRead)
+            scanned = (scans, fileOffset, fractionRead)
         }, last: {
             takeIn(scanned)   // also when the read failed later: what was read counts
         })
@@ -198,20 +200,15 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
     }
 
     /// A run of lines scanned and not yet taken in.
-    private typealias Scanned = (scans: [StoreLineScan<Kind>], lines: UnsafeBufferPointer<UInt8>, fileOffset: Int, fractionRead: Double)
+    private typealias Scanned = (scans: [StoreLineScan<Kind>], fileOffset: Int, fractionRead: Double)
 
     private static func fileSize(_ path: String) -> Int64 {
         var info = stat()
         return lstat(path, &info) == 0 ? Int64(info.st_size) : 0
     }
 
-    /// Applies scanned lines in file order: the last line of a key wins. Only open lines are copied.
-    private func apply(_ scans: [StoreLineScan<Kind>], _ lines: UnsafeBufferPointer<UInt8>, fileOffset: Int, now: Timestamp) {
-        var needed = 0
-        for scan in scans {
-            for r in scan.records where Kind.isActionable(r.state, time: r.time, now: now) { needed += r.length }
-        }
-        var writer = LineChunkWriter(capacity: needed)
+    /// Applies scanned lines in file order: the last line of a key wins. Open lines come copied by the scan.
+    private func apply(_ scans: [StoreLineScan<Kind>], fileOffset: Int, now: Timestamp) {
         // The tables are moved out while a million records go in: each touch of a class's property costs an
         // exclusivity check, a tenth of the console's start.
         var open = OpenPlaces<Kind.Key>(), departed: [Kind.Key: (state: UInt8, time: Timestamp)] = [:]
@@ -233,6 +230,8 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         let lookAhead = KeyIndex<OpenPlaces<Kind.Key>.Place>.lookAhead
         for scan in scans {
             let records = scan.records
+            // The scan kept the open records' lines, in order, by the same rule at the same `now`.
+            var keptLines = scan.keptLines.makeIterator()
             for (i, r) in records.enumerated() {
                 if i + lookAhead < records.count { open.prefetch(records[i + lookAhead].key) }
                 let isFirst = greatest.map { r.key > $0 } ?? true
@@ -244,9 +243,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
                         if !departed.isEmpty { departed[r.key] = nil }
                         if !unsentClosed.isEmpty { unsentClosed.remove(r.key) }
                     }
-                    unsentOpened.append(Entry(key: r.key, time: r.time, state: r.state,
-                                              line: writer.add(UnsafeBufferPointer(rebasing: lines[r.offset..<(r.offset + r.length)])),
-                                              offset: offset))
+                    unsentOpened.append(Entry(key: r.key, time: r.time, state: r.state, line: keptLines.next()!, offset: offset))
                 } else if !isFirst {
                     let old = open.remove(r.key)
                     if let old { superseded.append(old) }

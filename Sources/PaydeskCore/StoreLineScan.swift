@@ -15,11 +15,15 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
     var problems: [(line: Int, column: Int?, message: String)] = []
     var problemCount = 0
     var lineCount = 0
+    /// Copies of the lines of the records `inParallel`'s `keeping` picked, in order, trimmed of blanks.
+    var keptLines: [StoredLine] = []
 
     /// Splits `data[start..<end]` at line boundaries and scans the pieces on all cores (GCD's threads, not
     /// Swift's cooperative pool); line numbers are fixed up by the caller. `start == 0` is the file's start.
-    /// `alongside` runs on the calling thread meanwhile: the caller's work on the previous run of lines.
+    /// `alongside` runs on the calling thread meanwhile: the caller's work on the previous run of lines. The lines
+    /// of the records `keeping` picks are copied by the scanning threads too, which have time to spare.
     static func inParallel(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true,
+                           keeping: @escaping @Sendable (StoredRecord<Kind.Key>) -> Bool = { _ in false },
                            alongside: () -> Void = {}) -> [StoreLineScan] {
         let pieces = end - start < 1 << 20 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 16)
         var bounds = [start]
@@ -35,7 +39,9 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
         let group = DispatchGroup()
         for k in 0..<pieces {
             DispatchQueue.global().async(group: group) {
-                results[k] = scan(shared, from: cuts[k], to: cuts[k + 1], atFileStart: atFileStart)
+                var piece = scan(shared, from: cuts[k], to: cuts[k + 1], atFileStart: atFileStart)
+                piece.keepLines(keeping, of: shared)
+                results[k] = piece
             }
         }
         alongside()
@@ -96,6 +102,21 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
             lineStart = lineEnd + 1
         }
         return chunk
+    }
+
+    /// Copies the lines of the records `keeping` picks into one block, in order.
+    private mutating func keepLines(_ keeping: (StoredRecord<Kind.Key>) -> Bool, of data: UnsafeBufferPointer<UInt8>) {
+        var needed = 0, count = 0
+        for r in records where keeping(r) {
+            needed += r.length
+            count += 1
+        }
+        guard count > 0 else { return }
+        var writer = LineChunkWriter(capacity: needed)
+        keptLines.reserveCapacity(count)
+        for r in records where keeping(r) {
+            keptLines.append(writer.add(UnsafeBufferPointer(rebasing: data[r.offset..<(r.offset + r.length)])))
+        }
     }
 
     static func isBlank(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
