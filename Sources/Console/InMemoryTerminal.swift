@@ -10,6 +10,8 @@ public final class InMemoryTerminal: TerminalBackend, @unchecked Sendable {
     private var height: Int
     public private(set) var themes: [String] = []
     private var clipboard: [String] = []
+    private var woken = false
+    private var wakes = 0
 
     public init(width: Int = 100, height: Int = 30) {
         self.width = width
@@ -37,8 +39,23 @@ public final class InMemoryTerminal: TerminalBackend, @unchecked Sendable {
 
     public func read(timeoutMilliseconds: Int) -> TerminalInput? {
         condition.withLock {
-            if inputs.isEmpty { _ = condition.wait(until: Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000)) }
+            let deadline = Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000)
+            while inputs.isEmpty, !woken, condition.wait(until: deadline) {}
+            woken = false
             return inputs.isEmpty ? nil : inputs.removeFirst()
+        }
+    }
+
+    /// How many times another thread woke the loop (for tests of who wakes it).
+    public var wakeCount: Int { condition.withLock { wakes } }
+
+    public var waker: @Sendable () -> Void {
+        { [self] in
+            condition.withLock {
+                woken = true
+                wakes += 1
+                condition.broadcast()
+            }
         }
     }
 

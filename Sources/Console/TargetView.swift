@@ -215,7 +215,7 @@ struct TargetView: Sendable {
             guard let row = all[Int(slot)] else { return false }
             return filter.matches(row.line.bytes) || labelled[row.id] != nil
         }
-        let pieces = slots.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        let pieces = slots.count < 20_000 ? 1 : usableCores
         if pieces == 1 { return slots.filter(matches) }
         let results = ResultSlots<[Int32]>(count: pieces)
         slots.withUnsafeBufferPointer { buffer in

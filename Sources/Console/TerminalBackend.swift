@@ -10,8 +10,11 @@ public enum TerminalInput: Equatable, Sendable {
 public protocol TerminalBackend: AnyObject {
     /// The screen in cells.
     var size: (width: Int, height: Int) { get }
-    /// The next key or resize, waiting at most `timeoutMilliseconds`.
+    /// The next key or resize, waiting at most `timeoutMilliseconds`, or less when woken (`waker`).
     func read(timeoutMilliseconds: Int) -> TerminalInput?
+    /// Ends a `read` under way early, from any thread: another thread posted something for the loop (rows read,
+    /// an answer), so it is drawn now rather than at the end of the wait.
+    var waker: @Sendable () -> Void { get }
     func draw(_ grid: Grid, cursor: (x: Int, y: Int)?)
     func apply(theme: Theme)
     /// Puts `text` on the operator's clipboard, through the terminal (`Clipboard.osc52`).

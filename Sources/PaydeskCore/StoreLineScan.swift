@@ -25,7 +25,7 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
     static func inParallel(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true,
                            keeping: @escaping @Sendable (StoredRecord<Kind.Key>) -> Bool = { _ in false },
                            alongside: () -> Void = {}) -> [StoreLineScan] {
-        let pieces = end - start < 1 << 20 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 16)
+        let pieces = end - start < 1 << 20 ? 1 : min(usableCores, 16)
         var bounds = [start]
         for k in 1..<max(pieces, 1) {
             var cut = max(start + (end - start) * k / pieces, bounds.last!)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CNCursesW
 import Console
 
@@ -12,8 +17,23 @@ extension CursesTerminal {
     /// has no use for (other control characters, unknown function keys, Alt combinations).
     public func read(timeoutMilliseconds: Int) -> TerminalInput? {
         guard screen != nil, let window = paydesk_stdscr() else { return nil }
-        wtimeout(window, Int32(clamping: max(timeoutMilliseconds, 0)))
-        guard let code = Self.readCode(window) else { return nil }
+        // Input ncurses holds already comes first; else the wait is for the terminal or a wake-up (`waker`).
+        if let wakePipe {
+            wtimeout(window, 0)
+            if let code = Self.readCode(window) { return input(for: code, window) }
+            guard wakePipe.waitForInput(on: STDIN_FILENO, timeoutMilliseconds: max(timeoutMilliseconds, 0)) else { return nil }
+        } else {
+            wtimeout(window, Int32(clamping: max(timeoutMilliseconds, 0)))
+        }
+        return Self.readCode(window).flatMap { input(for: $0, window) }
+    }
+
+    public var waker: @Sendable () -> Void {
+        let wakePipe = wakePipe
+        return { wakePipe?.wake() }
+    }
+
+    private func input(for code: CursesCode, _ window: UnsafeMutablePointer<WINDOW>) -> TerminalInput? {
         if code == .function(KEY_RESIZE) { return resized }
         if code == .function(KEY_MOUSE) {
             var event = MEVENT()

@@ -20,6 +20,9 @@ public final class CursesTerminal: TerminalBackend {
     var cursorVisibility: Int32 = 0
     /// Whether the terminal keeps the console on a screen of its own (terminfo `smcup`), which quitting takes away.
     var hasAlternateScreen = true
+    /// What other threads write to when the loop should stop waiting for a key (nil if no pipe could be made:
+    /// the loop then waits out its timeout).
+    let wakePipe = WakePipe()
 
     /// `mouse`: report clicks and the wheel (button presses only, so Shift-drag still selects text).
     public init(mouse: Bool = true) throws {

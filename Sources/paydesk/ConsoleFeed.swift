@@ -13,6 +13,7 @@ final class ConsoleFeed: @unchecked Sendable {
     private var wanted = false
     private var stopped = false
     private var readErrors: [String: String] = [:]
+    private var wake: @Sendable () -> Void = {}
 
     static let interval = 0.25
 
@@ -30,6 +31,9 @@ final class ConsoleFeed: @unchecked Sendable {
     func drain() -> [ConsoleEvent] {
         condition.withLock { defer { events = [] }; return events }
     }
+
+    /// What ends the loop's wait for a key when something was read (`TerminalBackend.waker`).
+    func wakeLoop(with wake: @escaping @Sendable () -> Void) { condition.withLock { self.wake = wake } }
 
     /// Read now rather than at the next look.
     func refresh() {
@@ -82,7 +86,11 @@ final class ConsoleFeed: @unchecked Sendable {
 
     private func post(_ change: ConsoleDataChange) {
         guard !change.isEmpty else { return }
-        condition.withLock { events.append(.changed(change)) }
+        let wake = condition.withLock {
+            events.append(.changed(change))
+            return self.wake
+        }
+        wake()
     }
 
     /// The tab's rows that changed. A store that cannot be read empties the tab and says why (once); the next

@@ -69,6 +69,9 @@ final class ConsoleRunner: @unchecked Sendable {
             filters.stop()
         }
         terminal.apply(theme: theme)
+        // Rows read and answers come in as they are ready, not at the end of the wait for a key.
+        feed.wakeLoop(with: terminal.waker)
+        inbox.wakeLoop(with: terminal.waker)
         let size = terminal.size
         var effects = state.update(.resize(width: size.width, height: size.height))
         var lastTick = Date()
@@ -138,6 +141,7 @@ final class ConsoleRunner: @unchecked Sendable {
         }
         feed.stop()
         feed = ConsoleFeed(dataDirectory: dataDirectory)
+        feed.wakeLoop(with: terminal.waker)
         dispatcher = Self.dispatcher(for: profile, feed, config, credentials, inbox)
         let themeName = forcedTheme ?? profile.theme ?? config.theme
         var notices: [ConsoleEffect] = []

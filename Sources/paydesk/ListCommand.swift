@@ -82,7 +82,7 @@ extension ListCommand {
     /// escapes is decoded by LineTexts.
     static func table<Kind: ListedKind>(_ store: StoreSnapshot<Kind>, _ records: [StoredRecord<Kind.Key>], now: Timestamp) -> TextTable {
         let known = FieldNames(Kind.fields.map(\.name))
-        let pieces = records.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
+        let pieces = records.count < 20_000 ? 1 : usableCores * 4
         let parts = ResultSlots<TableCells>(count: pieces)
         DispatchQueue.concurrentPerform(iterations: pieces) { k in
             let mine = records[(records.count * k / pieces)..<(records.count * (k + 1) / pieces)]

@@ -41,8 +41,10 @@ extension PaydeskTests {
             home.seed(payouts: [11, 12])
             let (terminal, status) = try start(home)
             #expect(terminal.waitForFrame { $0.contains("Praxis payouts (2)") })
+            let wakes = terminal.wakeCount
             try Data((payoutLine(13) + "\n").utf8).append(toFile: home.dir.file("data/TEST/payouts.jsonl"))
             #expect(terminal.waitForFrame(seconds: 5) { $0.contains("Praxis payouts (3)") }, "an appended line is listed without a key")
+            #expect(terminal.wakeCount > wakes, "the feed woke the loop when it read the line, rather than the loop finding it later")
             terminal.type(.character("q"))
             #expect(try await status.value == 0)
         }

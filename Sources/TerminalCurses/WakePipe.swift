@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How other threads end the loop's wait for a key: a byte written to a pipe whose other end is polled with the
+/// terminal. Closed when the last holder lets go, so a late wake-up never writes to a descriptor reused since.
+final class WakePipe: Sendable {
+    private let readEnd: Int32
+    private let writeEnd: Int32
+
+    init?() {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return nil }
+        for end in ends {
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)   // a full pipe already wakes: a wake-up never blocks
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
+        readEnd = ends[0]
+        writeEnd = ends[1]
+    }
+
+    deinit {
+        close(readEnd)
+        close(writeEnd)
+    }
+
+    func wake() {
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+
+    /// Waits up to `timeoutMilliseconds` for input on `fd` or a wake-up. True when `fd` may have input, or a
+    /// signal (a resize) broke the wait: ncurses is then asked. A wake-up is taken (the pipe emptied).
+    func waitForInput(on fd: Int32, timeoutMilliseconds: Int) -> Bool {
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)]
+        let ready = poll(&fds, 2, Int32(clamping: timeoutMilliseconds))
+        if ready < 0 { return true }
+        if fds[1].revents != 0 {
+            var bytes = [UInt8](repeating: 0, count: 64)
+            while read(readEnd, &bytes, bytes.count) > 0 {}
+        }
+        return fds[0].revents != 0
+    }
+}
