@@ -38,12 +38,12 @@ func trimmingBlanks(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<U
     return UnsafeBufferPointer(rebasing: line[start..<end])
 }
 
-/// Fills `ByteBlock`s with the lines it is given, a block per batch.
+/// Fills `ByteBlock`s with the lines it is given, a block per batch, sized for them exactly.
 struct LineChunkWriter {
     private var chunk: ByteBlock
     private var used = 0
 
-    init(capacity: Int) { chunk = ByteBlock(capacity: capacity) }
+    init(capacity: Int) { chunk = ByteBlock(capacity: capacity, writtenWhole: true) }
 
     /// Copies `line` in, trimmed of blanks (the caller sized the chunk for every line it will add).
     mutating func add(_ line: UnsafeBufferPointer<UInt8>) -> StoredLine {

@@ -131,8 +131,9 @@ extension Bench {
             let firstRows: (time: Double, count: Int)?
         }
 
-        /// Start as the console does: the feed reads the file a piece at a time and hands each piece's rows to the
-        /// loop, which draws them; the count is final once the last piece is read.
+        /// Start as the console does: a feed thread reads the file a piece at a time and posts each piece's rows;
+        /// the loop, woken by each post, takes in what was posted and draws. The count is final once the last
+        /// piece's rows are drawn.
         private func start(_ path: String) throws -> Start {
             let started = now(), processorBefore = processorSeconds()
             let follower = StoreFollower<PayoutKind>(path: path)
@@ -141,14 +142,24 @@ extension Bench {
                                      themeName: "default", now: .now, width: 120, height: 40)
             _ = state.update(.changed(ConsoleDataChange(sessions: RowChange(isFresh: true), attempts: [])))
             _ = state.update(.key(.character("2")))
+            let posted = PostedChanges()
+            let feed = Thread {
+                do {
+                    try follower.catchUp { partial in posted.post(RowChange(partial, path: path)) }
+                    if let change = follower.takeChange() { posted.post(RowChange(change, path: path)) }
+                    posted.finish(nil)
+                } catch {
+                    posted.finish(error)
+                }
+            }
+            feed.start()
             var firstRows: (time: Double, count: Int)?
-            try follower.catchUp { partial in
-                _ = state.update(.changed(ConsoleDataChange(payouts: RowChange(partial, path: path))))
+            while let changes = posted.take() {
+                for change in changes { _ = state.update(.changed(ConsoleDataChange(payouts: change))) }
                 _ = ConsoleView.render(state)
                 if firstRows == nil, state.count(.payouts) > 0 { firstRows = (now() - started, state.count(.payouts)) }
             }
-            if let change = follower.takeChange() { _ = state.update(.changed(ConsoleDataChange(payouts: RowChange(change, path: path)))) }
-            _ = ConsoleView.render(state)
+            if let error = posted.error { throw error }
             return Start(state: state, follower: follower, time: now() - started, processorTime: processorSeconds() - processorBefore,
                          firstRows: firstRows)
         }
@@ -277,6 +288,38 @@ extension Data {
     }
 }
 
+
+/// What the feed thread posts for the loop, as `ConsoleFeed` does: `take` waits for a post (the console's loop is
+/// woken by one) and gives every change posted since, or nil once the feed finished and all were taken.
+final class PostedChanges: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var changes: [RowChange] = []
+    private var finished = false
+    private(set) var error: Error?
+
+    func post(_ change: RowChange) {
+        condition.withLock {
+            changes.append(change)
+            condition.signal()
+        }
+    }
+
+    func finish(_ error: Error?) {
+        condition.withLock {
+            finished = true
+            self.error = error
+            condition.signal()
+        }
+    }
+
+    func take() -> [RowChange]? {
+        condition.withLock {
+            while changes.isEmpty, !finished { condition.wait() }
+            defer { changes = [] }
+            return changes.isEmpty ? nil : changes
+        }
+    }
+}
 
 /// CPU time this process used so far, all threads, user and system: steadier than the clock on a shared machine.
 func processorSeconds() -> Double {
