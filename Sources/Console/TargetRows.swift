@@ -52,17 +52,19 @@ public struct TargetRows: Sendable {
             }
         }
         var delta = SlotChange()
-        for key in change.closed {
-            if let slot = index.remove(key, in: slots) {
+        // Each key's bucket is fetched a few keys before it is needed: the table is larger than the caches.
+        let lookAhead = KeyIndex<TargetRow?>.lookAhead
+        let closedHashes = change.closed.map { index.hash($0) }
+        for (i, key) in change.closed.enumerated() {
+            if i + lookAhead < closedHashes.count { index.prefetch(closedHashes[i + lookAhead]) }
+            if let slot = index.remove(key, hash: closedHashes[i], in: slots) {
                 slots[slot] = nil
                 count -= 1
                 delta.removed.append(Int32(slot))
             }
         }
-        // Each row's bucket is fetched a few rows before it is needed: the table is larger than the caches.
         index.reserve(count + change.opened.count, in: slots)
         let hashes = change.opened.map { index.hash($0.key) }
-        let lookAhead = KeyIndex<TargetRow?>.lookAhead
         for (i, row) in change.opened.enumerated() {
             if i + lookAhead < hashes.count { index.prefetch(hashes[i + lookAhead]) }
             let slot = place(row, hash: hashes[i])

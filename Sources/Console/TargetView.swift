@@ -65,10 +65,10 @@ struct TargetView: Sendable {
         guard !added.isEmpty else { return }
         prepareKeys(rows, tab: tab, slots: added, statuses: statuses)
         let less = comparator(rows, tab: tab)
-        let ordered = added.sorted(by: less)
-        sorted = Self.merged(sorted, ordered, by: less)
+        let ordered = added.isSorted(by: less) ? added : added.sorted(by: less)
+        Self.merge(ordered, into: &sorted, by: less)
         let kept = filter.isEmpty ? ordered : Self.filtered(ordered, rows.slots, filter, statuses)
-        shown = Self.merged(shown, kept, by: less)
+        Self.merge(kept, into: &shown, by: less)
         nextExpiry = min(nextExpiry, Self.nextExpiry(rows, tab: tab, slots: ordered))
     }
 
@@ -102,7 +102,7 @@ struct TargetView: Sendable {
             slots.removeAll { changed[Int($0)] || !(rows.slots[Int($0)].map { Self.isOpen($0, tab: tab, now: now) } ?? false) }
             let again = Set(changedSincePending).filter { rows.slots[Int($0)].map { Self.isOpen($0, tab: tab, now: now) } ?? false }
             let less = comparator(rows, tab: tab)
-            slots = Self.merged(slots, Self.filtered(Array(again), rows.slots, filter, statuses).sorted(by: less), by: less)
+            Self.merge(Self.filtered(Array(again), rows.slots, filter, statuses).sorted(by: less), into: &slots, by: less)
         }
         self.filter = filter
         shown = slots
@@ -187,25 +187,34 @@ struct TargetView: Sendable {
         }
     }
 
-    /// `b` (in order) merged into `a` (in order): each of `b` finds its place by binary search, and the runs of
-    /// `a` between are copied whole, so a few new rows cost a copy of the list, not a comparison per row.
-    private static func merged(_ a: [Int32], _ b: [Int32], by less: (Int32, Int32) -> Bool) -> [Int32] {
-        guard !b.isEmpty else { return a }
-        var out: [Int32] = []
-        out.reserveCapacity(a.count + b.count)
+    /// Merges `b` (in order) into `list` (in order). Only the part of `list` after where `b`'s first row goes is
+    /// moved, so rows newer than every listed one (a store read a piece at a time, the live feed) are appended.
+    /// Each of `b` finds its place by binary search, and the runs between are copied whole: a few new rows cost a
+    /// copy of that part, not a comparison per row.
+    private static func merge(_ b: [Int32], into list: inout [Int32], by less: (Int32, Int32) -> Bool) {
+        guard let first = b.first else { return }
+        let start = place(of: first, in: list, from: 0, by: less)
+        let a = Array(list[start...])
+        list.removeSubrange(start...)
+        list.reserveCapacity(start + a.count + b.count)
         var from = 0
         for item in b {
-            var low = from, high = a.count
-            while low < high {
-                let mid = (low + high) / 2
-                if less(item, a[mid]) { high = mid } else { low = mid + 1 }
-            }
-            out += a[from..<low]
-            out.append(item)
+            let low = place(of: item, in: a, from: from, by: less)
+            list += a[from..<low]
+            list.append(item)
             from = low
         }
-        out += a[from...]
-        return out
+        list += a[from...]
+    }
+
+    /// Where `item` goes in `list[from...]` (in order): after every row not greater than it.
+    private static func place(of item: Int32, in list: [Int32], from: Int, by less: (Int32, Int32) -> Bool) -> Int {
+        var low = from, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if less(item, list[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 
     /// The slots whose line or status matches, in their order, searched on every core for long lists.

@@ -74,7 +74,12 @@ public struct KeyIndex<Entry: IndexedEntry>: Sendable {
 
     /// Takes `key` out and returns its entry's number; the entries it holds must still be in `entries`.
     @inlinable public mutating func remove(_ key: Entry.Key, in entries: [Entry]) -> Int? {
-        var b = bucket(hash(key))
+        remove(key, hash: hash(key), in: entries)
+    }
+
+    /// As `remove(_:in:)`, with the key's `hash`.
+    @inlinable public mutating func remove(_ key: Entry.Key, hash: UInt64, in entries: [Entry]) -> Int? {
+        var b = bucket(hash)
         while true {
             let found = Int(buckets[b])
             if found < 0 { return nil }
@@ -86,7 +91,7 @@ public struct KeyIndex<Entry: IndexedEntry>: Sendable {
         // search still meets its key before an empty bucket (no tombstones to clear later).
         var hole = b, next = (b + 1) & mask
         while buckets[next] >= 0 {
-            let home = bucket(hash(entries[Int(buckets[next])].indexedKey))
+            let home = bucket(self.hash(entries[Int(buckets[next])].indexedKey))
             if (next - home) & mask >= (next - hole) & mask {
                 buckets[hole] = buckets[next]
                 hole = next
