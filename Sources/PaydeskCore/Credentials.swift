@@ -82,8 +82,8 @@ public struct Credentials: Sendable {
 extension Credentials {
     /// What `profile` lacks to call `gateway` (`xpay`, `praxis`), each with how to provide it (never a value), or nil.
     public func missing(for gateway: String, of profile: Profile) -> String? {
-        let needed = gateway == SessionKind.gatewayName ? ["xpay_api_key"] : ["praxis_merchant_id", "praxis_application_key", "praxis_secret"]
-        let problems = profile.credentials.filter { needed.contains($0.name) }.compactMap { credential -> String? in
+        // Each credential's name starts with its gateway's: xpay_api_key, praxis_secret.
+        let problems = profile.credentials.filter { $0.name.hasPrefix(gateway + "_") }.compactMap { credential -> String? in
             let status = status(of: credential.source, named: credential.name)
             return status == .present ? nil : "\(credential.name) \(status)"
         }

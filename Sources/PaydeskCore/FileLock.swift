@@ -72,18 +72,7 @@ final class LockedFile: @unchecked Sendable {
     /// to its old length, so a failed append leaves no half line behind.
     func appendAndSync(_ bytes: [UInt8]) throws {
         let before = size
-        var done = 0
-        let failure: Int32? = bytes.withUnsafeBytes { raw in
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                done += n
-            }
-            return fsync(fd) == 0 ? nil : errno
-        }
+        let failure = bytes.withUnsafeBytes { writeAll(fd, $0) } ?? (fsync(fd) == 0 ? nil : errno)
         if let code = failure {
             _ = ftruncate(fd, off_t(before))
             _ = fsync(fd)

@@ -117,16 +117,8 @@ public enum StoreCompactor {
         guard fd >= 0 else { throw PaydeskError.io("cannot create \(path): \(systemMessage())") }
         defer { close(fd) }
         try sharing.applyMode(to: fd, path: path)
-        var done = 0
-        try bytes.withUnsafeBytes { raw in
-            while done < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw PaydeskError.io("cannot write \(path): \(systemMessage()); the store is unchanged")
-                }
-                done += n
-            }
+        if let code = bytes.withUnsafeBytes({ writeAll(fd, $0) }) {
+            throw PaydeskError.io("cannot write \(path): \(systemMessage(code)); the store is unchanged")
         }
         guard fsync(fd) == 0 else { throw PaydeskError.io("cannot sync \(path): \(systemMessage()); the store is unchanged") }
     }

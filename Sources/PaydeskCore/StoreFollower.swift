@@ -107,9 +107,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
 
     private var problems: (count: Int, first: LineProblem?) {
         guard incompleteTail > 0 else { return (problemCount, firstProblem) }
-        let cut = LineProblem(path: path, line: lineCount + 1, column: nil, message:
-            "the last line has no newline at its end (a write still in progress, or cut short by a crash); skipped until it is complete")
-        return (problemCount + 1, firstProblem ?? cut)
+        return (problemCount + 1, firstProblem ?? .unfinishedLastLine(path: path, line: lineCount + 1))
     }
 
     private func unlockedTakeChange(loading: Double?) -> Change? {

@@ -32,6 +32,12 @@ public struct LineProblem: Sendable, Equatable, CustomStringConvertible {
         "\(path):\(line)\(column.map { ":\($0)" } ?? ""): \(message)"
     }
 
+    /// The last line without its newline: skipped, not refused, as the writer may still be on it.
+    static func unfinishedLastLine(path: String, line: Int) -> LineProblem {
+        LineProblem(path: path, line: line, column: nil, message:
+            "the last line has no newline at its end (a write still in progress, or cut short by a crash); skipped until it is complete")
+    }
+
     /// One JSON object, as `--json` prints problems.
     public var json: String {
         var o = JSONObjectWriter()
@@ -135,8 +141,7 @@ public final class StoreSnapshot<Kind: RecordKind>: Sendable {
         if data[end..<data.count].contains(where: { !Self.isWhitespace($0) }) {
             problemCount += 1
             if problems.count < Self.maxProblemsKept {
-                problems.append(LineProblem(path: path, line: lineBase + 1, column: nil, message:
-                    "the last line has no newline at its end (a write still in progress, or cut short by a crash); skipped until it is complete"))
+                problems.append(.unfinishedLastLine(path: path, line: lineBase + 1))
             }
             lineBase += 1
         }

@@ -135,12 +135,6 @@ extension CursesTerminal {
     public func copyToClipboard(_ text: String) {
         guard screen != nil else { return }
         fflush(paydesk_stdout())
-        var bytes = Clipboard.osc52(text)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return }
-            bytes = bytes.dropFirst(n)
-        }
+        _ = Clipboard.osc52(text).withUnsafeBytes { writeAll(STDOUT_FILENO, $0) }   // a terminal that is gone gets nothing
     }
 }

@@ -58,22 +58,12 @@ enum Output {
         _ = writeAll(2, Array(lines.joined(separator: "\n").utf8))
     }
 
-    /// Writes all of `bytes` to `fd`; the errno that stopped it, or nil.
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
-        bytes.withUnsafeBufferPointer { writeAll(fd, $0) }
+        bytes.withUnsafeBytes { PaydeskCore.writeAll(fd, $0) }
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        var done = 0
-        while done < bytes.count {
-            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            done += n
-        }
-        return nil
+        PaydeskCore.writeAll(fd, UnsafeRawBufferPointer(bytes))
     }
 
     private static func systemMessage(_ code: Int32) -> String { String(cString: strerror(code)) }

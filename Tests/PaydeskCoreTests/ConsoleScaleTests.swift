@@ -170,15 +170,16 @@ extension PaydeskTests {
 }
 }
 
-/// A small seeded generator: the same seed, the same steps.
-struct SeededRandom {
+/// A small seeded generator (SplitMix64): the same seed, the same steps, so a failure can be replayed.
+struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
     init(_ seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
-    mutating func next(_ bound: Int) -> Int {
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
+        return z ^ (z >> 31)
     }
+    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

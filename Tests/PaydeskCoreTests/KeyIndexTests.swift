@@ -17,23 +17,11 @@ private struct Entry: IndexedEntry {
     var indexedKey: CrowdedKey { key }
 }
 
-/// SplitMix64: the same operations on every run, so a failure can be replayed.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension PaydeskTests {
 @Suite struct KeyIndexTests {
     @Test(arguments: [1, 3, 1_000])
     func addsAndRemovalsFindWhatADictionaryFinds(_ spread: Int) {
-        var generator = SeededGenerator(state: UInt64(spread))
+        var generator = SeededRandom(UInt64(spread))
         var entries: [Entry] = []
         var free: [Int] = []
         var index = KeyIndex<Entry>()
