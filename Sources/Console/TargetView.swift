@@ -195,8 +195,7 @@ struct TargetView: Sendable {
         guard let first = b.first else { return }
         let start = place(of: first, in: list, from: 0, by: less)
         let a = Array(list[start...])
-        list.removeSubrange(start...)
-        list.reserveCapacity(start + a.count + b.count)
+        list.removeSubrange(start...)   // capacity kept: the list grows by doubling, not by each piece
         var from = 0
         for item in b {
             let low = place(of: item, in: a, from: from, by: less)

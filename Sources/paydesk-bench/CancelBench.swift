@@ -19,6 +19,7 @@ extension Bench {
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let path = dir + "/payouts.jsonl"
             if let store { try FileManager.default.copyItem(atPath: store, toPath: path) } else { try StoreGenerator(seed: 42).writePayouts(lines: lines, to: path) }
+            settleWrites()
 
             let lookups = FollowedLookups(sessions: StoreFollower(path: dir + "/sessions.jsonl"), payouts: StoreFollower(path: path),
                                           audit: AuditFollower(directory: dir))

@@ -31,6 +31,7 @@ extension Bench {
             let big = "\(home)/data/BIG/payouts.jsonl"
             if let store { try FileManager.default.copyItem(atPath: store, toPath: big) } else { try StoreGenerator(seed: 42).writePayouts(lines: lines, to: big) }
             try StoreGenerator(seed: 7).writePayouts(lines: 10, to: "\(home)/data/SMALL/payouts.jsonl")
+            settleWrites()
 
             // The simulator, in this process: it knows every payout we will cancel as pending.
             let credentials = GatewaySimulator.Credentials(xpayAPIKey: Secret("bench-xpay-key"), praxisMerchantId: "bench-merchant",

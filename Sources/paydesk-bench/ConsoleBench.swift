@@ -39,6 +39,7 @@ extension Bench {
                     try Data(huge.utf8).append(toFile: path)
                 }
             }
+            settleWrites()
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             print("store: \(path), \(size / 1_000_000) MB")
             if !startOnly, let jq = timeJQ(path) { print(String(format: "jq select(.status==\"pending\") on the same file:  %8.0f ms", jq * 1000)) }

@@ -21,6 +21,7 @@ extension Bench {
             defer { try? FileManager.default.removeItem(atPath: home) }
             let path = home + "/data/TEST/payouts.jsonl"
             if let store { try FileManager.default.copyItem(atPath: store, toPath: path) } else { try StoreGenerator(seed: 42).writePayouts(lines: lines, to: path) }
+            settleWrites()
             try "[profiles.TEST]\nxpay_url = \"http://127.0.0.1:1/x\"\npraxis_url = \"http://127.0.0.1:1\"\n"
                 .write(toFile: home + "/config.toml", atomically: true, encoding: .utf8)
             chmod(home + "/config.toml", 0o600)
