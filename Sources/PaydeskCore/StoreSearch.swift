@@ -1,3 +1,4 @@
+import CMappedFile
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -108,7 +109,7 @@ public enum StoreSearch {
         guard let base = data.baseAddress else { return nil }
         var hits: [Int] = []
         var from = 0
-        while from < data.count, let p = memmem(base + from, data.count - from, needle, needle.count) {
+        while from < data.count, let p = paydesk_find_bytes(base + from, data.count - from, needle, needle.count) {
             let at = UnsafeRawPointer(p) - UnsafeRawPointer(base)
             hits.append(at)
             from = at + 1
