@@ -20,10 +20,12 @@ let package = Package(
         // its shim names the package when the header is missing.
         .systemLibrary(name: "CNCursesW"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // wcwidth, memmem, memrchr and mallopt, which Glibc's Swift module hides.
+        // wcwidth, memmem, memrchr and mallopt, which Glibc's Swift module hides, and a prefetch (the console's
+        // rows use KeyIndex, which is inlined into them).
         .systemLibrary(name: "CLibcExtras"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // Store files mapped with a guard against SIGBUS (a file cut short by another program while mapped).
+        // Store files mapped with a guard against SIGBUS (a file cut short by another program while mapped), and
+        // the search for a key's bytes in them.
         .target(name: "CMappedFile"),
 
         .target(

@@ -24,7 +24,7 @@ public struct TargetRows: Sendable {
         slots.reserveCapacity(rows.count)
         times.reserveCapacity(rows.count)
         index = KeyIndex(expected: rows.count)
-        for row in rows { place(row) }
+        for row in rows { place(row, hash: index.hash(row.key)) }
     }
 
     init(loading: Double) { self.loading = loading }
@@ -81,10 +81,9 @@ public struct TargetRows: Sendable {
 
     /// Puts the row in its key's slot, or a new one, hashing the key once: half a million rows arrive at start.
     @discardableResult
-    private mutating func place(_ row: TargetRow, hash: UInt64? = nil) -> (index: Int32, replaced: Bool) {
+    private mutating func place(_ row: TargetRow, hash: UInt64) -> (index: Int32, replaced: Bool) {
         let slot = Int32(slots.count)
-        let old = hash.map { index.find(row.key, hash: $0, orAdd: Int(slot), in: slots) } ?? index.find(row.key, orAdd: Int(slot), in: slots)
-        if let old {
+        if let old = index.find(row.key, hash: hash, orAdd: Int(slot), in: slots) {
             slots[old] = row
             times[old] = row.time.milliseconds
             return (Int32(old), true)

@@ -93,7 +93,7 @@ public enum TargetStatus: Equatable, Sendable, CaseIterable {
 
     /// Every attempted target's status; targets with a call of ours on its way are in flight whatever the trail says,
     /// and those we are checking are being checked.
-    static func all(attemptsByTarget: [TargetID: [Attempt]], ownCalls: Set<TargetID>, ownChecks: Set<TargetID> = []) -> [TargetID: TargetStatus] {
+    static func all(attemptsByTarget: [TargetID: [Attempt]], ownCalls: Set<TargetID>, ownChecks: Set<TargetID>) -> [TargetID: TargetStatus] {
         var statuses = attemptsByTarget.compactMapValues { $0.first.map(of) }
         for id in ownChecks { statuses[id] = .checking }
         for id in ownCalls { statuses[id] = .inFlight }

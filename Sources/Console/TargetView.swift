@@ -13,7 +13,7 @@ struct TargetView: Sendable {
     private(set) var filter = LineFilter("")
     /// The keys of `sortColumn` per slot, when it sorts by a key (made from the row, or from its status), not by time.
     private var sortKeys: [SortKey] = []
-    /// The statuses the keys were made from, when sorting by status: a change of status moves only its rows.
+    /// The statuses at the last rebuild or restatus: when sorting by status, a change of status moves only its rows.
     private var keyedStatuses: [TargetID: TargetStatus] = [:]
     /// When the next open session expires (sessions only): the rows are looked at again then, not every tick.
     private(set) var nextExpiry = Timestamp(milliseconds: .max)

@@ -110,18 +110,9 @@ struct DemoHome {
         unlink(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw PaydeskError.io("cannot write \(path): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        var written = 0
         var failure: Int32 = 0
         if fchmod(fd, 0o600) != 0 { failure = errno }
-        while failure == 0, written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno != EINTR { failure = errno }
-            } else {
-                written += n
-            }
-        }
+        if failure == 0 { failure = Array(text.utf8).withUnsafeBytes { writeAll(fd, $0) } ?? 0 }
         if failure == 0, fsync(fd) != 0 { failure = errno }
         close(fd)
         if failure == 0, rename(temporary, path) != 0 { failure = errno }

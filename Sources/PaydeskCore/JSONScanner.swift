@@ -68,7 +68,7 @@ public struct JSONScanner {
     /// If the name is `expected` (a store's lines mostly share one order of fields), `isExpected` says so: one
     /// compare instead of scanning the name and looking it up.
     @inline(__always)
-    func nextMember(_ cursor: Cursor, expected: UnsafeBufferPointer<UInt8>? = nil) throws -> (Member, Cursor, isExpected: Bool)? {
+    func nextMember(_ cursor: Cursor, expected: UnsafeBufferPointer<UInt8>?) throws -> (Member, Cursor, isExpected: Bool)? {
         if cursor.done { return nil }
         var i = cursor.index
         guard i < count, bytes[i] == UInt8(ascii: "\"") else {

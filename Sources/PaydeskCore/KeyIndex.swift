@@ -55,9 +55,9 @@ public struct KeyIndex<Entry: IndexedEntry>: Sendable {
         return find(key, hash: hash(key), orAdd: next, in: entries)
     }
 
-    /// As `find(_:orAdd:in:)`, with the key's `hash`, taken after room was reserved for it.
+    /// As `find(_:orAdd:in:)`, with the key's `hash`; it does not grow the table, so room was reserved before.
     @inlinable public mutating func find(_ key: Entry.Key, hash: UInt64, orAdd next: Int, in entries: [Entry]) -> Int? {
-        precondition((held + 1) * 2 <= buckets.count, "KeyIndex: room is reserved before a hash is taken")
+        precondition((held + 1) * 2 <= buckets.count, "KeyIndex: room is reserved before a batch is added")
         precondition(next < Int(Int32.max), "over two billion entries")
         var b = bucket(hash)
         while true {
@@ -103,7 +103,7 @@ public struct KeyIndex<Entry: IndexedEntry>: Sendable {
         return removed
     }
 
-    /// Room for `expected` keys without growing: hashes taken after it stay valid until then.
+    /// Room for `expected` keys without growing, for a batch added with hashes taken ahead.
     @inlinable public mutating func reserve(_ expected: Int, in entries: [Entry]) {
         guard expected * 2 > buckets.count else { return }
         // Kept at most half full, so runs of full buckets stay short.
@@ -119,7 +119,8 @@ public struct KeyIndex<Entry: IndexedEntry>: Sendable {
         }
     }
 
-    /// `key`'s hash in this table, for `prefetch` and `find(_:hash:orAdd:in:)`; valid until the table grows.
+    /// `key`'s hash in this table (the same while the table lives: its bucket follows the table's size), for
+    /// `prefetch` and `find(_:hash:orAdd:in:)`.
     @inlinable public func hash(_ key: Entry.Key) -> UInt64 { Entry.Key.indexHash(key, seed: seed) }
 
     /// Asks for the bucket of a key with this hash to be fetched now, for a lookup a few keys later.

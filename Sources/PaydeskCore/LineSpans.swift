@@ -21,7 +21,8 @@ public struct LineSpans {
     /// The value of the known field at `index` (in the `FieldNames`' order), or nil when absent or null.
     @inlinable public subscript(index: Int) -> UnsafeBufferPointer<UInt8>? { values[index] }
 
-    /// Reads `line`; false, with nothing read, when a name or value holds an escape.
+    /// Reads `line`; false when a name or value holds an escape (the caller then reads it through Strings:
+    /// what was read before the escape is not to be used).
     public mutating func read(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         for k in values.indices { values[k] = nil }
         others.removeAll(keepingCapacity: true)

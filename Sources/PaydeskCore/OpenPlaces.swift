@@ -1,6 +1,6 @@
 /// Where each open record's latest line starts in its file, by key, with the line's time (sessions expire by
-/// it): a follower's table, half a million entries at a million lines. Entries are 24 bytes in an array, found
-/// through a `KeyIndex`; a closed record's entry is reused by the next one to open.
+/// it): a follower's table, half a million entries at a million lines. Entries (24 bytes for a payout) are in an
+/// array, found through a `KeyIndex`; a closed record's entry is reused by the next one to open.
 struct OpenPlaces<Key: IndexKey & Sendable>: Sendable {
     struct Place: IndexedEntry, Sendable {
         let key: Key

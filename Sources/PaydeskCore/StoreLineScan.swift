@@ -22,9 +22,9 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
     /// Swift's cooperative pool); line numbers are fixed up by the caller. `start == 0` is the file's start.
     /// `alongside` runs on the calling thread meanwhile: the caller's work on the previous run of lines. The lines
     /// of the records `keeping` picks are copied by the scanning threads too, which have time to spare.
-    static func inParallel(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true,
-                           keeping: @escaping @Sendable (StoredRecord<Kind.Key>) -> Bool = { _ in false },
-                           alongside: () -> Void = {}) -> [StoreLineScan] {
+    static func inParallel(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool,
+                           keeping: @escaping @Sendable (StoredRecord<Kind.Key>) -> Bool,
+                           alongside: () -> Void) -> [StoreLineScan] {
         let pieces = end - start < 1 << 20 ? 1 : min(usableCores, 16)
         var bounds = [start]
         for k in 1..<max(pieces, 1) {

@@ -22,9 +22,9 @@ extension CursesTerminal {
             wtimeout(window, 0)
             if let code = Self.readCode(window) { return input(for: code, window) }
             guard wakePipe.waitForInput(on: STDIN_FILENO, timeoutMilliseconds: max(timeoutMilliseconds, 0)) else { return nil }
-        } else {
-            wtimeout(window, Int32(clamping: max(timeoutMilliseconds, 0)))
         }
+        // Waiting again, not at once: a character whose bytes arrive in two packets (over ssh) is not dropped half read.
+        wtimeout(window, Int32(clamping: max(timeoutMilliseconds, 0)))
         return Self.readCode(window).flatMap { input(for: $0, window) }
     }
 

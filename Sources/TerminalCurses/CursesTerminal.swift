@@ -8,7 +8,8 @@ import Console
 import PaydeskCore
 
 /// The console on a real terminal, through ncurses: draws grids, reads keys and resizes.
-/// Use it from one thread only, and call `end()` on every way out (it is also called when released).
+/// Use it from one thread only (but its `waker`, which touches only a pipe, from any), and call `end()` on every
+/// way out (it is also called when released).
 public final class CursesTerminal: TerminalBackend {
     /// nil once ended: every call after that does nothing.
     var screen: OpaquePointer?

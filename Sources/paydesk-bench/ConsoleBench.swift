@@ -122,7 +122,6 @@ extension Bench {
             print("peak memory: \(peakResidentMegabytes()) MB resident")
         }
 
-        /// A writer appends 100 lines a second; the loop presses keys and takes in what the feed reads 4 times a second.
         /// What a start left: the console's state with every row, the follower, and the times it took.
         private struct Start {
             var state: ConsoleState
@@ -165,6 +164,7 @@ extension Bench {
                          firstRows: firstRows)
         }
 
+        /// A writer appends 100 lines a second; the loop presses keys and takes in what the feed reads 4 times a second.
         private func liveFeed(_ state: inout ConsoleState, _ follower: StoreFollower<PayoutKind>, path: String,
                               generator: StoreGenerator, firstIndex: Int) throws {
             let writer = FeedWriter(path: path, generator: generator, firstIndex: firstIndex, seconds: feedSeconds)

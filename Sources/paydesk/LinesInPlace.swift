@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PaydeskCore
 
 /// Lines written to standard output from where they are (a mapped store, which outlives the writing), many at a
 /// time with `writev`, rather than copied into `Output`'s buffer first: half a million `--json` lines are 100 MB.
@@ -33,24 +34,6 @@ struct LinesInPlace {
     mutating func flush() {
         defer { pieces.removeAll(keepingCapacity: true) }
         guard Output.failure == nil else { return }
-        var first = 0
-        while first < pieces.count {
-            let n = pieces.withUnsafeBufferPointer { writev(1, $0.baseAddress! + first, Int32($0.count - first)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                Output.failed(errno)
-                return
-            }
-            // A short write (a pipe, a signal): step over what went, and go on from inside the piece it stopped in.
-            var left = n
-            while first < pieces.count, left >= pieces[first].iov_len {
-                left -= pieces[first].iov_len
-                first += 1
-            }
-            if left > 0 {
-                pieces[first].iov_base += left
-                pieces[first].iov_len -= left
-            }
-        }
+        if let code = writevAll(1, &pieces) { Output.failed(code) }
     }
 }

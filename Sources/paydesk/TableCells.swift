@@ -29,10 +29,7 @@ struct TableCells: Sendable {
     /// Cells given as text, row after row.
     init(columns: Int, cells: [String]) {
         var writer = TableCellWriter(columns: columns, capacity: 256)
-        for cell in cells {
-            writer.write(cell)
-            writer.endCell()
-        }
+        writer.add(cells)
         self = writer.finished()
     }
 
@@ -111,7 +108,7 @@ struct TableCellWriter: ~Copyable {
     fileprivate private(set) var longCells: [(cell: Int, length: Int)] = []
     fileprivate private(set) var unusualWidths: [(cell: Int, width: Int)] = []
     fileprivate private(set) var widths: [Int]
-    fileprivate private(set) var cellCount = 0
+    private var cellCount = 0
     /// Where the row being written starts: its cells' lengths.
     private var rowStart = 0
     private var cellStart = 0

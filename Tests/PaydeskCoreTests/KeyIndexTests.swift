@@ -50,7 +50,7 @@ extension PaydeskTests {
         }
     }
 
-    @Test func hashesTakenAfterReservingStayValidForTheBatch() {
+    @Test func aBatchAddedWithHashesTakenAheadIsFound() {
         var entries: [StoredRecord<Int64>] = []
         var index = KeyIndex<StoredRecord<Int64>>()
         let keys = (1...5_000).map { Int64($0) * 7_919 }

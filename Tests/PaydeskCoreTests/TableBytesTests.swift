@@ -221,8 +221,9 @@ extension PaydeskTests {
         #expect(expected.contains(#"\u{202E}evil"#) && expected.contains("山田太郎"), "the awkward rows are in it")
     }
 
-    /// Output over 64 KiB is written as it is, not through Output's buffer: what was buffered before it still
-    /// comes first.
+    /// Output over 64 KiB is written as it is, not through Output's buffer. The table's rows come out whole and
+    /// in order; the sessions' `--json` lines show what was buffered before a large piece still comes first (the
+    /// table has nothing buffered then: its header goes out in the same piece).
     @Test func longLinesComeOutWholeAndInOrder() async throws {
         let home = TemporaryDirectory("paydesk-home")
         let long = String(repeating: "0123456789", count: 150_000)   // 1.5 MB

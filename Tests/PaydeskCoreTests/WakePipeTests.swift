@@ -16,7 +16,7 @@ extension PaydeskTests {
         #expect(!wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20_000), "woken, with no key")
         #expect(Date().timeIntervalSince(started) < 10, "the wake-up ended the wait, not its 20 s timeout")
         #expect(!wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20), "the wake-up was taken: the next wait runs out")
-        for _ in 0..<10_000 { wakePipe.wake() }   // more than the pipe holds: a wake-up never blocks its thread
+        for _ in 0..<70_000 { wakePipe.wake() }   // more than the pipe holds (64 KiB): a wake-up never blocks its thread
         #expect(!wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20))
         #expect(!wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20), "all of them were taken at once")
         var key: UInt8 = 0x6A
