@@ -65,25 +65,13 @@ public struct JSONScanner {
     }
 
     /// The member at the cursor and the cursor after it, or nil after the last (having checked nothing follows the object).
-    /// If the name is `expected` (a store's lines mostly share one order of fields), `isExpected` says so: one
-    /// compare instead of scanning the name and looking it up.
-    @inline(__always)
-    func nextMember(_ cursor: Cursor, expected: UnsafeBufferPointer<UInt8>?) throws -> (Member, Cursor, isExpected: Bool)? {
+    func nextMember(_ cursor: Cursor) throws -> (Member, Cursor)? {
         if cursor.done { return nil }
         var i = cursor.index
         guard i < count, bytes[i] == UInt8(ascii: "\"") else {
             throw SyntaxError(offset: i, message: "expected a field name in double quotes")
         }
-        let key: Scanned
-        var isExpected = false
-        // A name holds no quote or backslash: the quote after it closes it.
-        if let expected, i + 1 + expected.count < count, bytes[i + 1 + expected.count] == UInt8(ascii: "\""),
-           equals(i + 1, i + 1 + expected.count, expected) {
-            key = Scanned(end: i + 2 + expected.count, kind: .string, flag: false, contentStart: i + 1)
-            isExpected = true
-        } else {
-            key = try scanString(i)
-        }
+        let key = try scanString(i)
         i = skipWhitespace(key.end)
         guard i < count, bytes[i] == UInt8(ascii: ":") else {
             throw SyntaxError(offset: i, message: "expected ':' after the field name")
@@ -96,10 +84,10 @@ public struct JSONScanner {
         i = skipWhitespace(value.end)
         guard i < count else { throw SyntaxError(offset: i, message: "the object is not closed: expected ',' or '}'") }
         if bytes[i] == UInt8(ascii: ",") {
-            return (member, Cursor(index: skipWhitespace(i + 1), done: false), isExpected)
+            return (member, Cursor(index: skipWhitespace(i + 1), done: false))
         } else if bytes[i] == UInt8(ascii: "}") {
             try expectEnd(i + 1)
-            return (member, Cursor(index: i + 1, done: true), isExpected)
+            return (member, Cursor(index: i + 1, done: true))
         }
         throw SyntaxError(offset: i, message: "expected ',' or '}' after a value")
     }
@@ -223,7 +211,7 @@ public struct JSONScanner {
     /// The eight bytes at `i`, with the top bit set in the first one that a string's scan must look at (a
     /// quote, a backslash, a control or non-ASCII byte), or 0 when there is none: the scan steps over 8 at once.
     /// Bytes after the first such one may be marked wrongly (borrows), the first never is.
-    @inline(__always) private func specialBytes(_ i: Int) -> UInt64 {
+    @inline(__always) func specialBytes(_ i: Int) -> UInt64 {
         let w = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self).littleEndian
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
@@ -344,6 +332,13 @@ public struct JSONScanner {
         let negative = bytes[i] == UInt8(ascii: "-")
         if negative { i += 1 }
         var value: Int64 = 0
+        if end - i <= 18 {   // cannot overflow: no checks (keys and amounts are read a million times)
+            while i < end {
+                value = value &* 10 &+ Int64(bytes[i] &- UInt8(ascii: "0"))
+                i += 1
+            }
+            return negative ? -value : value
+        }
         while i < end {
             let d = Int64(bytes[i] &- UInt8(ascii: "0"))
             let (m, o1) = value.multipliedReportingOverflow(by: 10)

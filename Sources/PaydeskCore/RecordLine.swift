@@ -28,8 +28,7 @@ struct FieldMatcher {
         }
     }
 
-    /// Which field the member names. (The field the line before had in its place was tried already, by
-    /// `JSONScanner.nextMember(_:expected:)`.)
+    /// Which field the member names.
     @inline(__always)
     func index(_ s: JSONScanner, _ m: JSONScanner.Member, fingerprint fp: UInt64) -> Int? {
         if m.keyHasEscapes {
@@ -40,16 +39,6 @@ struct FieldMatcher {
             if m.keyEnd - m.keyStart <= 7 || s.equals(m.keyStart, m.keyEnd, fields[i].nameBytes) { return i }
         }
         return nil
-    }
-}
-
-/// Which known field each member position held on the last line: `summarize` tries that name first.
-struct FieldOrder {
-    private var guesses = [Int](repeating: Int.max, count: 16)
-
-    @inline(__always) func guess(_ position: Int) -> Int { position < guesses.count ? guesses[position] : Int.max }
-    @inline(__always) mutating func found(_ index: Int, at position: Int) {
-        if position < guesses.count, guesses[position] != index { guesses[position] = index }
     }
 }
 
@@ -81,9 +70,19 @@ struct SeenNames {
 }
 
 extension RecordKind {
-    /// Checks one line (without its newline) against the kind's fields.
+    /// Checks one line (without its newline) against the kind's fields: most lines in one quick pass against the
+    /// layout of a line before them, the others member by member.
+    @inline(__always)
     static func summarize(_ s: JSONScanner, _ matcher: FieldMatcher, _ seenNames: inout SeenNames,
-                          _ order: inout FieldOrder) -> Result<LineSummary<Key>, LineError> {
+                          _ shapes: inout LineShapes) -> Result<LineSummary<Key>, LineError> {
+        if let summary = quickSummary(s, &shapes, matcher.fields) { return .success(summary) }
+        let result = summarize(s, matcher, &seenNames)
+        if case .success = result { shapes.learn(s, matcher) }
+        return result
+    }
+
+    /// Checks one line member by member, and words everything wrong with it.
+    static func summarize(_ s: JSONScanner, _ matcher: FieldMatcher, _ seenNames: inout SeenNames) -> Result<LineSummary<Key>, LineError> {
         let fields = matcher.fields
         seenNames.reset()
         var seen: UInt64 = 0
@@ -91,26 +90,14 @@ extension RecordKind {
         var time: Timestamp?
         var state: UInt8 = 0
         var problems: [String] = []
-        var position = 0
         do {
             var cursor = try s.openObject()
-            while true {
-                let guess = order.guess(position + 1)
-                guard let (m, next, isGuessed) = try s.nextMember(cursor, expected: guess < fields.count ? fields[guess].nameBytes : nil)
-                else { break }
+            while let (m, next) = try s.nextMember(cursor) {
                 cursor = next
-                position += 1
-                let index: Int
-                if isGuessed {
-                    index = guess
-                } else {
-                    let fingerprint = s.fingerprint(m.keyStart, m.keyEnd)
-                    guard let found = matcher.index(s, m, fingerprint: fingerprint) else {
-                        guard seenNames.insert(s, m, fingerprint: fingerprint) else { return .failure(appearsTwice(s, m)) }
-                        continue
-                    }
-                    index = found
-                    order.found(index, at: position)
+                let fingerprint = s.fingerprint(m.keyStart, m.keyEnd)
+                guard let index = matcher.index(s, m, fingerprint: fingerprint) else {
+                    guard seenNames.insert(s, m, fingerprint: fingerprint) else { return .failure(appearsTwice(s, m)) }
+                    continue
                 }
                 let bit: UInt64 = 1 << UInt64(index)
                 guard seen & bit == 0 else { return .failure(appearsTwice(s, m)) }
@@ -158,8 +145,7 @@ extension RecordKind {
                 return .failure(LineError(column: nil, message: "empty line"))
             }
             var seenNames = SeenNames()
-            var order = FieldOrder()
-            return FieldMatcher.with(fields) { summarize(JSONScanner(base, count: buffer.count), $0, &seenNames, &order) }
+            return FieldMatcher.with(fields) { summarize(JSONScanner(base, count: buffer.count), $0, &seenNames) }
         }
     }
 }

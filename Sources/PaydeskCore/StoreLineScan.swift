@@ -69,16 +69,17 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
     }
 
     static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true) -> StoreLineScan {
-        FieldMatcher.with(Kind.fields) { scan(data, from: start, to: end, atFileStart: atFileStart, matcher: $0) }
+        FieldMatcher.with(Kind.fields) { matcher in
+            LineShapes.with { scan(data, from: start, to: end, atFileStart: atFileStart, matcher: matcher, shapes: &$0) }
+        }
     }
 
     private static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool,
-                             matcher: FieldMatcher) -> StoreLineScan {
+                             matcher: FieldMatcher, shapes: inout LineShapes) -> StoreLineScan {
         var chunk = StoreLineScan()
         guard end > start, let base = data.baseAddress else { return chunk }
         chunk.records.reserveCapacity((end - start) / 160)
         var seenNames = SeenNames()
-        var order = FieldOrder()
         // A byte order mark (from an editor) is not part of the first line.
         var lineStart = atFileStart && start == 0 && end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : start
         while lineStart < end {
@@ -89,7 +90,7 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
             chunk.lineCount += 1
             let length = lineEnd - lineStart
             if !isBlank(base + lineStart, length) {
-                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames, &order) {
+                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames, &shapes) {
                 case .success(let s):
                     chunk.records.append(StoredRecord(key: s.key, time: s.time, offset: lineStart, length: length, state: s.state))
                 case .failure(let e):
