@@ -70,15 +70,13 @@ struct SeenNames {
 }
 
 extension RecordKind {
-    /// Checks one line (without its newline) against the kind's fields: most lines in one quick pass against the
-    /// layout of a line before them, the others member by member.
+    /// Checks one line (without its newline) against the kind's fields: most lines in one quick pass that expects
+    /// the names of the lines before, the others member by member.
     @inline(__always)
     static func summarize(_ s: JSONScanner, _ matcher: FieldMatcher, _ seenNames: inout SeenNames,
-                          _ shapes: inout LineShapes) -> Result<LineSummary<Key>, LineError> {
-        if let summary = quickSummary(s, &shapes, matcher.fields) { return .success(summary) }
-        let result = summarize(s, matcher, &seenNames)
-        if case .success = result { shapes.learn(s, matcher) }
-        return result
+                          _ layout: inout LineLayout) -> Result<LineSummary<Key>, LineError> {
+        if let summary = quickSummary(s, &layout, matcher) { return .success(summary) }
+        return summarize(s, matcher, &seenNames)
     }
 
     /// Checks one line member by member, and words everything wrong with it.

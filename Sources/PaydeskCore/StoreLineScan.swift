@@ -70,12 +70,12 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
 
     static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool = true) -> StoreLineScan {
         FieldMatcher.with(Kind.fields) { matcher in
-            LineShapes.with { scan(data, from: start, to: end, atFileStart: atFileStart, matcher: matcher, shapes: &$0) }
+            LineLayout.with { scan(data, from: start, to: end, atFileStart: atFileStart, matcher: matcher, layout: &$0) }
         }
     }
 
     private static func scan(_ data: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atFileStart: Bool,
-                             matcher: FieldMatcher, shapes: inout LineShapes) -> StoreLineScan {
+                             matcher: FieldMatcher, layout: inout LineLayout) -> StoreLineScan {
         var chunk = StoreLineScan()
         guard end > start, let base = data.baseAddress else { return chunk }
         chunk.records.reserveCapacity((end - start) / 160)
@@ -90,7 +90,7 @@ struct StoreLineScan<Kind: RecordKind>: Sendable {
             chunk.lineCount += 1
             let length = lineEnd - lineStart
             if !isBlank(base + lineStart, length) {
-                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames, &shapes) {
+                switch Kind.summarize(JSONScanner(base + lineStart, count: length), matcher, &seenNames, &layout) {
                 case .success(let s):
                     chunk.records.append(StoredRecord(key: s.key, time: s.time, offset: lineStart, length: length, state: s.state))
                 case .failure(let e):

@@ -1,17 +1,16 @@
-/// The field names, in order, of the last few lines `summarize` accepted. A store's writer puts the same fields
-/// in the same order on every line (one or two layouts), so `quickSummary` can check a line against a known
-/// layout in one tight pass: one compare per name, and each value checked by its field's type.
-/// Owned by one scanning thread; its memory lives inside `LineShapes.with`.
-struct LineShapes {
-    /// One member of a layout: how its value is checked, and where its name is in `names` (quotes included).
-    struct Member {
-        let check: Check
+/// The field names the lines before had at each place, as `quickSummary` expects them on the next line: a
+/// store's writer puts its fields in one order, so a name is mostly one compare. Where a name differs, it is
+/// looked up and remembered for that place. Owned by one scanning thread; its memory lives inside `with`.
+struct LineLayout {
+    /// What one place held: its name (quotes included) and how its value is checked.
+    struct Place {
+        var check = Check.unknown
         /// The known field's index in the kind's `fields`, or -1.
-        let field: Int8
+        var field: Int8 = -1
         /// A known field that may be null (absent).
-        let nullable: Bool
-        let nameStart: UInt16
-        let nameCount: UInt16
+        var nullable = false
+        /// 0 when nothing is remembered for the place (nothing yet, or a name too long to keep).
+        var nameCount: UInt8 = 0
     }
 
     /// How `quickSummary` checks a member's value: by the role or type of the known field it names.
@@ -19,119 +18,117 @@ struct LineShapes {
         case unknown, key, time, state, text, integer, timestamp, currency, choice
     }
 
-    static let kept = 4
-    static let maxMembers = 32
-    static let maxNameBytes = 512
+    static let places = 32
+    static let maxName = 64
+    /// Unknown names one line may have for the quick pass (each is compared with the others).
+    static let maxUnknown = 16
 
-    private let members: UnsafeMutablePointer<Member>   // `kept` rows of `maxMembers`
-    private let names: UnsafeMutablePointer<UInt8>      // `kept` rows of `maxNameBytes`
-    private let counts: UnsafeMutablePointer<Int>       // `kept`
-    /// Layouts learned so far, and the one the last line had (tried first).
-    private(set) var learned = 0
-    private var latest = 0
+    private let kept: UnsafeMutablePointer<Place>     // `places`
+    private let names: UnsafeMutablePointer<UInt8>    // `places` rows of `maxName`
+    /// Where this line's unknown names are, to refuse one given twice.
+    private let unknown: UnsafeMutablePointer<(start: Int, count: Int)>
     /// The date part of the last `…T…Z` timestamp read, and when its day starts: a store's lines come in time
     /// order, so most timestamps need only their time of day read.
     var day = (date: UInt64(0), rest: UInt16(0), start: Int64(0), known: false)
 
     private init() {
-        members = .allocate(capacity: Self.kept * Self.maxMembers)
-        names = .allocate(capacity: Self.kept * Self.maxNameBytes)
-        counts = .allocate(capacity: Self.kept)
+        kept = .allocate(capacity: Self.places)
+        kept.initialize(repeating: Place(), count: Self.places)
+        names = .allocate(capacity: Self.places * Self.maxName)
+        unknown = .allocate(capacity: Self.maxUnknown)
     }
 
-    static func with<R>(_ body: (inout LineShapes) -> R) -> R {
-        var shapes = LineShapes()
+    static func with<R>(_ body: (inout LineLayout) -> R) -> R {
+        var layout = LineLayout()
         defer {
-            shapes.members.deallocate()
-            shapes.names.deallocate()
-            shapes.counts.deallocate()
+            layout.kept.deallocate()
+            layout.names.deallocate()
+            layout.unknown.deallocate()
         }
-        return body(&shapes)
+        return body(&layout)
     }
 
-    /// The `k`th layout to try, counting from the last line's (`k < learned`).
-    func shape(_ k: Int) -> (index: Int, members: UnsafeBufferPointer<Member>, names: UnsafePointer<UInt8>) {
-        let index = latest + k < learned ? latest + k : latest + k - learned
-        return (index, UnsafeBufferPointer(start: members + index * Self.maxMembers, count: counts[index]),
-                UnsafePointer(names + index * Self.maxNameBytes))
-    }
+    /// What place `k` held on the lines before, and its name.
+    @inline(__always)
+    func place(_ k: Int) -> (Place, UnsafePointer<UInt8>) { (kept[k], UnsafePointer(names + k * Self.maxName)) }
 
-    mutating func matched(_ index: Int) { latest = index }
-
-    /// Remembers the layout of a line `summarize` accepted (so without a name given twice), unless a name has
-    /// escapes (then bytes would not compare as names) or the layout is too large to be worth it.
-    mutating func learn(_ s: JSONScanner, _ matcher: FieldMatcher) {
-        let index = learned < Self.kept ? learned : (latest + Self.kept - 1) % Self.kept
-        let row = members + index * Self.maxMembers, rowNames = names + index * Self.maxNameBytes
-        counts[index] = 0   // a layout half overwritten is never tried
-        var count = 0, used = 0
-        guard var cursor = try? s.openObject() else { return }
-        while let (m, next) = try? s.nextMember(cursor) {
-            let length = m.keyEnd + 1 - (m.keyStart - 1)   // with its quotes
-            guard !m.keyHasEscapes, count < Self.maxMembers, used + length <= Self.maxNameBytes else { return }
-            let check: Check
-            let field = matcher.index(s, m, fingerprint: s.fingerprint(m.keyStart, m.keyEnd))
-            switch field {
-            case nil: check = .unknown
-            case 0?: check = .key
-            case 1?: check = .time
-            case 2?: check = .state
-            case let field?:
-                switch matcher.fields[field].type {
-                case .text: check = .text
-                case .integer: check = .integer
-                case .timestamp: check = .timestamp
-                case .currency: check = .currency
-                case .choice: check = .choice
-                }
+    /// Remembers that place `k` holds the name at `start` (`count` bytes with its quotes), of field `field` (or nil).
+    mutating func remember(_ k: Int, _ start: UnsafePointer<UInt8>, _ count: Int, field: Int?, _ fields: UnsafeBufferPointer<FieldSpec>) -> Place {
+        let check: Check
+        switch field {
+        case nil: check = .unknown
+        case 0?: check = .key
+        case 1?: check = .time
+        case 2?: check = .state
+        case let field?:
+            switch fields[field].type {
+            case .text: check = .text
+            case .integer: check = .integer
+            case .timestamp: check = .timestamp
+            case .currency: check = .currency
+            case .choice: check = .choice
             }
-            (rowNames + used).update(from: s.bytes + m.keyStart - 1, count: length)
-            row[count] = Member(check: check, field: Int8(field ?? -1), nullable: field.map { !matcher.fields[$0].required } ?? false, nameStart: UInt16(used), nameCount: UInt16(length))
-            used += length
-            count += 1
-            cursor = next
         }
-        counts[index] = count
-        if learned < Self.kept { learned += 1 }
-        latest = index
+        let place = Place(check: check, field: Int8(field ?? -1), nullable: field.map { !fields[$0].required } ?? false,
+                          nameCount: count <= Self.maxName ? UInt8(count) : 0)
+        if count <= Self.maxName { (names + k * Self.maxName).update(from: start, count: count) }
+        kept[k] = place
+        return place
+    }
+
+    /// Notes an unknown name of this line (`start..<start+count` of `bytes`); false when the line had it already,
+    /// or has more unknown names than are compared here.
+    @inline(__always)
+    func noteUnknown(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ count: Int, seen: inout Int) -> Bool {
+        for k in 0..<seen where unknown[k].count == count && sameBytes(bytes + unknown[k].start, bytes + start, count) { return false }
+        guard seen < Self.maxUnknown else { return false }
+        unknown[seen] = (start, count)
+        seen += 1
+        return true
     }
 }
 
 extension RecordKind {
-    /// `summarize`'s answer for a line with a known layout and plain values, or nil: then `summarize` reads the
-    /// line the careful way, and words what is wrong if anything is. It never accepts a line `summarize` would
-    /// refuse: where this is unsure (escapes, a fraction, a timestamp with an offset, a null), it says nil.
+    /// `summarize`'s answer for a line with plain values, or nil: then `summarize` reads the line the careful
+    /// way, and words what is wrong if anything is. It never accepts a line `summarize` would refuse: where it is
+    /// unsure (escapes, a fraction, a timestamp with an offset, a required field's null), it says nil.
     @inline(__always)
-    static func quickSummary(_ s: JSONScanner, _ shapes: inout LineShapes, _ fields: UnsafeBufferPointer<FieldSpec>) -> LineSummary<Key>? {
-        for k in 0..<shapes.learned {
-            let shape = shapes.shape(k)
-            if let summary = quickSummary(s, shape.members, shape.names, fields, &shapes.day) {
-                shapes.matched(shape.index)
-                return summary
-            }
-        }
-        return nil
-    }
-
-    @inline(__always)
-    private static func quickSummary(_ s: JSONScanner, _ members: UnsafeBufferPointer<LineShapes.Member>, _ names: UnsafePointer<UInt8>,
-                                     _ fields: UnsafeBufferPointer<FieldSpec>,
-                                     _ day: inout (date: UInt64, rest: UInt16, start: Int64, known: Bool)) -> LineSummary<Key>? {
+    static func quickSummary(_ s: JSONScanner, _ layout: inout LineLayout, _ matcher: FieldMatcher) -> LineSummary<Key>? {
+        let fields = matcher.fields
         let p = s.bytes, n = s.count
         // Past the line's end reads as 0, which is none of the bytes looked for: one check where two would be.
         @inline(__always) func at(_ i: Int) -> UInt8 { i < n ? p[i] : 0 }
         var i = s.skipWhitespace(0)
         guard at(i) == UInt8(ascii: "{") else { return nil }
         i = s.skipWhitespace(i + 1)
+        if at(i) == UInt8(ascii: "}") { return nil }   // no key: `summarize` says so
         var key: Key?
         var time: Timestamp?
         var state: UInt8 = 0
-        var left = members.count
-        for member in members {
-            // The name, as the layout has it, quotes and all.
-            let length = Int(member.nameCount)
-            guard i + length <= n, sameBytes(p + i, names + Int(member.nameStart), length) else { return nil }
-            i = s.skipWhitespace(i + length)
+        var seen: UInt64 = 0, unknownCount = 0
+        for k in 0..<LineLayout.places {
+            // The name: as the lines before had it in this place, or else looked up.
+            let nameStart = i
+            let (remembered, name) = layout.place(k)
+            var member = remembered
+            if member.nameCount > 0, i + Int(member.nameCount) <= n, sameBytes(p + i, name, Int(member.nameCount)) {
+                i += Int(member.nameCount)
+            } else {
+                guard at(i) == UInt8(ascii: "\""), let end = s.quickValue(i), s.isPlainString(i, end) else { return nil }
+                let m = JSONScanner.Member(keyStart: i + 1, keyEnd: end - 1, keyHasEscapes: false, kind: .string,
+                                           valueStart: 0, valueEnd: 0, flag: false)
+                member = layout.remember(k, p + i, end - i, field: matcher.index(s, m, fingerprint: s.fingerprint(i + 1, end - 1)), fields)
+                i = end
+            }
+            // A name given twice is worded by `summarize`.
+            if member.field >= 0 {
+                let bit: UInt64 = 1 << UInt64(member.field)
+                guard seen & bit == 0 else { return nil }
+                seen |= bit
+            } else {
+                guard layout.noteUnknown(p, nameStart, i - nameStart, seen: &unknownCount) else { return nil }
+            }
+            i = s.skipWhitespace(i)
             guard at(i) == UInt8(ascii: ":") else { return nil }
             i = s.skipWhitespace(i + 1)
             // The value, as its field wants it.
@@ -152,11 +149,11 @@ extension RecordKind {
                 key = k
                 i = end
             case .time:
-                guard let (end, t) = s.quickTimestamp(i, &day) else { return nil }
+                guard let (end, t) = s.quickTimestamp(i, &layout.day) else { return nil }
                 time = t
                 i = end
             case .timestamp:
-                guard let (end, _) = s.quickTimestamp(i, &day) else { return nil }
+                guard let (end, _) = s.quickTimestamp(i, &layout.day) else { return nil }
                 i = end
             case .text:
                 guard at(i) == UInt8(ascii: "\""), let end = s.quickValue(i) else { return nil }
@@ -178,12 +175,14 @@ extension RecordKind {
                 i = end
             }
             i = s.skipWhitespace(i)
-            left -= 1
-            guard at(i) == (left == 0 ? UInt8(ascii: "}") : UInt8(ascii: ",")) else { return nil }
+            if at(i) == UInt8(ascii: "}") {
+                guard s.skipWhitespace(i + 1) == n, let key, let time else { return nil }
+                return LineSummary(key: key, time: time, state: state)
+            }
+            guard at(i) == UInt8(ascii: ",") else { return nil }
             i = s.skipWhitespace(i + 1)
         }
-        guard i == n, let key, let time else { return nil }
-        return LineSummary(key: key, time: time, state: state)
+        return nil   // more members than places: `summarize` reads it
     }
 }
 
