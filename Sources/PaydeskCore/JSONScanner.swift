@@ -39,7 +39,8 @@ public struct JSONScanner {
         var i = start
         while i < count {
             let c = bytes[i]
-            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { break }
+            // Mostly there is none: one compare says so.
+            if c <= 0x20, c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { break }
         }
         return i
     }

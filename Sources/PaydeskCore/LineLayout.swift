@@ -114,7 +114,7 @@ extension RecordKind {
             if member.nameCount > 0, i + Int(member.nameCount) <= n, sameBytes(p + i, name, Int(member.nameCount)) {
                 i += Int(member.nameCount)
             } else {
-                guard at(i) == UInt8(ascii: "\""), let end = s.quickValue(i), s.isPlainString(i, end) else { return nil }
+                guard at(i) == UInt8(ascii: "\""), let (end, plain) = s.quickString(i), plain else { return nil }
                 let m = JSONScanner.Member(keyStart: i + 1, keyEnd: end - 1, keyHasEscapes: false, kind: .string,
                                            valueStart: 0, valueEnd: 0, flag: false)
                 member = layout.remember(k, p + i, end - i, field: matcher.index(s, m, fingerprint: s.fingerprint(i + 1, end - 1)), fields)
@@ -141,7 +141,7 @@ extension RecordKind {
                 i = end
             case .key:
                 let isString = at(i) == UInt8(ascii: "\"")
-                guard let end = isString ? s.quickValue(i).flatMap({ s.isPlainString(i, $0) ? $0 : nil }) : s.quickInteger(i)?.end,
+                guard let end = isString ? s.quickString(i).flatMap({ $0.plain ? $0.end : nil }) : s.quickInteger(i)?.end,
                       case .success(let k) = Self.key(s, JSONScanner.Member(
                           keyStart: 0, keyEnd: 0, keyHasEscapes: false, kind: isString ? .string : .number,
                           valueStart: i, valueEnd: end, flag: false))
@@ -156,7 +156,7 @@ extension RecordKind {
                 guard let (end, _) = s.quickTimestamp(i, &layout.day) else { return nil }
                 i = end
             case .text:
-                guard at(i) == UInt8(ascii: "\""), let end = s.quickValue(i) else { return nil }
+                guard at(i) == UInt8(ascii: "\""), let (end, _) = s.quickString(i) else { return nil }
                 i = end
             case .integer:
                 guard let (end, _) = s.quickInteger(i) else { return nil }
@@ -167,7 +167,8 @@ extension RecordKind {
                 else { return nil }
                 i += 5
             case .state, .choice:
-                guard at(i) == UInt8(ascii: "\""), let end = s.quickValue(i), s.isPlainString(i, end),
+                // A choice holds no backslash: bytes equal to one are a plain string.
+                guard at(i) == UInt8(ascii: "\""), let (end, _) = s.quickString(i),
                       let choice = fields[Int(member.field)].choiceIndex(s, JSONScanner.Member(
                           keyStart: 0, keyEnd: 0, keyHasEscapes: false, kind: .string, valueStart: i, valueEnd: end, flag: false))
                 else { return nil }
@@ -187,29 +188,34 @@ extension RecordKind {
 }
 
 extension JSONScanner {
-    /// Where the value at `i` ends, or nil when it is not valid JSON. Strings without escapes or non-ASCII
-    /// bytes are stepped over here; anything else is left to `scanValue`.
+    /// Where the value at `i` ends, or nil when it is not valid JSON. Strings are stepped over by `quickString`;
+    /// anything else is left to `scanValue`.
     @inline(__always)
     func quickValue(_ i: Int) -> Int? {
         guard i < count else { return nil }
-        if bytes[i] == UInt8(ascii: "\"") {
-            var j = i + 1
-            while j + 8 <= count {
-                let special = specialBytes(j)
-                if special == 0 { j += 8; continue }
-                j += special.trailingZeroBitCount >> 3
-                if bytes[j] == UInt8(ascii: "\"") { return j + 1 }
-                return (try? scanString(i))?.end
-            }
-            while j < count {
-                let c = bytes[j]
-                if c == UInt8(ascii: "\"") { return j + 1 }
-                if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return (try? scanString(i))?.end }
-                j += 1
-            }
-            return nil
-        }
+        if bytes[i] == UInt8(ascii: "\"") { return quickString(i)?.end }
         return (try? scanValue(i, depth: 1))?.end
+    }
+
+    /// Where the string at `i` (its opening quote) ends, and whether it is plain (no escapes), or nil when it is
+    /// not valid JSON. Plain ASCII is stepped over eight bytes at a time; anything else is left to `scanString`.
+    @inline(__always)
+    func quickString(_ i: Int) -> (end: Int, plain: Bool)? {
+        var j = i + 1
+        while j + 8 <= count {
+            let special = specialBytes(j)
+            if special == 0 { j += 8; continue }
+            j += special.trailingZeroBitCount >> 3
+            if bytes[j] == UInt8(ascii: "\"") { return (j + 1, true) }
+            return (try? scanString(i)).map { ($0.end, !$0.flag) }
+        }
+        while j < count {
+            let c = bytes[j]
+            if c == UInt8(ascii: "\"") { return (j + 1, true) }
+            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return (try? scanString(i)).map { ($0.end, !$0.flag) } }
+            j += 1
+        }
+        return nil
     }
 
     /// The integer at `i` and where it ends, when it is written as JSON writes one, without a fraction or an
@@ -229,14 +235,6 @@ extension JSONScanner {
         guard digits > 0, digits <= 18, digits == 1 || bytes[first] != UInt8(ascii: "0") else { return nil }
         if j < count, bytes[j] == UInt8(ascii: ".") || bytes[j] | 0x20 == UInt8(ascii: "e") { return nil }
         return (j, negative ? -value : value)
-    }
-
-    /// Whether `start..<end`, a valid value, is a string without escapes.
-    @inline(__always)
-    func isPlainString(_ start: Int, _ end: Int) -> Bool {
-        guard bytes[start] == UInt8(ascii: "\"") else { return false }
-        for k in (start + 1)..<(end - 1) where bytes[k] == UInt8(ascii: "\\") { return false }
-        return true
     }
 
     /// The timestamp string at `i` and where it ends, or nil when it is not one `quickSummary` can be sure of.
@@ -263,7 +261,7 @@ extension JSONScanner {
             return (c + 21, t)
         }
         // Fractions of a second, an offset: read as `summarize` reads them, unless escaped.
-        guard let end = quickValue(i), isPlainString(i, end),
+        guard let (end, plain) = quickString(i), plain,
               let t = Timestamp.parseRFC3339(UnsafeBufferPointer(start: bytes + c, count: end - 1 - c)) else { return nil }
         return (end, t)
     }
