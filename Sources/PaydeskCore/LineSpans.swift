@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A line's fields as bytes, as `LineTexts` reads them but without making a String: each known field's value as
 /// written (a string's between its quotes; absent or null is nil, and a name given twice keeps the last), and the
 /// unknown fields as `name=value name=value`. One is reused line after line, so a line makes no array either:
@@ -9,9 +15,14 @@ public struct LineSpans {
     private let names: [KnownName]
     /// The names in whole, for those longer than 16 bytes (the first and last eight compare the shorter ones).
     private let longNames: [[UInt8]]
-    /// Which known name was at each position of the last line (-1: an unknown one): the next line is most
-    /// likely written in the same order, so one comparison finds its name.
-    private var lastOrder = [Int](repeating: -1, count: 32)
+    /// What each place of the last line held: its name with its quotes (up to `maxName` bytes, `placeNameCount`
+    /// long, 0 for none kept) and the known name's index (-1: an unknown one). The next line is most likely written
+    /// in the same order, so one compare finds each name.
+    private var placeNames = [UInt8](repeating: 0, count: LineSpans.places * LineSpans.maxName)
+    private var placeNameCount = [Int](repeating: 0, count: LineSpans.places)
+    private var placeIndex = [Int](repeating: -1, count: LineSpans.places)
+    private static let places = 32
+    private static let maxName = 64
     /// The unknown fields, `name=value` each, a space between them, as written in the line.
     public private(set) var others: [UInt8] = []
 
@@ -24,10 +35,9 @@ public struct LineSpans {
     /// The value of the known field at `index` (in the `FieldNames`' order), or nil when absent or null.
     @inlinable public subscript(index: Int) -> UnsafeBufferPointer<UInt8>? { values[index] }
 
-    /// Reads `line`; false when a name or value holds an escape (the caller then reads it through Strings:
-    /// what was read before the escape is not to be used).
+    /// Reads `line`, a valid one; false when a name or value holds an escape (the caller then reads it through
+    /// Strings: what was read before the escape is not to be used).
     public mutating func read(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        var plain = true
         // Written through their buffers, and `others` moved out meanwhile: half a million lines, and a check of
         // uniqueness per write cost a third of the reading.
         var others: [UInt8] = []
@@ -35,49 +45,83 @@ public struct LineSpans {
         others.removeAll(keepingCapacity: true)
         defer { swap(&others, &self.others) }
         let names = names, longNames = longNames
-        values.withUnsafeMutableBufferPointer { values in
-            lastOrder.withUnsafeMutableBufferPointer { lastOrder in
-                names.withUnsafeBufferPointer { names in
-                    for k in values.indices { values[k] = nil }
-                    var position = 0
-                    MemberSpans.forEach(in: line) { m in
-                        guard !m.nameEscaped, !m.valueEscaped else {
-                            plain = false
-                            return false
+        return values.withUnsafeMutableBufferPointer { values in
+            placeNames.withUnsafeMutableBufferPointer { placeNames in
+                placeNameCount.withUnsafeMutableBufferPointer { placeNameCount in
+                    placeIndex.withUnsafeMutableBufferPointer { placeIndex in
+                        names.withUnsafeBufferPointer { names in
+                            for k in values.indices { values[k] = nil }
+                            guard let base = line.baseAddress else { return true }
+                            let s = JSONScanner(base, count: line.count), n = line.count
+                            @inline(__always) func at(_ i: Int) -> UInt8 { i < n ? base[i] : 0 }
+                            var i = s.skipWhitespace(0)
+                            guard at(i) == UInt8(ascii: "{") else { return true }
+                            i = s.skipWhitespace(i + 1)
+                            var place = 0
+                            while at(i) == UInt8(ascii: "\"") {
+                                // The name: as the line before had it here, or else looked up and kept for this place.
+                                let kept = place < Self.places ? placeNameCount[place] : 0
+                                let name: UnsafeBufferPointer<UInt8>
+                                let index: Int
+                                if kept > 0, i + kept <= n, sameBytes(base + i, placeNames.baseAddress! + place * Self.maxName, kept) {
+                                    name = UnsafeBufferPointer(start: base + i + 1, count: kept - 2)
+                                    index = placeIndex[place]
+                                    i += kept
+                                } else {
+                                    guard let (end, plain) = s.quickString(i) else { return true }
+                                    guard plain else { return false }
+                                    name = UnsafeBufferPointer(start: base + i + 1, count: end - i - 2)
+                                    index = names.indices.first { Self.isName(names[$0], name, longNames[$0]) } ?? -1
+                                    if place < Self.places {
+                                        let count = end - i
+                                        placeNameCount[place] = count <= Self.maxName ? count : 0
+                                        if count <= Self.maxName {
+                                            (placeNames.baseAddress! + place * Self.maxName).update(from: base + i, count: count)
+                                        }
+                                        placeIndex[place] = index
+                                    }
+                                    i = end
+                                }
+                                i = s.skipWhitespace(i)
+                                guard at(i) == UInt8(ascii: ":") else { return true }
+                                i = s.skipWhitespace(i + 1)
+                                // The value: a string's between its quotes, anything else as written.
+                                let value: UnsafeBufferPointer<UInt8>
+                                var isNull = false
+                                if at(i) == UInt8(ascii: "\"") {
+                                    guard let (end, plain) = s.quickString(i) else { return true }
+                                    guard plain else { return false }
+                                    value = UnsafeBufferPointer(start: base + i + 1, count: end - i - 2)
+                                    i = end
+                                } else {
+                                    guard let end = s.quickValue(i) else { return true }
+                                    value = UnsafeBufferPointer(start: base + i, count: end - i)
+                                    if (base[i] == UInt8(ascii: "{") || base[i] == UInt8(ascii: "[")) && memchr(base + i, 0x5C, end - i) != nil {
+                                        return false
+                                    }
+                                    isNull = end - i == 4 && base[i] == UInt8(ascii: "n")
+                                    i = end
+                                }
+                                if index >= 0 {
+                                    values[index] = isNull ? nil : value   // a name given twice: the last wins
+                                } else {
+                                    // A null stays the word "null", as LineTexts shows it.
+                                    if !others.isEmpty { others.append(0x20) }
+                                    others.append(contentsOf: name)
+                                    others.append(UInt8(ascii: "="))
+                                    others.append(contentsOf: value)
+                                }
+                                i = s.skipWhitespace(i)
+                                guard at(i) == UInt8(ascii: ",") else { return true }
+                                i = s.skipWhitespace(i + 1)
+                                place += 1
+                            }
+                            return true
                         }
-                        let isNull = !m.isString && m.value.count == 4 && m.value.elementsEqual("null".utf8)
-                        if let index = Self.knownIndex(of: m.name, at: position, names, longNames, lastOrder) {
-                            values[index] = isNull ? nil : m.value
-                        } else {
-                            // A null stays the word "null", as LineTexts shows it.
-                            if !others.isEmpty { others.append(0x20) }
-                            others.append(contentsOf: m.name)
-                            others.append(UInt8(ascii: "="))
-                            others.append(contentsOf: m.value)
-                        }
-                        position += 1
-                        return true
                     }
                 }
             }
         }
-        return plain
-    }
-
-    @inline(__always)
-    private static func knownIndex(of name: UnsafeBufferPointer<UInt8>, at position: Int, _ names: UnsafeBufferPointer<KnownName>,
-                                   _ longNames: [[UInt8]], _ lastOrder: UnsafeMutableBufferPointer<Int>) -> Int? {
-        if position < lastOrder.count {
-            let guess = lastOrder[position]
-            if guess >= 0, isName(names[guess], name, longNames[guess]) { return guess }
-        }
-        var found = -1
-        for k in names.indices where isName(names[k], name, longNames[k]) {
-            found = k
-            break
-        }
-        if position < lastOrder.count { lastOrder[position] = found }
-        return found < 0 ? nil : found
     }
 
     @inline(__always)
@@ -91,7 +135,6 @@ public struct LineSpans {
         return name.count <= 16 || name.elementsEqual(whole())
     }
 }
-
 /// A known field name's length, with its first and last eight bytes as numbers (a shorter one's all, in `first`).
 private struct KnownName {
     let count: Int
