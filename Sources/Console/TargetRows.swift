@@ -46,8 +46,11 @@ public struct TargetRows: Sendable {
             // Room for the whole file at once: growing by doubling would hold two copies of every row for a moment.
             let expected = Int(Double(count + change.opened.count) / loading * 1.05)
             if expected > slots.capacity {
-                slots.reserveCapacity(expected)
-                times.reserveCapacity(expected)
+                // A quarter more at least: an estimate that creeps up a little with each piece would copy every
+                // row each time.
+                let room = max(expected, slots.capacity + slots.capacity / 4)
+                slots.reserveCapacity(room)
+                times.reserveCapacity(room)
                 index.reserve(expected, in: slots)
             }
         }
