@@ -94,7 +94,15 @@ public struct LineSpans {
                                     value = UnsafeBufferPointer(start: base + i + 1, count: end - i - 2)
                                     i = end
                                 } else {
-                                    guard let end = s.quickValue(i) else { return true }
+                                    // A number or a word of a valid line ends at a comma, a brace or a blank; a
+                                    // nested value is stepped over whole.
+                                    var end = i
+                                    if base[i] == UInt8(ascii: "{") || base[i] == UInt8(ascii: "[") {
+                                        guard let nested = s.quickValue(i) else { return true }
+                                        end = nested
+                                    } else {
+                                        while end < n, base[end] != UInt8(ascii: ","), base[end] != UInt8(ascii: "}"), base[end] > 0x20 { end += 1 }
+                                    }
                                     value = UnsafeBufferPointer(start: base + i, count: end - i)
                                     if (base[i] == UInt8(ascii: "{") || base[i] == UInt8(ascii: "[")) && memchr(base + i, 0x5C, end - i) != nil {
                                         return false

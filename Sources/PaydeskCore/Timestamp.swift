@@ -100,8 +100,43 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         }
     }
 
+    /// `writeDisplay` for many timestamps in turn: the date part is made only when the day changes (a store's
+    /// rows come a few thousand to a day), the time of day always.
+    public struct DisplayWriter {
+        private var day = Int64.min
+        private var bytes: (UInt64, UInt64, UInt64) = (0, 0, 0)
+
+        public init() {}
+
+        public mutating func write(_ time: Timestamp, _ write: (UnsafeBufferPointer<UInt8>) -> Void) {
+            let (secs, ms) = time.milliseconds.quotientAndRemainder(dividingBy: 1000)
+            let totalSeconds = ms < 0 ? secs - 1 : secs
+            var (days, rest) = totalSeconds.quotientAndRemainder(dividingBy: 86_400)
+            if rest < 0 { rest += 86_400; days -= 1 }
+            if days != day {
+                let c = time.civil
+                guard (0...9999).contains(c.year) else { return time.writeDisplay(write) }
+                withUnsafeMutableBytes(of: &bytes) { _ = Timestamp.putDisplay(c, into: $0.bindMemory(to: UInt8.self)) }
+                day = days
+            }
+            withUnsafeMutableBytes(of: &bytes) { raw in
+                let out = raw.bindMemory(to: UInt8.self)
+                let seconds = Int(rest)
+                Timestamp.putTwo(seconds / 3600, into: out, at: 11)
+                Timestamp.putTwo(seconds % 3600 / 60, into: out, at: 14)
+                Timestamp.putTwo(seconds % 60, into: out, at: 17)
+                write(UnsafeBufferPointer(rebasing: out[..<20]))
+            }
+        }
+    }
+
+    @inline(__always) fileprivate static func putTwo(_ v: Int, into out: UnsafeMutableBufferPointer<UInt8>, at i: Int) {
+        out[i] = UInt8(ascii: "0") + UInt8(v / 10)
+        out[i + 1] = UInt8(ascii: "0") + UInt8(v % 10)
+    }
+
     /// Writes a four-digit year's display digit by digit into `out` (20 bytes); returns 20.
-    private static func putDisplay(_ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int),
+    fileprivate static func putDisplay(_ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int),
                                    into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         func put(_ v: Int, _ width: Int, at i: Int) {
             var v = v
@@ -119,7 +154,7 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         return 20
     }
 
-    private var civil: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
+    fileprivate var civil: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
         let (secs, ms) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         let totalSeconds = ms < 0 ? secs - 1 : secs
         let millisecond = Int(ms < 0 ? ms + 1000 : ms)

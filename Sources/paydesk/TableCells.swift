@@ -116,6 +116,8 @@ struct TableCellWriter: ~Copyable {
     /// after, the bytes just stored cost a stall each).
     private var cellPlain = true
     private var column = 0
+    /// Times in a column come a day at a time: their dates are made once a day.
+    private var displayWriter = Timestamp.DisplayWriter()
 
     /// Room for `capacity` bytes to begin with (what is never written costs no memory).
     init(columns: Int, capacity: Int) {
@@ -171,7 +173,11 @@ struct TableCellWriter: ~Copyable {
 
     mutating func write(digitsOf value: Int64) { writeDigits(of: value) { write($0) } }
 
-    mutating func write(display time: Timestamp) { time.writeDisplay { write($0) } }
+    mutating func write(display time: Timestamp) {
+        var writer = displayWriter
+        writer.write(time) { write($0) }
+        displayWriter = writer
+    }
 
     mutating func write(amount: UnsafeBufferPointer<UInt8>?, currency: UnsafeBufferPointer<UInt8>?) {
         Money.writeAmount(amount, currency: currency) { write($0) }

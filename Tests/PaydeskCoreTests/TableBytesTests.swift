@@ -166,6 +166,24 @@ extension PaydeskTests {
         }
     }
 
+    /// The table's writer makes a date once a day: a time on the same day, the next day, a day back, or out of
+    /// range reads as `display` all the same.
+    @Test func timesWrittenInTurnReadAsDisplay() {
+        var writer = Timestamp.DisplayWriter()
+        var random = SeededRandom(4)
+        var ms: Int64 = 1_763_717_400_250
+        for step in 0..<3_000 {
+            switch random.next(10) {
+            case 0: ms -= Int64(random.next(3 * 86_400_000))
+            case 1: ms = [Int64(-1), 0, 253_402_300_800_000, -62_135_596_800_001, 86_399_999][random.next(5)]
+            default: ms += Int64(random.next(40_000_000))
+            }
+            var written: [UInt8] = []
+            writer.write(Timestamp(milliseconds: ms)) { written += $0 }
+            #expect(String(decoding: written, as: UTF8.self) == Timestamp(milliseconds: ms).display, "\(ms) ms, step \(step)")
+        }
+    }
+
     /// MemberSpans steps over strings sixteen bytes at a time: a quote or backslash at any place in a step, in a
     /// name or a value, is found exactly.
     @Test func stringsEndWhereTheirClosingQuoteIs() throws {
