@@ -13,7 +13,7 @@ import Darwin
 public struct LineSpans {
     @usableFromInline var values: [UnsafeBufferPointer<UInt8>?]
     private let names: [KnownName]
-    /// The names in whole, for those longer than 16 bytes (the first and last eight compare the shorter ones).
+    /// The names in whole: compared for those longer than 16 bytes (the first and last eight compare the shorter ones).
     private let longNames: [[UInt8]]
     /// What each place of the last line held: its name with its quotes (up to `maxName` bytes, `placeNameCount`
     /// long, 0 for none kept) and the known name's index (-1: an unknown one). The next line is most likely written
@@ -96,18 +96,18 @@ public struct LineSpans {
                                 } else {
                                     // A number or a word of a valid line ends at a comma, a brace or a blank; a
                                     // nested value is stepped over whole.
+                                    let first = at(i)   // 0 past the end: an empty value
+                                    let nested = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
                                     var end = i
-                                    if base[i] == UInt8(ascii: "{") || base[i] == UInt8(ascii: "[") {
-                                        guard let nested = s.quickValue(i) else { return true }
-                                        end = nested
+                                    if nested {
+                                        guard let nestedEnd = s.quickValue(i) else { return true }
+                                        end = nestedEnd
+                                        if memchr(base + i, 0x5C, end - i) != nil { return false }
                                     } else {
                                         while end < n, base[end] != UInt8(ascii: ","), base[end] != UInt8(ascii: "}"), base[end] > 0x20 { end += 1 }
                                     }
                                     value = UnsafeBufferPointer(start: base + i, count: end - i)
-                                    if (base[i] == UInt8(ascii: "{") || base[i] == UInt8(ascii: "[")) && memchr(base + i, 0x5C, end - i) != nil {
-                                        return false
-                                    }
-                                    isNull = end - i == 4 && base[i] == UInt8(ascii: "n")
+                                    isNull = end - i == 4 && first == UInt8(ascii: "n")
                                     i = end
                                 }
                                 if index >= 0 {

@@ -15,7 +15,7 @@ enum MemberSpans {
         let isString: Bool
     }
 
-    /// Strings are stepped over eight bytes at a time, and only a line's nested values are searched for a
+    /// Strings are stepped over sixteen bytes at a time, and only a line's nested values are searched for a
     /// backslash: `paydesk list` and the console's filter read half a million lines.
     @inline(__always) static func forEach(in line: UnsafeBufferPointer<UInt8>, _ body: (Member) -> Bool) {
         guard let base = line.baseAddress else { return }

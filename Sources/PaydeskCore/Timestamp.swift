@@ -109,10 +109,7 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         public init() {}
 
         public mutating func write(_ time: Timestamp, _ write: (UnsafeBufferPointer<UInt8>) -> Void) {
-            let (secs, ms) = time.milliseconds.quotientAndRemainder(dividingBy: 1000)
-            let totalSeconds = ms < 0 ? secs - 1 : secs
-            var (days, rest) = totalSeconds.quotientAndRemainder(dividingBy: 86_400)
-            if rest < 0 { rest += 86_400; days -= 1 }
+            let (days, rest) = time.daysAndSeconds
             if days != day {
                 let c = time.civil
                 guard (0...9999).contains(c.year) else { return time.writeDisplay(write) }
@@ -155,13 +152,19 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     }
 
     fileprivate var civil: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
+        let (days, rest) = daysAndSeconds
+        let ms = milliseconds % 1000
+        let (y, m, d) = Timestamp.civilFromDays(Int(days))
+        return (y, m, d, Int(rest / 3600), Int(rest % 3600 / 60), Int(rest % 60), Int(ms < 0 ? ms + 1000 : ms))
+    }
+
+    /// Whole days since 1970 and the seconds into the last of them, both rounded down (before 1970 too).
+    fileprivate var daysAndSeconds: (days: Int64, seconds: Int64) {
         let (secs, ms) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         let totalSeconds = ms < 0 ? secs - 1 : secs
-        let millisecond = Int(ms < 0 ? ms + 1000 : ms)
         var (days, rest) = totalSeconds.quotientAndRemainder(dividingBy: 86_400)
         if rest < 0 { rest += 86_400; days -= 1 }
-        let (y, m, d) = Timestamp.civilFromDays(Int(days))
-        return (y, m, d, Int(rest / 3600), Int(rest % 3600 / 60), Int(rest % 60), millisecond)
+        return (days, rest)
     }
 
     private func pad(_ v: Int, _ width: Int) -> String {

@@ -123,6 +123,36 @@ extension PaydeskTests {
         #expect(table.text().split(separator: "\n").map { $0.contains("an order far wider") }.last == true)
     }
 
+    /// LineSpans keeps the name each place of the last line had: lines of ever-changing layouts (names that extend
+    /// the last one's, names too long to keep, more places than it keeps, a name given twice, nulls, nested values)
+    /// read as LineTexts reads them, one LineSpans reused from line to line.
+    @Test func spansFollowChangingLayoutsAsTextsDo() {
+        var random = SeededRandom(11)
+        let known = ["order_id", "order_i", "currency", "a", "payment_method_of_the_customer", String(repeating: "k", count: 62)]
+        let unknown = ["order_idx", "src", "x", String(repeating: "k", count: 63), String(repeating: "u", count: 70), "z"]
+        let values = [#""v""#, #""""#, "12", "-0", "null", "true", #"{"a": [1, "b"]}"#, "[]", #""Zoë 日本""#, " 5 ", #""a,b}c""#]
+        var spans = LineSpans(FieldNames(known))
+        for round in 0..<3_000 {
+            let count = round % 50 == 0 ? 40 : 1 + random.next(8)
+            let members = (0..<count).map { _ in
+                let name = random.next(2) == 0 ? known[random.next(known.count)] : unknown[random.next(unknown.count)]
+                return "\"\(name)\":\(values[random.next(values.count)])"
+            }
+            let line = Array("{\(members.joined(separator: random.next(4) == 0 ? ", " : ","))}".utf8)
+            line.withUnsafeBufferPointer { line in
+                let texts = LineTexts(line, knownNames: FieldNames(known))
+                let read = spans.read(line)
+                #expect(read, "no escapes: read")
+                for (k, name) in known.enumerated() {
+                    let span = spans[k].map { String(decoding: $0, as: UTF8.self) }
+                    #expect((span ?? "") == texts.text(name), "\(name) in \(String(decoding: line, as: UTF8.self))")
+                }
+                #expect(String(decoding: spans.others, as: UTF8.self) == texts.others.map { "\($0.0)=\($0.1)" }.joined(separator: " "),
+                        "others in \(String(decoding: line, as: UTF8.self))")
+            }
+        }
+    }
+
     @Test func amountsFromBytesReadAsFromText() {
         let amounts = ["0", "5", "-5", "1250", "-1250", "123456789", "9223372036854775807", "-9223372036854775808",
                        "9223372036854775808", #""42""#, #""+42""#, #""-0""#, "1e3", "12.5", "null", "true", #""""#, #"" 1""#]
@@ -175,7 +205,8 @@ extension PaydeskTests {
         for step in 0..<3_000 {
             switch random.next(10) {
             case 0: ms -= Int64(random.next(3 * 86_400_000))
-            case 1: ms = [Int64(-1), 0, 253_402_300_800_000, -62_135_596_800_001, 86_399_999][random.next(5)]
+            case 1: ms = [Int64(-1), 0, 253_402_300_800_000, -62_135_596_800_001, -62_167_219_200_001, -70_000_000_000_000,
+                          86_399_999][random.next(7)]
             default: ms += Int64(random.next(40_000_000))
             }
             var written: [UInt8] = []
@@ -204,11 +235,20 @@ extension PaydeskTests {
                 #expect(plain == expectedPlain, "\(line)")
             }
         }
-        // A string the line ends inside: what follows the line in memory (here, its closing quote) is not read.
-        let memory = Array(#"{"a":"1","b":"12345678901234\""}"#.utf8)
-        let cut = memory.withUnsafeBufferPointer { LineTexts(UnsafeBufferPointer(rebasing: $0[..<($0.count - 3)]), knownNames: FieldNames(["a", "b"])) }
-        #expect(cut.text("a") == "1")
-        #expect(cut.text("b") == "", "a value cut short is not read, nor the bytes after the line")
+        // A string the line ends inside, just before its closing quote: what follows the line in memory (that quote)
+        // is not read, at any length (so at any place in a sixteen-byte step).
+        for length in 1...40 {
+            let memory = Array(#"{"a":"1","b":"\#(String(repeating: "7", count: length))"}"#.utf8)
+            memory.withUnsafeBufferPointer { memory in
+                let line = UnsafeBufferPointer(rebasing: memory[..<(memory.count - 2)])
+                let cut = LineTexts(line, knownNames: FieldNames(["a", "b"]))
+                #expect(cut.text("a") == "1")
+                #expect(cut.text("b") == "", "a value cut short is not read, nor the quote after the line (\(length))")
+                var spans = LineSpans(FieldNames(["a", "b"]))
+                _ = spans.read(line)
+                #expect(spans[1] == nil, "LineSpans does not read the quote after the line either (\(length))")
+            }
+        }
     }
 
     /// The real binary on a store big enough to be built in parts on every core, with awkward rows among them.
