@@ -212,7 +212,7 @@ public struct JSONScanner {
     /// The eight bytes at `i`, with the top bit set in the first one that a string's scan must look at (a
     /// quote, a backslash, a control or non-ASCII byte), or 0 when there is none: the scan steps over 8 at once.
     /// Bytes after the first such one may be marked wrongly (borrows), the first never is.
-    @inline(__always) func specialBytes(_ i: Int) -> UInt64 {
+    @inline(__always) private func specialBytes(_ i: Int) -> UInt64 {
         let w = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self).littleEndian
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)

@@ -37,7 +37,9 @@ struct LineLayout {
         kept = .allocate(capacity: Self.places)
         kept.initialize(repeating: Place(), count: Self.places)
         names = .allocate(capacity: Self.places * Self.maxName)
+        names.initialize(repeating: 0, count: Self.places * Self.maxName)
         unknown = .allocate(capacity: Self.maxUnknown)
+        unknown.initialize(repeating: (0, 0), count: Self.maxUnknown)
     }
 
     static func with<R>(_ body: (inout LineLayout) -> R) -> R {
@@ -93,7 +95,8 @@ struct LineLayout {
 extension RecordKind {
     /// `summarize`'s answer for a line with plain values, or nil: then `summarize` reads the line the careful
     /// way, and words what is wrong if anything is. It never accepts a line `summarize` would refuse: where it is
-    /// unsure (escapes, a fraction, a timestamp with an offset, a required field's null), it says nil.
+    /// unsure (an escape in a name, the key, a time or a choice; a number with a fraction or 19 digits; a required
+    /// field's null; more unknown names than it compares), it says nil.
     @inline(__always)
     static func quickSummary(_ s: JSONScanner, _ layout: inout LineLayout, _ matcher: FieldMatcher) -> LineSummary<Key>? {
         let fields = matcher.fields
@@ -185,7 +188,7 @@ extension RecordKind {
             guard at(i) == UInt8(ascii: ",") else { return nil }
             i = s.skipWhitespace(i + 1)
         }
-        return nil   // more members than places: `summarize` reads it
+        return nil   // unreachable while `places` exceeds the known fields plus `maxUnknown`; else `summarize` reads it
     }
 }
 
@@ -200,7 +203,8 @@ extension JSONScanner {
     }
 
     /// Where the string at `i` (its opening quote) ends, and whether it is plain (no escapes), or nil when it is
-    /// not valid JSON. Plain ASCII is stepped over sixteen bytes at a time; anything else is left to `scanString`.
+    /// not valid JSON. Plain ASCII is stepped over sixteen bytes at a time (with SSE2; a byte at a time without);
+    /// anything else is left to `scanString`.
     @inline(__always)
     func quickString(_ i: Int) -> (end: Int, plain: Bool)? {
         let stop = i + 1 + paydesk_string_stop(bytes + i + 1, count - i - 1)

@@ -65,8 +65,23 @@ extension PaydeskTests {
         #"{"session_id":"s-2","created_at":"2026-11-21T09:00:01Z","state":"paid","order_id":"O-2","amount":2000,"currency":"EUR"}"#,
     ]
 
-    /// Lines whose layout a line before them had, each wrong or unusual in one place.
+    /// Session lines with the layout of the first, each key unusual: escaped, empty, with a space, null.
+    private static let sessionTraps = [
+        #"{"session_id":"s\/1","created_at":"2026-11-21T09:00:00Z","state":"open","order_id":"O-1","amount":1000,"currency":"EUR"}"#,
+        #"{"session_id":"s\u002d1","created_at":"2026-11-21T09:00:00Z","state":"open","order_id":"O-1","amount":1000,"currency":"EUR"}"#,
+        #"{"session_id":"","created_at":"2026-11-21T09:00:00Z","state":"open","order_id":"O-1","amount":1000,"currency":"EUR"}"#,
+        #"{"session_id":"a b","created_at":"2026-11-21T09:00:00Z","state":"open","order_id":"O-1","amount":1000,"currency":"EUR"}"#,
+        "{\"session_id\":\"a\u{A0}b\",\"created_at\":\"2026-11-21T09:00:00Z\",\"state\":\"open\",\"order_id\":\"O-1\",\"amount\":1000,\"currency\":\"EUR\"}",
+        #"{"session_id":"\u0020","created_at":"2026-11-21T09:00:00Z","state":"open","order_id":"O-1","amount":1000,"currency":"EUR"}"#,
+        #"{"session_id":null,"created_at":"2026-11-21T09:00:00Z","state":"open","order_id":"O-1","amount":1000,"currency":"EUR"}"#,
+        #"{"session_id":"s-9","created_at":"2026-11-22T09:00:00Z","state":"open","order_id":"O-1","amount":1000,"currency":"EUR"}"#,
+    ]
+
+    /// Lines with the layout of a line before them (most of them), each wrong or unusual in one place.
     private static let payoutTraps = [
+        // The next day, after a line of the day before: its date is read, not taken from the last line's.
+        #"{"trace_id":1000040,"requested_at":"2026-11-19T11:06:40Z","order_id":"O-1","amount":1,"currency":"USD","customer_id":"C","payment_method":"m","status":"pending","src":"crm"}"#,
+        #"{"trace_id":1000041,"requested_at":"2026-12-18T11:06:40Z","order_id":"O-1","amount":1,"currency":"USD","customer_id":"C","payment_method":"m","status":"pending","src":"crm"}"#,
         // Times the quick pass must not misread, on the date it has just seen.
         #"{"trace_id":1000002,"requested_at":"2026-11-18T24:00:00Z","order_id":"O-1","amount":1,"currency":"USD","customer_id":"C","payment_method":"m","status":"pending","src":"crm"}"#,
         #"{"trace_id":1000003,"requested_at":"2026-11-18T23:60:00Z","order_id":"O-1","amount":1,"currency":"USD","customer_id":"C","payment_method":"m","status":"pending","src":"crm"}"#,
@@ -109,6 +124,11 @@ extension PaydeskTests {
         #"{"trace_id":1000033,"requested_at":"2026-11-18T11:06:40Z","order_id":"O-1","amount":1,"currency":"USD","customer_id":"C","payment_method":"m","status":"pending"}"#,
         #"{"trace_id":1000034,"requested_at":"2026-11-18T11:06:40Z","order_id":"O-1","amount":1,"currency":"USD","customer_id":"C","payment_method":"m","status":"pending","src":"crm","more":1}"#,
         #"{"trace_id":1000035,"requested_at":"2026-11-18T11:06:40Z","order_id":"O-1","amount":1,"currency":"USD","customer_id":"C","payment_method":"m","status":"pending","srd":"crm"}"#,
+        // A name longer than a place keeps, and more unknown names than the quick pass compares.
+        #"{"trace_id":1000042,"requested_at":"2026-11-18T11:06:40Z","\#(String(repeating: "n", count: 70))":1,"status":"pending"}"#,
+        #"{"trace_id":1000043,"requested_at":"2026-11-18T11:06:40Z","\#(String(repeating: "n", count: 70))":1,"status":"pending"}"#,
+        "{\"trace_id\":1000044,\"requested_at\":\"2026-11-18T11:06:40Z\"" + (0..<17).map { ",\"u\($0)\":\($0)" }.joined() + "}",
+        "{\"trace_id\":1000045,\"requested_at\":\"2026-11-18T11:06:40Z\"" + (0..<17).map { ",\"u\($0 % 9)\":\($0)" }.joined() + "}",
         // The end of the line.
         #"{"trace_id":1000036,"requested_at":"2026-11-18T11:06:40Z","order_id":"O-1","amount":1,"currency":"USD","customer_id":"C","payment_method":"m","status":"pending","src":"crm"} x"#,
         #"{"trace_id":1000037,"requested_at":"2026-11-18T11:06:40Z","order_id":"O-1","amount":1,"currency":"USD","customer_id":"C","payment_method":"m","status":"pending","src":"crm""#,
@@ -128,6 +148,16 @@ extension PaydeskTests {
         // The traps hold both verdicts, so the comparison means something.
         #expect(careful.contains { if case .refused = $0 { true } else { false } })
         #expect(careful.filter { if case .accepted = $0 { true } else { false } }.count > Self.payoutLines.count)
+    }
+
+    @Test func sessionKeysAreJudgedAsTheCarefulCheckJudgesThem() {
+        for trap in Self.sessionTraps {
+            let pair = [Array(Self.sessionLines[0].utf8), Array(trap.utf8)]
+            #expect(difference(scanned(SessionKind.self, pair), carefully(SessionKind.self, pair), pair) == nil)
+        }
+        let careful = carefully(SessionKind.self, Self.sessionTraps.map { Array($0.utf8) })
+        #expect(careful.contains(.accepted(key: "s/1", time: Timestamp.parseRFC3339("2026-11-21T09:00:00Z")!.milliseconds, state: 0)),
+                "an escaped key is read decoded")
     }
 
     @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
@@ -175,6 +205,7 @@ extension PaydeskTests {
                 #expect(quick(lines[2])?.key == 7, "spaces, a nested value, a fraction of a second, a null")
                 #expect(quick(Array(#"{"tr\u0061ce_id":1,"requested_at":"2026-11-19T23:59:59Z"}"#.utf8)) == nil, "an escaped name: the careful way")
                 #expect(quick(lines[4])?.key == 9, "another order of names")
+                #expect(quick(lines[4])?.time == Timestamp.parseRFC3339("2026-11-19T23:59:59Z"), "a day after the date read last")
                 #expect(quick(lines[1])?.key == 1_000_001, "and back")
             }
         }
