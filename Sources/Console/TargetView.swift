@@ -261,11 +261,3 @@ public struct FilterResult: Sendable {
     let version: Int
     let slots: [Int32]
 }
-
-extension Array where Element == Int32 {
-    func isSorted(by less: (Int32, Int32) -> Bool) -> Bool {
-        guard count > 1 else { return true }
-        for i in 1..<count where less(self[i], self[i - 1]) { return false }
-        return true
-    }
-}

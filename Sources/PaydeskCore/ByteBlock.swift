@@ -11,12 +11,18 @@ public final class ByteBlock: @unchecked Sendable {
     /// The length of its own mapping, or 0 when it came from malloc.
     private let mappedLength: Int
     private static let hugePage = 2 << 20
+    /// Pages present at once where the system can (Linux); elsewhere they come as they are written.
+    #if os(Linux)
+    private static let populate = MAP_POPULATE
+    #else
+    private static let populate: Int32 = 0
+    #endif
 
     public init(capacity: Int, writtenWhole: Bool = false) {
         count = capacity
         var memory: UnsafeMutableRawPointer?
         if writtenWhole, capacity >= 1 << 18,
-           let pages = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0), pages != MAP_FAILED {
+           let pages = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | Self.populate, -1, 0), pages != MAP_FAILED {
             mappedLength = capacity
             base = pages.bindMemory(to: UInt8.self, capacity: capacity)
             return

@@ -1,3 +1,5 @@
+import CLibcExtras
+
 /// A strict, allocation-free JSON (RFC 8259) scanner over one line of bytes.
 ///
 /// The store loads a million lines in well under a second, so the hot path never builds values:
@@ -28,6 +30,12 @@ public struct JSONScanner {
         let valueEnd: Int       // one past the value
         /// For strings: whether the content holds backslash escapes. For numbers: whether it has a fraction or exponent.
         let flag: Bool
+    }
+
+    /// Whether the value at `i` is a three-letter currency code in capitals, quotes and all (`"EUR"`).
+    @inline(__always) func isCurrencyCode(at i: Int) -> Bool {
+        i + 5 <= count && bytes[i] == UInt8(ascii: "\"") && bytes[i + 4] == UInt8(ascii: "\"")
+            && bytes[i + 1] &- UInt8(ascii: "A") < 26 && bytes[i + 2] &- UInt8(ascii: "A") < 26 && bytes[i + 3] &- UInt8(ascii: "A") < 26
     }
 
     init(_ bytes: UnsafePointer<UInt8>, count: Int) {
@@ -173,12 +181,7 @@ public struct JSONScanner {
         var i = start + 1
         var escaped = false
         while i < count {
-            while i + 8 <= count {
-                let special = specialBytes(i)
-                if special == 0 { i += 8; continue }
-                i += special.trailingZeroBitCount >> 3
-                break
-            }
+            i += paydesk_string_stop(bytes + i, count - i)   // to the next quote, backslash, control or non-ASCII byte
             guard i < count else { break }
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
@@ -207,17 +210,6 @@ public struct JSONScanner {
             }
         }
         throw SyntaxError(offset: start, message: "a string is not closed")
-    }
-
-    /// The eight bytes at `i`, with the top bit set in the first one that a string's scan must look at (a
-    /// quote, a backslash, a control or non-ASCII byte), or 0 when there is none: the scan steps over 8 at once.
-    /// Bytes after the first such one may be marked wrongly (borrows), the first never is.
-    @inline(__always) private func specialBytes(_ i: Int) -> UInt64 {
-        let w = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self).littleEndian
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
-        // A byte that is zero after the xor (or below 0x20) borrows into its top bit.
-        return ((quote &- ones) | (backslash &- ones) | (w &- ones &* 0x20) | w) & (ones &* 0x80)
     }
 
     /// Validates one multi-byte UTF-8 sequence (no overlongs, no surrogates, nothing past U+10FFFF).

@@ -31,7 +31,16 @@ struct LineLayout {
     private let unknown: UnsafeMutablePointer<(start: Int, count: Int)>
     /// The date part of the last `…T…Z` timestamp read, and when its day starts: a store's lines come in time
     /// order, so most timestamps need only their time of day read.
-    var day = (date: UInt64(0), rest: UInt16(0), start: Int64(0), known: false)
+    var day = LastDay()
+
+    struct LastDay {
+        /// `2026-11-21` as its first eight bytes and its last two.
+        var firstEight: UInt64 = 0
+        var lastTwo: UInt16 = 0
+        /// Milliseconds since 1970 at the day's start; nothing is known before a first timestamp.
+        var start: Int64 = 0
+        var known = false
+    }
 
     private init() {
         kept = .allocate(capacity: Self.places)
@@ -121,7 +130,7 @@ extension RecordKind {
             } else {
                 guard at(i) == UInt8(ascii: "\""), let (end, plain) = s.quickString(i), plain else { return nil }
                 let m = JSONScanner.Member(keyStart: i + 1, keyEnd: end - 1, keyHasEscapes: false, kind: .string,
-                                           valueStart: 0, valueEnd: 0, flag: false)
+                                           valueStart: 0, valueEnd: 0, flag: false)   // a name alone, for the matcher
                 member = layout.remember(k, p + i, end - i, field: matcher.index(s, m, fingerprint: s.fingerprint(i + 1, end - 1)), fields)
                 i = end
             }
@@ -147,9 +156,7 @@ extension RecordKind {
             case .key:
                 let isString = at(i) == UInt8(ascii: "\"")
                 guard let end = isString ? s.quickString(i).flatMap({ $0.plain ? $0.end : nil }) : s.quickInteger(i)?.end,
-                      case .success(let k) = Self.key(s, JSONScanner.Member(
-                          keyStart: 0, keyEnd: 0, keyHasEscapes: false, kind: isString ? .string : .number,
-                          valueStart: i, valueEnd: end, flag: false))
+                      case .success(let k) = Self.key(s, .plainValue(isString ? .string : .number, i, end))
                 else { return nil }
                 key = k
                 i = end
@@ -167,15 +174,12 @@ extension RecordKind {
                 guard let (end, _) = s.quickInteger(i) else { return nil }
                 i = end
             case .currency:
-                guard at(i) == UInt8(ascii: "\""), at(i + 4) == UInt8(ascii: "\""),
-                      p[i + 1] &- UInt8(ascii: "A") < 26, p[i + 2] &- UInt8(ascii: "A") < 26, p[i + 3] &- UInt8(ascii: "A") < 26
-                else { return nil }
+                guard s.isCurrencyCode(at: i) else { return nil }
                 i += 5
             case .state, .choice:
                 // A choice holds no backslash: bytes equal to one are a plain string.
                 guard at(i) == UInt8(ascii: "\""), let (end, _) = s.quickString(i),
-                      let choice = fields[Int(member.field)].choiceIndex(s, JSONScanner.Member(
-                          keyStart: 0, keyEnd: 0, keyHasEscapes: false, kind: .string, valueStart: i, valueEnd: end, flag: false))
+                      let choice = fields[Int(member.field)].choiceIndex(s, .plainValue(.string, i, end))
                 else { return nil }
                 if member.check == .state { state = UInt8(choice) }
                 i = end
@@ -189,6 +193,13 @@ extension RecordKind {
             i = s.skipWhitespace(i + 1)
         }
         return nil   // unreachable while `places` exceeds the known fields plus `maxUnknown`; else `summarize` reads it
+    }
+}
+
+extension JSONScanner.Member {
+    /// A value alone (no name), written without escapes, for the rules that take a member.
+    static func plainValue(_ kind: JSONScanner.Kind, _ start: Int, _ end: Int) -> JSONScanner.Member {
+        JSONScanner.Member(keyStart: 0, keyEnd: 0, keyHasEscapes: false, kind: kind, valueStart: start, valueEnd: end, flag: false)
     }
 }
 
@@ -234,7 +245,7 @@ extension JSONScanner {
     /// The timestamp string at `i` and where it ends, or nil when it is not one `quickSummary` can be sure of.
     /// `2026-11-21T09:30:00Z` on the same date as the last one takes only its time of day read.
     @inline(__always)
-    func quickTimestamp(_ i: Int, _ day: inout (date: UInt64, rest: UInt16, start: Int64, known: Bool)) -> (Int, Timestamp)? {
+    func quickTimestamp(_ i: Int, _ day: inout LineLayout.LastDay) -> (end: Int, time: Timestamp)? {
         let c = i + 1
         guard c + 20 < count, bytes[i] == UInt8(ascii: "\"") else { return nil }
         @inline(__always) func two(_ k: Int) -> Int? {
@@ -244,14 +255,14 @@ extension JSONScanner {
         if bytes[c + 20] == UInt8(ascii: "\""), bytes[c + 10] == UInt8(ascii: "T"), bytes[c + 19] == UInt8(ascii: "Z"),
            bytes[c + 13] == UInt8(ascii: ":"), bytes[c + 16] == UInt8(ascii: ":"),
            let hour = two(11), let minute = two(14), let second = two(17), hour < 24, minute < 60, second < 60 {
-            let date = UnsafeRawPointer(bytes + c).loadUnaligned(as: UInt64.self)
-            let rest = UnsafeRawPointer(bytes + c + 8).loadUnaligned(as: UInt16.self)
+            let firstEight = UnsafeRawPointer(bytes + c).loadUnaligned(as: UInt64.self)
+            let lastTwo = UnsafeRawPointer(bytes + c + 8).loadUnaligned(as: UInt16.self)
             let sinceMidnight = Int64((hour * 3600 + minute * 60 + second) * 1000)
-            if day.known, day.date == date, day.rest == rest {
+            if day.known, day.firstEight == firstEight, day.lastTwo == lastTwo {
                 return (c + 21, Timestamp(milliseconds: day.start + sinceMidnight))
             }
             guard let t = Timestamp.parseRFC3339(UnsafeBufferPointer(start: bytes + c, count: 20)) else { return nil }
-            day = (date, rest, t.milliseconds - sinceMidnight, true)
+            day = LineLayout.LastDay(firstEight: firstEight, lastTwo: lastTwo, start: t.milliseconds - sinceMidnight, known: true)
             return (c + 21, t)
         }
         // Fractions of a second, an offset: read as `summarize` reads them, unless escaped.

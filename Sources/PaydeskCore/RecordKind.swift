@@ -90,7 +90,7 @@ public struct FieldSpec: @unchecked Sendable {
             return Self.timestamp(s, m) == nil ? "\(name) is not an RFC 3339 timestamp such as 2026-11-21T09:30:00Z" : nil
         case .currency:
             guard m.kind == .string else { return "\(name) must be a three-letter ISO 4217 code string, not \(m.kind.noun)" }
-            let ok = m.valueEnd - m.valueStart == 5 && (1...3).allSatisfy { s.bytes[m.valueStart + $0] &- UInt8(ascii: "A") < 26 }
+            let ok = m.valueEnd - m.valueStart == 5 && s.isCurrencyCode(at: m.valueStart)
             return ok ? nil : "\(name) must be a three-letter ISO 4217 code in capitals, such as EUR"
         case .choice:
             if choiceIndex(s, m) != nil { return nil }

@@ -125,7 +125,7 @@ public final class StoreFollower<Kind: RecordKind>: @unchecked Sendable {
         let oldestFirst = { (a: Entry, b: Entry) in
             a.time.milliseconds != b.time.milliseconds ? a.time.milliseconds < b.time.milliseconds : a.key < b.key
         }
-        change.opened = zip(current, current.dropFirst()).contains { oldestFirst($1, $0) } ? current.sorted(by: oldestFirst) : current
+        change.opened = current.isSorted(by: oldestFirst) ? current : current.sorted(by: oldestFirst)
         unsentFresh = false
         unsentOpened = []
         unsentClosed = []

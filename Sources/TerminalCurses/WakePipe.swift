@@ -34,13 +34,18 @@ final class WakePipe: Sendable {
     /// Waits up to `timeoutMilliseconds` for input on `fd` or a wake-up. True when `fd` may have input, or a
     /// signal (a resize) broke the wait: ncurses is then asked. A wake-up is taken (the pipe emptied).
     func waitForInput(on fd: Int32, timeoutMilliseconds: Int) -> Bool {
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)]
-        let ready = poll(&fds, 2, Int32(clamping: timeoutMilliseconds))
-        if ready < 0 { return true }
-        if fds[1].revents != 0 {
-            var bytes = [UInt8](repeating: 0, count: 64)
-            while read(readEnd, &bytes, bytes.count) > 0 {}
+        // On the stack: the loop waits here between every two frames.
+        withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { fds in
+            fds[0] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            fds[1] = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(fds.baseAddress, 2, Int32(clamping: timeoutMilliseconds))
+            if ready < 0 { return true }
+            if fds[1].revents != 0 {
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { bytes in
+                    while read(readEnd, bytes.baseAddress, 64) > 0 {}
+                }
+            }
+            return fds[0].revents != 0
         }
-        return fds[0].revents != 0
     }
 }

@@ -85,7 +85,7 @@ func measureLoad<Kind: RecordKind>(_ kind: Kind.Type, path: String, runs: Int) t
     let size = store.completeLength
     print("file:        \(path) (\(megabytes(size)) MB, \(store.lineCount) lines)")
     print("records:     \(store.records.count) (\(actionable) \(Kind.states[0])), \(store.problemCount) bad lines")
-    print("load time:   best \(ms(sorted[0])) ms, median \(ms(median)) ms over \(times.count) runs on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    print("load time:   best \(ms(sorted[0])) ms, median \(ms(median)) ms over \(times.count) runs on \(usableCores) cores")
     print("rate:        \(Int(Double(store.lineCount) / median)) lines/s, \(Int(Double(size) / median / 1e6)) MB/s (median)")
     print("peak memory: \(peakResidentMegabytes()) MB resident")
 }

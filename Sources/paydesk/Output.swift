@@ -24,7 +24,7 @@ enum Output {
         // A large piece (a table's lines) is written as it is, not copied into the buffer first.
         if bytes.count >= 1 << 16 {
             flush()
-            if failure == nil, let code = writeAll(1, bytes) { failed(code) }
+            if failure == nil, let code = PaydeskCore.writeAll(1, UnsafeRawBufferPointer(bytes)) { failed(code) }
             return
         }
         buffer.append(contentsOf: bytes)
@@ -36,7 +36,7 @@ enum Output {
     nonisolated(unsafe) private(set) static var failure: String?
 
     static func flush() {
-        if failure == nil, let code = writeAll(1, buffer) { failed(code) }
+        if failure == nil, let code = buffer.withUnsafeBytes({ PaydeskCore.writeAll(1, $0) }) { failed(code) }
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -55,15 +55,7 @@ enum Output {
     /// nowhere left to say it.
     static func prompt(_ text: String) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { printable(String($0)) }
-        _ = writeAll(2, Array(lines.joined(separator: "\n").utf8))
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
-        bytes.withUnsafeBytes { PaydeskCore.writeAll(fd, $0) }
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        PaydeskCore.writeAll(fd, UnsafeRawBufferPointer(bytes))
+        _ = Array(lines.joined(separator: "\n").utf8).withUnsafeBytes { PaydeskCore.writeAll(2, $0) }
     }
 
     private static func systemMessage(_ code: Int32) -> String { String(cString: strerror(code)) }
