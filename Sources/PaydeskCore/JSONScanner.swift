@@ -347,25 +347,12 @@ public struct JSONScanner {
     @inline(__always) func equals(_ start: Int, _ end: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
         guard end - start == word.count else { return false }
         guard let w = word.baseAddress else { return true }
-        var k = 0
-        while k + 8 <= word.count {   // names are short: eight bytes at a time, no call
-            if UnsafeRawPointer(bytes + start + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(w + k).loadUnaligned(as: UInt64.self) {
-                return false
-            }
-            k += 8
-        }
-        while k < word.count {
-            if bytes[start + k] != w[k] { return false }
-            k += 1
-        }
-        return true
+        return sameBytes(bytes + start, w, word.count)
     }
 
     /// Whether two byte ranges of the line are equal.
     @inline(__always) func equals(_ a: Int, _ aEnd: Int, _ b: Int, _ bEnd: Int) -> Bool {
-        guard aEnd - a == bEnd - b else { return false }
-        for k in 0..<(aEnd - a) where bytes[a + k] != bytes[b + k] { return false }
-        return true
+        aEnd - a == bEnd - b && sameBytes(bytes + a, bytes + b, aEnd - a)
     }
 
     /// The first seven bytes of `start..<end` (zero-padded) with the length in the top byte: two names
