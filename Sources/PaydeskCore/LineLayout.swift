@@ -1,18 +1,16 @@
 import CLibcExtras
 
-/// The field names the lines before had at each place, as `quickSummary` expects them on the next line: a
-/// store's writer puts its fields in one order, so a name is mostly one compare. Where a name differs, it is
-/// looked up and remembered for that place. Owned by one scanning thread; its memory lives inside `with`.
+/// The fields the lines before had at each place, as `quickSummary` expects them on the next line: their names
+/// (`PlaceNames`), and how each one's value is checked. Where a name differs, it is looked up and remembered for
+/// that place. Owned by one scanning thread; its memory lives inside `with`.
 struct LineLayout {
-    /// What one place held: its name (quotes included) and how its value is checked.
+    /// How the value of the field one place held is checked.
     struct Place {
         var check = Check.unknown
         /// The known field's index in the kind's `fields`, or -1.
         var field: Int8 = -1
         /// A known field that may be null (absent).
         var nullable = false
-        /// 0 when nothing is remembered for the place (nothing yet, or a name too long to keep).
-        var nameCount: UInt8 = 0
     }
 
     /// How `quickSummary` checks a member's value: by the role or type of the known field it names.
@@ -20,13 +18,10 @@ struct LineLayout {
         case unknown, key, time, state, text, integer, timestamp, currency, choice
     }
 
-    static let places = 32
-    static let maxName = 64
     /// Unknown names one line may have for the quick pass (each is compared with the others).
     static let maxUnknown = 16
 
-    private let kept: UnsafeMutablePointer<Place>     // `places`
-    private let names: UnsafeMutablePointer<UInt8>    // `places` rows of `maxName`
+    let places = PlaceNames(Place())
     /// Where this line's unknown names are, to refuse one given twice.
     private let unknown: UnsafeMutablePointer<(start: Int, count: Int)>
     /// The date part of the last `…T…Z` timestamp read, and when its day starts: a store's lines come in time
@@ -43,10 +38,6 @@ struct LineLayout {
     }
 
     private init() {
-        kept = .allocate(capacity: Self.places)
-        kept.initialize(repeating: Place(), count: Self.places)
-        names = .allocate(capacity: Self.places * Self.maxName)
-        names.initialize(repeating: 0, count: Self.places * Self.maxName)
         unknown = .allocate(capacity: Self.maxUnknown)
         unknown.initialize(repeating: (0, 0), count: Self.maxUnknown)
     }
@@ -54,16 +45,12 @@ struct LineLayout {
     static func with<R>(_ body: (inout LineLayout) -> R) -> R {
         var layout = LineLayout()
         defer {
-            layout.kept.deallocate()
-            layout.names.deallocate()
+            layout.places.deallocate()
             layout.unknown.deallocate()
         }
         return body(&layout)
     }
 
-    /// What place `k` held on the lines before, and its name.
-    @inline(__always)
-    func place(_ k: Int) -> (Place, UnsafePointer<UInt8>) { (kept[k], UnsafePointer(names + k * Self.maxName)) }
 
     /// Remembers that place `k` holds the name at `start` (`count` bytes with its quotes), of field `field` (or nil).
     mutating func remember(_ k: Int, _ start: UnsafePointer<UInt8>, _ count: Int, field: Int?, _ fields: UnsafeBufferPointer<FieldSpec>) -> Place {
@@ -82,10 +69,8 @@ struct LineLayout {
             case .choice: check = .choice
             }
         }
-        let place = Place(check: check, field: Int8(field ?? -1), nullable: field.map { !fields[$0].required } ?? false,
-                          nameCount: count <= Self.maxName ? UInt8(count) : 0)
-        if count <= Self.maxName { (names + k * Self.maxName).update(from: start, count: count) }
-        kept[k] = place
+        let place = Place(check: check, field: Int8(field ?? -1), nullable: field.map { !fields[$0].required } ?? false)
+        places.remember(k, start, count, place)
         return place
     }
 
@@ -120,13 +105,13 @@ extension RecordKind {
         var time: Timestamp?
         var state: UInt8 = 0
         var seen: UInt64 = 0, unknownCount = 0
-        for k in 0..<LineLayout.places {
+        for k in 0..<PlaceNames<LineLayout.Place>.places {
             // The name: as the lines before had it in this place, or else looked up.
             let nameStart = i
-            let (remembered, name) = layout.place(k)
-            var member = remembered
-            if member.nameCount > 0, i + Int(member.nameCount) <= n, sameBytes(p + i, name, Int(member.nameCount)) {
-                i += Int(member.nameCount)
+            var member = layout.places.payload(k)
+            let kept = layout.places.matched(k, p + i, n &- i)
+            if kept > 0 {
+                i += kept
             } else {
                 guard at(i) == UInt8(ascii: "\""), let (end, plain) = s.quickString(i), plain else { return nil }
                 let m = JSONScanner.Member(keyStart: i + 1, keyEnd: end - 1, keyHasEscapes: false, kind: .string,
@@ -192,7 +177,7 @@ extension RecordKind {
             guard at(i) == UInt8(ascii: ",") else { return nil }
             i = s.skipWhitespace(i + 1)
         }
-        return nil   // unreachable while `places` exceeds the known fields plus `maxUnknown`; else `summarize` reads it
+        return nil   // unreachable while `PlaceNames<LineLayout.Place>.places` exceeds the known fields plus `maxUnknown`; else `summarize` reads it
     }
 }
 

@@ -10,126 +10,138 @@ import Darwin
 /// `paydesk list` reads half a million lines.
 ///
 /// A line with an escape in any name or value is not read here (`read` says false): `LineTexts` decodes it.
-public struct LineSpans {
-    @usableFromInline var values: [UnsafeBufferPointer<UInt8>?]
+public struct LineSpans: ~Copyable {
+    /// Each known field's value in the line read last.
+    @usableFromInline let values: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>?>
+    private let valueCount: Int
     private let names: [KnownName]
     /// The names in whole: compared for those longer than 16 bytes (the first and last eight compare the shorter ones).
     private let longNames: [[UInt8]]
-    /// What each place of the last line held: its name with its quotes (up to `maxName` bytes, `placeNameCount`
-    /// long, 0 for none kept) and the known name's index (-1: an unknown one). The next line is most likely written
-    /// in the same order, so one compare finds each name.
-    private var placeNames = [UInt8](repeating: 0, count: LineSpans.places * LineSpans.maxName)
-    private var placeNameCount = [Int](repeating: 0, count: LineSpans.places)
-    private var placeIndex = [Int](repeating: -1, count: LineSpans.places)
-    private static let places = 32
-    private static let maxName = 64
+    /// The names the last line had at each place, and the known name's index for each (-1: an unknown one).
+    private let placeNames = PlaceNames<Int>(-1)
     /// The unknown fields, `name=value` each, a space between them, as written in the line.
-    public private(set) var others: [UInt8] = []
+    private var othersBase: UnsafeMutablePointer<UInt8>
+    private var othersCapacity = 256
+    private var othersCount = 0
 
     public init(_ names: FieldNames) {
-        values = Array(repeating: nil, count: names.names.count)
+        valueCount = names.names.count
+        values = .allocate(capacity: valueCount)
+        values.initialize(repeating: nil, count: valueCount)
         self.names = names.bytes.map(KnownName.init)
         longNames = names.bytes
+        othersBase = .allocate(capacity: othersCapacity)
+    }
+
+    deinit {
+        values.deallocate()
+        placeNames.deallocate()
+        othersBase.deallocate()
     }
 
     /// The value of the known field at `index` (in the `FieldNames`' order), or nil when absent or null.
     @inlinable public subscript(index: Int) -> UnsafeBufferPointer<UInt8>? { values[index] }
 
+    /// The unknown fields, `name=value` each, a space between them, as written in the line read last.
+    public var others: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: othersBase, count: othersCount) }
+
     /// Reads `line`, a valid one; false when a name or value holds an escape (the caller then reads it through
     /// Strings: what was read before the escape is not to be used).
     public mutating func read(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Written through their buffers, and `others` moved out meanwhile: half a million lines, and a check of
-        // uniqueness per write cost a third of the reading.
-        var others: [UInt8] = []
-        swap(&others, &self.others)
-        others.removeAll(keepingCapacity: true)
-        defer { swap(&others, &self.others) }
-        let names = names, longNames = longNames
-        return values.withUnsafeMutableBufferPointer { values in
-            placeNames.withUnsafeMutableBufferPointer { placeNames in
-                placeNameCount.withUnsafeMutableBufferPointer { placeNameCount in
-                    placeIndex.withUnsafeMutableBufferPointer { placeIndex in
-                        names.withUnsafeBufferPointer { names in
-                            for k in values.indices { values[k] = nil }
-                            guard let base = line.baseAddress else { return true }
-                            let s = JSONScanner(base, count: line.count), n = line.count
-                            @inline(__always) func at(_ i: Int) -> UInt8 { i < n ? base[i] : 0 }
-                            var i = s.skipWhitespace(0)
-                            guard at(i) == UInt8(ascii: "{") else { return true }
-                            i = s.skipWhitespace(i + 1)
-                            var place = 0
-                            while at(i) == UInt8(ascii: "\"") {
-                                // The name: as the line before had it here, or else looked up and kept for this place.
-                                let kept = place < Self.places ? placeNameCount[place] : 0
-                                let name: UnsafeBufferPointer<UInt8>
-                                let index: Int
-                                if kept > 0, i + kept <= n, sameBytes(base + i, placeNames.baseAddress! + place * Self.maxName, kept) {
-                                    name = UnsafeBufferPointer(start: base + i + 1, count: kept - 2)
-                                    index = placeIndex[place]
-                                    i += kept
-                                } else {
-                                    guard let (end, plain) = s.quickString(i) else { return true }
-                                    guard plain else { return false }
-                                    name = UnsafeBufferPointer(start: base + i + 1, count: end - i - 2)
-                                    index = names.indices.first { Self.isName(names[$0], name, longNames[$0]) } ?? -1
-                                    if place < Self.places {
-                                        let count = end - i
-                                        placeNameCount[place] = count <= Self.maxName ? count : 0
-                                        if count <= Self.maxName {
-                                            (placeNames.baseAddress! + place * Self.maxName).update(from: base + i, count: count)
-                                        }
-                                        placeIndex[place] = index
-                                    }
-                                    i = end
-                                }
-                                i = s.skipWhitespace(i)
-                                guard at(i) == UInt8(ascii: ":") else { return true }
-                                i = s.skipWhitespace(i + 1)
-                                // The value: a string's between its quotes, anything else as written.
-                                let value: UnsafeBufferPointer<UInt8>
-                                var isNull = false
-                                if at(i) == UInt8(ascii: "\"") {
-                                    guard let (end, plain) = s.quickString(i) else { return true }
-                                    guard plain else { return false }
-                                    value = UnsafeBufferPointer(start: base + i + 1, count: end - i - 2)
-                                    i = end
-                                } else {
-                                    // A number or a word of a valid line ends at a comma, a brace or a blank; a
-                                    // nested value is stepped over whole.
-                                    let first = at(i)   // 0 past the end: an empty value
-                                    let nested = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
-                                    var end = i
-                                    if nested {
-                                        guard let nestedEnd = s.quickValue(i) else { return true }
-                                        end = nestedEnd
-                                        if memchr(base + i, 0x5C, end - i) != nil { return false }
-                                    } else {
-                                        while end < n, base[end] != UInt8(ascii: ","), base[end] != UInt8(ascii: "}"), base[end] > 0x20 { end += 1 }
-                                    }
-                                    value = UnsafeBufferPointer(start: base + i, count: end - i)
-                                    isNull = end - i == 4 && first == UInt8(ascii: "n")
-                                    i = end
-                                }
-                                if index >= 0 {
-                                    values[index] = isNull ? nil : value   // a name given twice: the last wins
-                                } else {
-                                    // A null stays the word "null", as LineTexts shows it.
-                                    if !others.isEmpty { others.append(0x20) }
-                                    others.append(contentsOf: name)
-                                    others.append(UInt8(ascii: "="))
-                                    others.append(contentsOf: value)
-                                }
-                                i = s.skipWhitespace(i)
-                                guard at(i) == UInt8(ascii: ",") else { return true }
-                                i = s.skipWhitespace(i + 1)
-                                place += 1
-                            }
-                            return true
-                        }
-                    }
-                }
+        // Through pointers, not arrays: half a million lines, and an array's uniqueness check per write cost a
+        // third of the reading.
+        values.update(repeating: nil, count: valueCount)
+        othersCount = 0
+        guard let base = line.baseAddress else { return true }
+        let s = JSONScanner(base, count: line.count), n = line.count
+        @inline(__always) func at(_ i: Int) -> UInt8 { i < n ? base[i] : 0 }
+        var i = s.skipWhitespace(0)
+        guard at(i) == UInt8(ascii: "{") else { return true }
+        i = s.skipWhitespace(i + 1)
+        var place = 0
+        while at(i) == UInt8(ascii: "\"") {
+            // The name: as the line before had it here, or else looked up and kept for this place.
+            let kept = place < PlaceNames<Int>.places ? placeNames.matched(place, base + i, n &- i) : 0
+            let name: UnsafeBufferPointer<UInt8>
+            let index: Int
+            if kept > 0 {
+                name = UnsafeBufferPointer(start: base + i + 1, count: kept - 2)
+                index = placeNames.payload(place)
+                i += kept
+            } else {
+                guard let (end, plain) = s.quickString(i) else { return true }
+                guard plain else { return false }
+                name = UnsafeBufferPointer(start: base + i + 1, count: end - i - 2)
+                index = lookUp(name)
+                if place < PlaceNames<Int>.places { placeNames.remember(place, base + i, end - i, index) }
+                i = end
             }
+            i = s.skipWhitespace(i)
+            guard at(i) == UInt8(ascii: ":") else { return true }
+            i = s.skipWhitespace(i + 1)
+            // The value: a string's between its quotes, anything else as written.
+            let value: UnsafeBufferPointer<UInt8>
+            var isNull = false
+            if at(i) == UInt8(ascii: "\"") {
+                guard let (end, plain) = s.quickString(i) else { return true }
+                guard plain else { return false }
+                value = UnsafeBufferPointer(start: base + i + 1, count: end - i - 2)
+                i = end
+            } else {
+                // A number or a word of a valid line ends at a comma, a brace or a blank; a nested value is
+                // stepped over whole.
+                let first = at(i)   // 0 past the end: an empty value
+                var end = i
+                if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+                    guard let nestedEnd = s.quickValue(i) else { return true }
+                    end = nestedEnd
+                    if memchr(base + i, 0x5C, end - i) != nil { return false }
+                } else {
+                    while end < n, base[end] != UInt8(ascii: ","), base[end] != UInt8(ascii: "}"), base[end] > 0x20 { end += 1 }
+                }
+                value = UnsafeBufferPointer(start: base + i, count: end - i)
+                isNull = end - i == 4 && first == UInt8(ascii: "n")
+                i = end
+            }
+            if index >= 0 {
+                values[index] = isNull ? nil : value   // a name given twice: the last wins
+            } else {
+                addOther(name, value)   // a null stays the word "null", as LineTexts shows it
+            }
+            i = s.skipWhitespace(i)
+            guard at(i) == UInt8(ascii: ",") else { return true }
+            i = s.skipWhitespace(i + 1)
+            place += 1
         }
+        return true
+    }
+
+    /// The index of the known field named `name`, or -1.
+    private func lookUp(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+        names.indices.first { Self.isName(names[$0], name, longNames[$0]) } ?? -1
+    }
+
+    /// Adds `name=value` to `others`, after a space if it holds one already.
+    private mutating func addOther(_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
+        let more = name.count + value.count + 2
+        if othersCount + more > othersCapacity {
+            let capacity = max(othersCapacity * 2, othersCount + more)
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            bigger.update(from: othersBase, count: othersCount)
+            othersBase.deallocate()
+            othersBase = bigger
+            othersCapacity = capacity
+        }
+        if othersCount > 0 {
+            othersBase[othersCount] = 0x20
+            othersCount += 1
+        }
+        if let from = name.baseAddress { (othersBase + othersCount).update(from: from, count: name.count) }
+        othersCount += name.count
+        othersBase[othersCount] = UInt8(ascii: "=")
+        othersCount += 1
+        if let from = value.baseAddress { (othersBase + othersCount).update(from: from, count: value.count) }
+        othersCount += value.count
     }
 
     @inline(__always)

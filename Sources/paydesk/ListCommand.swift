@@ -114,7 +114,7 @@ protocol ListedKind: RecordKind {
     /// The row's cells as text, from a line LineSpans could not read (one with escapes).
     static func row(_ fields: LineTexts, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp) -> [String]
     /// The same cells written as bytes, from a line LineSpans read (the fields in `fields`' order).
-    static func writeRow(_ fields: LineSpans, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp, to cells: inout TableCellWriter)
+    static func writeRow(_ fields: borrowing LineSpans, _ record: StoredRecord<Key>, effectiveState: String, now: Timestamp, to cells: inout TableCellWriter)
     static func writeJSON(_ line: UnsafeBufferPointer<UInt8>, effectiveState: @autoclosure () -> String)
     /// `writeJSON` writes a line as it is stored (no field added), so lines may be written from where they are.
     static var writesLinesAsStored: Bool { get }
@@ -150,7 +150,7 @@ extension SessionKind: ListedKind {
     private static let (order, customer, amount, currency) =
         (fieldIndex("order_id"), fieldIndex("customer_id"), fieldIndex("amount"), fieldIndex("currency"))
 
-    static func writeRow(_ f: LineSpans, _ r: StoredRecord<SessionID>, effectiveState: String, now: Timestamp, to t: inout TableCellWriter) {
+    static func writeRow(_ f: borrowing LineSpans, _ r: StoredRecord<SessionID>, effectiveState: String, now: Timestamp, to t: inout TableCellWriter) {
         let left = expiry(ofCreated: r.time).milliseconds - now.milliseconds
         t.write(r.key.text); t.endCell()
         t.write(f[order]); t.endCell()
@@ -199,7 +199,7 @@ extension PayoutKind: ListedKind {
     private static let (order, customer, amount, currency, method) =
         (fieldIndex("order_id"), fieldIndex("customer_id"), fieldIndex("amount"), fieldIndex("currency"), fieldIndex("payment_method"))
 
-    static func writeRow(_ f: LineSpans, _ r: StoredRecord<Int64>, effectiveState: String, now: Timestamp, to t: inout TableCellWriter) {
+    static func writeRow(_ f: borrowing LineSpans, _ r: StoredRecord<Int64>, effectiveState: String, now: Timestamp, to t: inout TableCellWriter) {
         t.write(digitsOf: r.key); t.endCell()
         t.write(f[order]); t.endCell()
         t.write(f[customer]); t.endCell()
