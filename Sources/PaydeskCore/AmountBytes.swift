@@ -1,33 +1,42 @@
-/// The amount as `LineTexts.amountText` shows it, written as bytes from a line's own bytes: `paydesk list` shows
-/// half a million amounts, and a String for each cost more than the digits.
+/// Amounts written as bytes: `paydesk list` shows half a million of them, and a String for each cost more than
+/// the digits. `format` writes its number the same way.
 extension Money {
-    /// Hands `write` the bytes of `LineTexts.amountText` for these `amount` and `currency` values (as written, nil
-    /// when absent or null): none without a whole-number amount.
-    public static func writeAmount(_ amount: UnsafeBufferPointer<UInt8>?, currency: UnsafeBufferPointer<UInt8>?,
-                                   _ write: (UnsafeBufferPointer<UInt8>) -> Void) {
-        guard let amount, let minor = Int64(decimalText: amount) else { return }
-        guard let currency, !currency.isEmpty else {
-            writeDigits(of: minor, write)
-            return
+    /// The most bytes `writeNumber` writes: a sign, 19 digits and a point.
+    public static let maxNumberBytes = 24
+
+    /// Writes `minorUnits` in major units as `format` shows them (`12.34`, `-0.05`, `1234`) at `to`, which has
+    /// room for `maxNumberBytes`; how many bytes it wrote.
+    @inlinable
+    public static func writeNumber(_ minorUnits: Int64, exponent: Int, to: UnsafeMutablePointer<UInt8>) -> Int {
+        var magnitude = minorUnits.magnitude
+        var digits = 1, power: UInt64 = 10
+        while digits < 19, magnitude >= power {   // Int64's largest magnitude has 19 digits
+            digits += 1
+            power &*= 10
         }
-        // Beyond ASCII, a currency's String compares by canonical equivalence: leave that to the String path.
-        guard currency.allSatisfy({ $0 < 0x80 }) else {
-            var text = format(minorUnits: minor, currency: String(decoding: currency, as: UTF8.self))
-            text.withUTF8(write)
-            return
+        let shown = max(digits, exponent + 1)   // a whole part, if only 0
+        let sign = minorUnits < 0 ? 1 : 0
+        let total = sign + shown + (exponent > 0 ? 1 : 0)
+        var at = total
+        for k in 0..<shown {
+            if k == exponent, k > 0 {
+                at -= 1
+                to[at] = UInt8(ascii: ".")
+            }
+            let (rest, digit) = magnitude.quotientAndRemainder(dividingBy: 10)
+            at -= 1
+            to[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
+            magnitude = rest
         }
-        let exponent = asciiExponent(currency) ?? 2
-        if exponent == 0 {
-            writeDigits(of: minor, write)
-        } else {
-            var divisor: UInt64 = 1
-            for _ in 0..<exponent { divisor *= 10 }
-            let (whole, fraction) = minor.magnitude.quotientAndRemainder(dividingBy: divisor)
-            writeDigits(of: whole, negative: minor < 0, write)
-            writeDigits(of: fraction, minimumCount: exponent, before: UInt8(ascii: "."), write)
-        }
-        withUnsafeBytes(of: UInt8(0x20)) { write($0.assumingMemoryBound(to: UInt8.self)) }
-        write(currency)
+        if sign == 1 { to[0] = UInt8(ascii: "-") }
+        return total
+    }
+
+    /// A currency's exponent from the bytes of its code (the usual 2 for a code not listed), or nil for a code
+    /// beyond ASCII: such a String compares by canonical equivalence, so it is left to `format`.
+    public static func exponent(ofCode code: UnsafeBufferPointer<UInt8>) -> Int? {
+        if let index = lettersIndex(code) { return exponentsByLetters[index] >= 0 ? Int(exponentsByLetters[index]) : 2 }
+        return code.allSatisfy { $0 < 0x80 } ? 2 : nil
     }
 
     /// `exponents` by their three capital letters, as one index (-1: the usual 2).
@@ -47,42 +56,6 @@ extension Money {
         }
         return index
     }
-
-    private static func asciiExponent(_ currency: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let index = lettersIndex(currency), exponentsByLetters[index] >= 0 else { return nil }
-        return Int(exponentsByLetters[index])
-    }
-}
-
-/// Hands `write` `value`'s decimal digits, as `String(value)` writes them.
-public func writeDigits(of value: Int64, _ write: (UnsafeBufferPointer<UInt8>) -> Void) {
-    writeDigits(of: value.magnitude, negative: value < 0, write)
-}
-
-/// Hands `write` `value`'s decimal digits in one piece: after a `-` when `negative`, after `before` when given,
-/// with zeros before them up to `minimumCount`.
-public func writeDigits(of value: UInt64, negative: Bool = false, minimumCount: Int = 1, before: UInt8? = nil,
-                        _ write: (UnsafeBufferPointer<UInt8>) -> Void) {
-    var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: 20 digits and a sign
-    withUnsafeMutableBytes(of: &buffer) { raw in
-        let digits = raw.bindMemory(to: UInt8.self)
-        var v = value
-        var start = digits.count
-        repeat {
-            start -= 1
-            digits[start] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-        } while v > 0 || digits.count - start < minimumCount && start > 2
-        if negative {
-            start -= 1
-            digits[start] = UInt8(ascii: "-")
-        }
-        if let before {
-            start -= 1
-            digits[start] = before
-        }
-        write(UnsafeBufferPointer(rebasing: digits[start...]))
-    }
 }
 
 extension Int64 {
@@ -94,6 +67,16 @@ extension Int64 {
         if negative || text.first == UInt8(ascii: "+") { k = 1 }
         guard k < text.count else { return nil }
         var value: Int64 = 0
+        if text.count - k <= 18 {   // cannot overflow: no checks (half a million amounts)
+            while k < text.count {
+                let digit = text[k] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value &* 10 &+ Int64(digit)
+                k += 1
+            }
+            self = negative ? -value : value
+            return
+        }
         while k < text.count {
             let digit = text[k] &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }

@@ -10,14 +10,10 @@ public enum Money {
     /// `12.34 EUR`, `1234 JPY`, `-0.05 GBP`; without a currency, the minor units as they are.
     public static func format(minorUnits: Int64, currency: String?) -> String {
         guard let currency else { return String(minorUnits) }
-        let exponent = exponents[currency] ?? 2
-        guard exponent > 0 else { return "\(minorUnits) \(currency)" }
-        let magnitude = minorUnits.magnitude
-        var divisor: UInt64 = 1
-        for _ in 0..<exponent { divisor *= 10 }
-        let fraction = String(magnitude % divisor)
-        let padded = String(repeating: "0", count: exponent - fraction.count) + fraction
-        return "\(minorUnits < 0 ? "-" : "")\(magnitude / divisor).\(padded) \(currency)"
+        let number = String(unsafeUninitializedCapacity: maxNumberBytes) {
+            writeNumber(minorUnits, exponent: exponents[currency] ?? 2, to: $0.baseAddress!)
+        }
+        return number + " " + currency
     }
 }
 

@@ -86,11 +86,24 @@ struct TextTable {
         let rows = parts + (added.isEmpty ? [] : [TableCells(columns: headers.count, cells: added)])
         let widths = rows.reduce(headers.map(displayWidth)) { widths, part in zip(widths, part.widths).map { max($0, $1) } }
         let shownWidths = width.map { Self.fitted(widths, into: $0) } ?? widths
-        var out = LineOutput()
-        for part in [TableCells(columns: headers.count, cells: headers)] + rows {
-            part.lines(widths: shownWidths, rightAligned: rightAligned, into: &out, flush: write)
+        let header = LineBuffer()
+        TableCells(columns: headers.count, cells: headers).lines(widths: shownWidths, rightAligned: rightAligned, into: &header.out)
+        header.out.flush(write)
+        // The parts' lines are made a few parts at a time, one on each core into a buffer of its own (kept from
+        // part to part), and handed on in order.
+        let lanes = (0..<min(usableCores, rows.count)).map { _ in LineBuffer() }
+        for first in stride(from: 0, to: rows.count, by: max(lanes.count, 1)) {
+            let count = min(lanes.count, rows.count - first)
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                rows[first + k].lines(widths: shownWidths, rightAligned: rightAligned, into: &lanes[k].out)
+            }
+            for lane in lanes.prefix(count) { lane.out.flush(write) }
         }
-        out.flush(write)
+    }
+
+    /// One core's lines, kept across parts.
+    private final class LineBuffer: @unchecked Sendable {
+        var out = LineOutput()
     }
 
     /// The printed table's text (for tests).

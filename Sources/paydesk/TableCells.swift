@@ -10,6 +10,8 @@ struct TableCells: Sendable {
     private let storage: ByteBlock
     /// The rows' bytes.
     private let count: Int
+    /// How many rows.
+    let rowCount: Int
     /// The cells 255 bytes long or more, in order, with their lengths.
     private let longCells: [(cell: Int, length: Int)]
     /// The cells whose width in terminal cells is not their byte count (text beyond ASCII), in order: few.
@@ -21,9 +23,10 @@ struct TableCells: Sendable {
         columns = writer.columns
         storage = writer.storage
         count = writer.count
+        rowCount = writer.cellCount / writer.columns
         longCells = writer.longCells
         unusualWidths = writer.unusualWidths
-        widths = writer.widths
+        widths = Array(UnsafeBufferPointer(start: writer.widths, count: writer.columns))
     }
 
     /// Cells given as text, row after row.
@@ -34,14 +37,14 @@ struct TableCells: Sendable {
     }
 
     /// Appends the rows as lines, each column padded (or cut with `…`) to `widths` with two spaces between
-    /// columns, trailing blanks dropped; hands the lines to `flush` whenever they pass 1 MiB.
-    func lines(widths shownWidths: [Int], rightAligned: [Bool], into out: inout LineOutput,
-               flush: (UnsafeBufferPointer<UInt8>) -> Void) {
+    /// columns, trailing blanks dropped.
+    func lines(widths shownWidths: [Int], rightAligned: [Bool], into out: inout LineOutput) {
         let base = UnsafePointer(storage.base)
         // Where each column starts in a line, and how long a whole line is.
         var starts = [0]
         for k in 0..<columns - 1 { starts.append(starts[k] + shownWidths[k] + 2) }
         let lineWidth = starts[columns - 1] + shownWidths[columns - 1]
+        out.reserve(rowCount * (lineWidth + 1) + 16)   // what the rows that fit take: grown once, not doubled
         var at = 0, cell = 0, long = 0, unusual = 0
         while at < count {
             let lengths = base + at
@@ -62,7 +65,6 @@ struct TableCells: Sendable {
                                        + (rightAligned[columns - 1] ? shownWidths[columns - 1] : Int(lengths[columns - 1])))
                 out.append(0x0A)
                 cell += columns
-                if out.count > 1 << 20 { out.flush(flush) }
                 continue
             }
             for k in 0..<columns {
@@ -92,7 +94,6 @@ struct TableCells: Sendable {
             }
             out.dropTrailingSpaces(after: lineStart)
             out.append(0x0A)
-            if out.count > 1 << 20 { out.flush(flush) }
         }
     }
 }
@@ -107,8 +108,10 @@ struct TableCellWriter: ~Copyable {
     fileprivate private(set) var count = 0
     fileprivate private(set) var longCells: [(cell: Int, length: Int)] = []
     fileprivate private(set) var unusualWidths: [(cell: Int, width: Int)] = []
-    fileprivate private(set) var widths: [Int]
-    private var cellCount = 0
+    /// Each column's widest cell so far (`columns` of them): a pointer, as an array's uniqueness check on each
+    /// cell showed.
+    fileprivate let widths: UnsafeMutablePointer<Int>
+    fileprivate private(set) var cellCount = 0
     /// Where the row being written starts: its cells' lengths.
     private var rowStart = 0
     private var cellStart = 0
@@ -125,9 +128,12 @@ struct TableCellWriter: ~Copyable {
         self.capacity = max(capacity, 64)
         storage = ByteBlock(capacity: self.capacity)
         base = storage.base
-        widths = Array(repeating: 0, count: columns)
+        widths = .allocate(capacity: columns)
+        widths.initialize(repeating: 0, count: columns)
         startRow()
     }
+
+    deinit { widths.deallocate() }
 
     consuming func finished() -> TableCells {
         while column > 0 { endCell() }   // a row left short gets empty cells
@@ -171,7 +177,8 @@ struct TableCellWriter: ~Copyable {
         string.withUTF8 { write($0) }
     }
 
-    mutating func write(digitsOf value: Int64) { writeDigits(of: value) { write($0) } }
+    /// A number's digits, as `String(value)` writes them.
+    mutating func write(digitsOf value: Int64) { writeNumber(value, exponent: 0) }
 
     mutating func write(display time: Timestamp) {
         var writer = displayWriter
@@ -179,22 +186,32 @@ struct TableCellWriter: ~Copyable {
         displayWriter = writer
     }
 
+    /// `LineTexts.amountText` of these `amount` and `currency` values (as written, nil when absent or null):
+    /// nothing without a whole-number amount, the minor units without a currency.
     mutating func write(amount: UnsafeBufferPointer<UInt8>?, currency: UnsafeBufferPointer<UInt8>?) {
-        Money.writeAmount(amount, currency: currency) { write($0) }
+        guard let amount, let minor = Int64(decimalText: amount) else { return }
+        guard let currency, !currency.isEmpty else { return writeNumber(minor, exponent: 0) }
+        guard let exponent = Money.exponent(ofCode: currency) else {
+            return write(Money.format(minorUnits: minor, currency: String(decoding: currency, as: UTF8.self)))
+        }
+        writeNumber(minor, exponent: exponent)
+        reserve(1)
+        base[count] = 0x20
+        count += 1
+        write(currency)
+    }
+
+    /// Digits are plain ASCII: written in place.
+    private mutating func writeNumber(_ value: Int64, exponent: Int) {
+        reserve(Money.maxNumberBytes)
+        count += Money.writeNumber(value, exponent: exponent, to: base + count)
     }
 
     /// Ends the cell written since the last one ended. Cells come from other systems' data: any text but plain
     /// printable ASCII is shown through `printable` (control characters escaped, never sent to the terminal) and
     /// measured by `displayWidth`, exactly as a String cell is.
-    mutating func endCell() {
-        var width = count - cellStart
-        if !cellPlain {
-            let shown = printable(String(decoding: UnsafeBufferPointer(start: base + cellStart, count: width), as: UTF8.self))
-            count = cellStart
-            write(shown)
-            width = displayWidth(shown)
-            if width != count - cellStart { unusualWidths.append((cellCount, width)) }
-        }
+    @inline(__always) mutating func endCell() {
+        let width = cellPlain ? count - cellStart : showPrintable()
         let length = count - cellStart
         base[rowStart + column] = UInt8(min(length, 255))
         if length >= 255 { longCells.append((cellCount, length)) }
@@ -208,6 +225,16 @@ struct TableCellWriter: ~Copyable {
         } else {
             cellStart = count
         }
+    }
+
+    /// Writes the cell written since `cellStart` again as `printable` shows it; its width in terminal cells.
+    private mutating func showPrintable() -> Int {
+        let shown = printable(String(decoding: UnsafeBufferPointer(start: base + cellStart, count: count - cellStart), as: UTF8.self))
+        count = cellStart
+        write(shown)
+        let width = displayWidth(shown)
+        if width != count - cellStart { unusualWidths.append((cellCount, width)) }
+        return width
     }
 
     mutating func add(_ row: [String]) {
@@ -259,8 +286,8 @@ struct TableCellWriter: ~Copyable {
     return ((w &- ones &* 0x20) & ~w | (w &+ ones) | w) & (ones &* 0x80) == 0
 }
 
-/// The printed lines, in one buffer written through a pointer (the table's output is tens of megabytes, and an
-/// Array's checks on every append showed); handed on every 1 MiB.
+/// Printed lines, in one buffer written through a pointer (the table's output is tens of megabytes, and an
+/// Array's checks on every append showed): a part's lines, handed on whole.
 struct LineOutput: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -273,7 +300,7 @@ struct LineOutput: ~Copyable {
 
     deinit { base.deallocate() }
 
-    private mutating func reserve(_ more: Int) {
+    mutating func reserve(_ more: Int) {
         guard count + more > capacity else { return }
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(capacity * 2, count + more))
         bigger.update(from: base, count: count)
