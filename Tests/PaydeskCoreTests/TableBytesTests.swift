@@ -166,9 +166,13 @@ extension PaydeskTests {
                     let expected = LineTexts(line, knownNames: FieldNames(["amount", "currency"])).amountText
                     let read = spans.read(line)
                     #expect(read)
-                    var written: [UInt8] = []
-                    Money.writeAmount(spans[0], currency: spans[1]) { written += $0 }
-                    #expect(String(decoding: written, as: UTF8.self) == expected, "amount \(amount), currency \(currency)")
+                    // Printed both ways: the cell written from bytes, and the String cell.
+                    var writer = TableCellWriter(columns: 1, capacity: 16)
+                    writer.write(amount: spans[0], currency: spans[1])
+                    writer.endCell()
+                    var fromText = TextTable(["AMOUNT"])
+                    fromText.add([expected])
+                    #expect(TextTable(["AMOUNT"], parts: [writer.finished()]).text() == fromText.text(), "amount \(amount), currency \(currency)")
                 }
             }
         }
@@ -180,10 +184,23 @@ extension PaydeskTests {
             let fromBytes = Array(text.utf8).withUnsafeBufferPointer { Int64(decimalText: $0) }
             #expect(fromBytes == Int64(text), "\"\(text)\"")
         }
-        for value in [Int64.min, -1, 0, 7, 10, 99, 100, Int64.max] {
-            var written: [UInt8] = []
-            writeDigits(of: value) { written += $0 }
-            #expect(String(decoding: written, as: UTF8.self) == String(value))
+    }
+
+    /// `writeNumber` (which `Money.format` uses too) against the sum done with Strings: whole units, a point, the
+    /// fraction padded to the exponent's digits, a sign before it all.
+    @Test func numbersWrittenInMajorUnits() {
+        for value: Int64 in [Int64.min, Int64.min + 1, -100_001, -1000, -5, -1, 0, 1, 5, 9, 10, 99, 100, 12_345, 999_999_999, Int64.max] {
+            for exponent in 0...4 {
+                var divisor: UInt64 = 1
+                for _ in 0..<exponent { divisor *= 10 }
+                let fraction = String(value.magnitude % divisor)
+                let expected = exponent == 0 ? String(value)
+                    : (value < 0 ? "-" : "") + String(value.magnitude / divisor) + "." + String(repeating: "0", count: exponent - fraction.count) + fraction
+                let written = String(unsafeUninitializedCapacity: Money.maxNumberBytes) {
+                    Money.writeNumber(value, exponent: exponent, to: $0.baseAddress!)
+                }
+                #expect(written == expected, "\(value) with exponent \(exponent)")
+            }
         }
     }
 
