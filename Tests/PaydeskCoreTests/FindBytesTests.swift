@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 extension PaydeskTests {
-/// The search for a key's bytes, 16 places a step, must find exactly what memmem finds: first, only whole matches.
+/// The search for a key's bytes, 32 or 16 places a step, must find exactly what memmem finds: first, only whole matches.
 @Suite struct FindBytesTests {
     @Test func findsWhatMemmemFindsWhereverTheNeedleLies() {
         var random = SeededRandom(9)
