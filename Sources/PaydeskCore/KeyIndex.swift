@@ -149,10 +149,14 @@ extension Int64: IndexKey {
 
 extension String: IndexKey {
     /// FNV-1a over the bytes, then the multiply: short keys, hashed without Hasher's rounds.
+    /// The bytes through `withUTF8`: the UTF-8 view's iterator cost more than the hash.
     @inlinable public static func indexHash(_ key: String, seed: UInt64) -> UInt64 {
-        var hash = seed
-        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash &* 0x9E37_79B9_7F4A_7C15
+        var key = key
+        return key.withUTF8 { bytes in
+            var hash = seed
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            return hash &* 0x9E37_79B9_7F4A_7C15
+        }
     }
 }
 
