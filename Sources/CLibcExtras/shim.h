@@ -9,6 +9,11 @@ extern void *memrchr(const void *s, int c, size_t n);
 // glibc's malloc tuning (malloc.h), so freed pieces of a large store go back to the system.
 extern int mallopt(int param, int value);
 #define PAYDESK_M_MMAP_THRESHOLD (-3)
+// Pseudo-terminals (stdlib.h): tests give the console a terminal that can hang up without a SIGHUP.
+extern int posix_openpt(int flags);
+extern int grantpt(int fd);
+extern int unlockpt(int fd);
+extern char *ptsname(int fd);
 // A compiler builtin Swift cannot name: asks for a cache line ahead of its use, so a batch of lookups in a large
 // table waits for memory once instead of once per lookup.
 static inline void paydesk_prefetch(const void *address) { __builtin_prefetch(address); }

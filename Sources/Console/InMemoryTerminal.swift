@@ -28,6 +28,14 @@ public final class InMemoryTerminal: TerminalBackend, @unchecked Sendable {
         }
     }
 
+    /// The terminal goes away, as a dropped ssh session's does.
+    public func hangUp() {
+        condition.withLock {
+            inputs.append(.hangup)
+            condition.broadcast()
+        }
+    }
+
     public func resize(width: Int, height: Int) {
         condition.withLock {
             self.width = width

@@ -3,6 +3,9 @@ public enum TerminalInput: Equatable, Sendable {
     case key(Key)
     case mouse(MouseEvent)
     case resize(width: Int, height: Int)
+    /// The terminal is gone (its line hung up: an ssh session dropped, a terminal window closed): no key will
+    /// come. The loop ends as on SIGHUP, also where SIGHUP never came or was ignored.
+    case hangup
 }
 
 /// What the console's loop needs of a terminal (as ratatui's `Backend`): input in, frames out. The real one is

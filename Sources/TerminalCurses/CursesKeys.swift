@@ -19,9 +19,20 @@ extension CursesTerminal {
         guard screen != nil, let window = paydesk_stdscr() else { return nil }
         // Input ncurses holds already comes first; else the wait is for the terminal or a wake-up (`waker`).
         if let wakePipe {
+            // Once the terminal is gone, only wake-ups end the wait: the loop is winding down, and must not spin.
+            if hungUp {
+                _ = wakePipe.waitForInput(on: -1, timeoutMilliseconds: max(timeoutMilliseconds, 0))
+                return nil
+            }
             wtimeout(window, 0)
             if let code = Self.readCode(window) { return input(for: code, window) }
-            guard wakePipe.waitForInput(on: STDIN_FILENO, timeoutMilliseconds: max(timeoutMilliseconds, 0)) else { return nil }
+            switch wakePipe.waitForInput(on: STDIN_FILENO, timeoutMilliseconds: max(timeoutMilliseconds, 0)) {
+            case .quiet: return nil
+            case .hungUp:
+                hungUp = true
+                return .hangup
+            case .input: break
+            }
         }
         // Waiting again, not at once: a character whose bytes arrive in two packets (over ssh) is not dropped half read.
         wtimeout(window, Int32(clamping: max(timeoutMilliseconds, 0)))

@@ -24,6 +24,8 @@ public final class CursesTerminal: TerminalBackend {
     /// What other threads write to when the loop should stop waiting for a key (nil if no pipe could be made:
     /// the loop then waits out its timeout).
     let wakePipe = WakePipe()
+    /// The terminal hung up (said once, as `.hangup`).
+    var hungUp = false
 
     /// `mouse`: report clicks and the wheel (button presses only, so Shift-drag still selects text).
     public init(mouse: Bool = true) throws {

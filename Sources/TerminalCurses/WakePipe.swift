@@ -31,21 +31,34 @@ final class WakePipe: Sendable {
         _ = write(writeEnd, &byte, 1)
     }
 
-    /// Waits up to `timeoutMilliseconds` for input on `fd` or a wake-up. True when `fd` may have input, or a
-    /// signal (a resize) broke the wait: ncurses is then asked. A wake-up is taken (the pipe emptied).
-    func waitForInput(on fd: Int32, timeoutMilliseconds: Int) -> Bool {
+    /// What ended a wait.
+    enum Wait: Equatable {
+        /// `fd` may have input, or a signal (a resize) broke the wait: ncurses is then asked.
+        case input
+        /// The timeout, or a wake-up.
+        case quiet
+        /// `fd` hung up (its terminal is gone) or is no longer usable: it will never have input again, and
+        /// polling it again returns at once.
+        case hungUp
+    }
+
+    /// Waits up to `timeoutMilliseconds` for input on `fd` or a wake-up (a negative `fd`: for a wake-up only). A
+    /// wake-up is taken (the pipe emptied).
+    func waitForInput(on fd: Int32, timeoutMilliseconds: Int) -> Wait {
         // On the stack: the loop waits here between every two frames.
         withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { fds in
-            fds[0] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            fds[0] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)   // poll skips a negative fd
             fds[1] = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
             let ready = poll(fds.baseAddress, 2, Int32(clamping: timeoutMilliseconds))
-            if ready < 0 { return true }
+            if ready < 0 { return .input }
             if fds[1].revents != 0 {
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { bytes in
                     while read(readEnd, bytes.baseAddress, 64) > 0 {}
                 }
             }
-            return fds[0].revents != 0
+            // A hung-up terminal reports POLLHUP (often with POLLIN) on every poll: taken as input, the loop spun.
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .hungUp }
+            return fds[0].revents != 0 ? .input : .quiet
         }
     }
 }

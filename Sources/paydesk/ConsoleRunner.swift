@@ -80,23 +80,22 @@ final class ConsoleRunner: @unchecked Sendable {
 
         while true {
             var events: [ConsoleEvent] = []
+            var hungUp = false
             if let input = terminal.read(timeoutMilliseconds: 50) {
                 switch input {
                 case .key(let key): events.append(.key(key))
                 case .mouse(let mouse): events.append(.mouse(mouse))
                 case .resize(let width, let height): events.append(.resize(width: width, height: height))
+                case .hangup: hungUp = true
                 }
             }
             events += feed.drain()
             events += inbox.drain()
-            switch signals.take() {
-            case .interrupt?: events.append(.interrupt)
-            case .terminate?:
-                if !terminating {
-                    terminating = true
-                    dispatcher.stopAll()
-                }
-            case nil: break
+            let signal = signals.take()
+            if signal == .interrupt { events.append(.interrupt) }
+            if signal == .terminate || hungUp, !terminating {
+                terminating = true
+                dispatcher.stopAll()
             }
             if terminating && dispatcher.isIdle && inbox.isEmpty { return 143 }
             if Date().timeIntervalSince(lastTick) >= 1 {

@@ -75,6 +75,41 @@ extension PaydeskTests {
         }
     }
 
+    /// A terminal that hangs up ends the loop as SIGHUP does, also where that signal never came (or was
+    /// ignored): the call in flight is stopped and recorded, and the loop ends with 143 rather than waiting for
+    /// keys that cannot come.
+    @Test func aHungUpTerminalEndsTheLoopAsSIGHUPWould() async throws {
+        try await withSimulator { sim in
+            let home = SimulatedHome(sim)
+            home.seed(payouts: [41])
+            await sim.state.addPayout(41)
+            await sim.state.setLatency(30_000, for: "41")
+            let signals = ScriptedSignals()
+            let (terminal, status) = try start(home, signals: signals)
+            #expect(terminal.waitForFrame { $0.contains("Praxis payouts (1)") })
+            terminal.type(.character("2"), .character("c"))
+            #expect(terminal.waitForFrame { $0.contains("Reason:") })
+            terminal.type(.enter, .character("y"))
+            // The request at the gateway: its intent is on record, and the gateway holds it 30 s.
+            let deadline = Date().addingTimeInterval(10)
+            while await sim.state.requestCount(for: "41") == 0, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+            #expect(await sim.state.requestCount(for: "41") == 1)
+            let started = Date()
+            terminal.hangUp()
+            // Were the hangup ignored, a TERM would end the loop after 20 s: the time below would say so.
+            let backstop = Task {
+                try await Task.sleep(nanoseconds: 20_000_000_000)
+                signals.raise(.terminate)
+            }
+            defer { backstop.cancel() }
+            #expect(try await status.value == 143)
+            #expect(Date().timeIntervalSince(started) < 15, "the call was stopped, not waited for (the gateway takes 30 s)")
+            let attempts = try await home.attempts()
+            #expect(attempts.count == 1 && attempts.first?["result"] == .string("unknown"),
+                    "the stopped call is on record as unknown (the gateway may have acted): \(attempts)")
+        }
+    }
+
     @Test func quittingWaitsForTheCallInFlightAndItsOutcomeIsWritten() async throws {
         try await withSimulator { sim in
             let home = SimulatedHome(sim)

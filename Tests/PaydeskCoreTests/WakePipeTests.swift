@@ -1,3 +1,4 @@
+import CLibcExtras
 import Foundation
 import Testing
 @testable import TerminalCurses
@@ -13,15 +14,37 @@ extension PaydeskTests {
         let waker: @Sendable () -> Void = { wakePipe.wake() }
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { waker() }
         let started = Date()
-        #expect(!wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20_000), "woken, with no key")
+        #expect(wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20_000) == .quiet, "woken, with no key")
         #expect(Date().timeIntervalSince(started) < 10, "the wake-up ended the wait, not its 20 s timeout")
-        #expect(!wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20), "the wake-up was taken: the next wait runs out")
+        #expect(wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20) == .quiet, "the wake-up was taken: the next wait runs out")
         for _ in 0..<70_000 { wakePipe.wake() }   // more than the pipe holds (64 KiB): a wake-up never blocks its thread
-        #expect(!wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20))
-        #expect(!wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20), "all of them were taken at once")
+        #expect(wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20) == .quiet)
+        #expect(wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20) == .quiet, "all of them were taken at once")
         var key: UInt8 = 0x6A
         #expect(write(quiet[1], &key, 1) == 1)
-        #expect(wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20_000), "a key ends the wait as input")
+        #expect(wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20_000) == .input, "a key ends the wait as input")
+    }
+
+    /// A terminal whose other end closed (an ssh session dropped) says so at every poll: the wait must call it
+    /// hung up, not input, or the loop asks ncurses, gets nothing, and polls again at once, forever.
+    @Test func aTerminalThatHungUpIsToldApartFromInput() throws {
+        let wakePipe = try #require(WakePipe())
+        let master = posix_openpt(O_RDWR | O_NOCTTY)
+        try #require(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0)
+        let terminal = open(String(cString: ptsname(master)), O_RDWR | O_NOCTTY)
+        try #require(terminal >= 0)
+        defer { close(terminal) }
+        #expect(wakePipe.waitForInput(on: terminal, timeoutMilliseconds: 20) == .quiet, "an open terminal nothing is typed into")
+        // A line: the terminal is in line mode, and a read waits for the line's end.
+        var line: [UInt8] = [0x6A, 0x0A]
+        #expect(write(master, &line, 2) == 2)
+        #expect(wakePipe.waitForInput(on: terminal, timeoutMilliseconds: 20_000) == .input)
+        #expect(read(terminal, &line, 2) == 2)
+        close(master)
+        let started = Date()
+        #expect(wakePipe.waitForInput(on: terminal, timeoutMilliseconds: 20_000) == .hungUp)
+        #expect(Date().timeIntervalSince(started) < 10, "at once, not after the timeout")
+        #expect(wakePipe.waitForInput(on: -1, timeoutMilliseconds: 20) == .quiet, "without the terminal, the wait is for a wake-up only")
     }
 }
 }
