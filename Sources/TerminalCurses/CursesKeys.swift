@@ -31,6 +31,9 @@ extension CursesTerminal {
             case .hungUp:
                 hungUp = true
                 return .hangup
+            case .interrupted:
+                // Not the full wait again: a resize's KEY_RESIZE is there now, and a wake-up may be due.
+                return Self.readCode(window).flatMap { input(for: $0, window) }
             case .input: break
             }
         }

@@ -33,8 +33,10 @@ final class WakePipe: Sendable {
 
     /// What ended a wait.
     enum Wait: Equatable {
-        /// `fd` may have input, or a signal (a resize) broke the wait: ncurses is then asked.
+        /// `fd` may have input: ncurses is asked, and waits a little for the rest of a key sent in pieces.
         case input
+        /// A signal (a resize) broke the wait: ncurses is asked at once, for what the signal left it.
+        case interrupted
         /// The timeout, or a wake-up.
         case quiet
         /// `fd` hung up (its terminal is gone) or is no longer usable: it will never have input again, and
@@ -50,7 +52,7 @@ final class WakePipe: Sendable {
             fds[0] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)   // poll skips a negative fd
             fds[1] = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
             let ready = poll(fds.baseAddress, 2, Int32(clamping: timeoutMilliseconds))
-            if ready < 0 { return .input }
+            if ready < 0 { return .interrupted }
             if fds[1].revents != 0 {
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { bytes in
                     while read(readEnd, bytes.baseAddress, 64) > 0 {}

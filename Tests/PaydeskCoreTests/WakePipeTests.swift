@@ -1,6 +1,7 @@
 import CLibcExtras
 import Foundation
 import Testing
+@testable import PaydeskCore
 @testable import TerminalCurses
 
 extension PaydeskTests {
@@ -23,6 +24,38 @@ extension PaydeskTests {
         var key: UInt8 = 0x6A
         #expect(write(quiet[1], &key, 1) == 1)
         #expect(wakePipe.waitForInput(on: quiet[0], timeoutMilliseconds: 20_000) == .input, "a key ends the wait as input")
+    }
+
+    /// A signal (SIGWINCH, on a resize) breaks the wait: the wait says so, so ncurses is asked at once rather
+    /// than waited on for the whole timeout again.
+    @Test func aSignalThatBreaksTheWaitIsToldApart() throws {
+        let wakePipe = try #require(WakePipe())
+        var quiet: [Int32] = [-1, -1]
+        #expect(pipe(&quiet) == 0)
+        defer { quiet.forEach { close($0) } }
+        // A handler that does nothing: the signal only breaks the poll (as ncurses' own SIGWINCH handler does).
+        signal(SIGUSR1) { _ in }
+        defer { signal(SIGUSR1, SIG_DFL) }
+        let waiter = ResultSlots<pthread_t>(count: 1), ended = ResultSlots<WakePipe.Wait>(count: 1)
+        let done = DispatchSemaphore(value: 0)
+        let fd = quiet[0]
+        Thread {
+            // Test threads come from a pool that blocks signals: this one takes SIGUSR1, as the console's loop takes SIGWINCH.
+            var only = sigset_t()
+            sigemptyset(&only)
+            sigaddset(&only, SIGUSR1)
+            pthread_sigmask(SIG_UNBLOCK, &only, nil)
+            waiter[0] = pthread_self()
+            ended[0] = wakePipe.waitForInput(on: fd, timeoutMilliseconds: 20_000)
+            done.signal()
+        }.start()
+        let started = Date()
+        while waiter[0] == nil { usleep(1000) }
+        usleep(50_000)   // in its poll by now
+        pthread_kill(waiter[0]!, SIGUSR1)
+        #expect(done.wait(timeout: .now() + 15) == .success)
+        #expect(ended[0] == .interrupted)
+        #expect(Date().timeIntervalSince(started) < 10, "at once, not after the timeout")
     }
 
     /// A terminal whose other end closed (an ssh session dropped) says so at every poll: the wait must call it
