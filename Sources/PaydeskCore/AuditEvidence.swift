@@ -1,4 +1,4 @@
-import CLibcExtras
+import CMappedFile
 import Foundation
 
 /// Signs that attempts were made on a profile, for when its audit trail is missing or empty: lock files left by
@@ -24,10 +24,10 @@ enum AuditEvidence {
         guard let base = bytes.baseAddress else { return 0 }
         var count = 0
         var offset = 0
-        needle.withUnsafeBytes { n in
-            while offset < bytes.count, let hit = memmem(base + offset, bytes.count - offset, n.baseAddress, n.count) {
+        needle.withUnsafeBufferPointer { n in
+            while offset < bytes.count, let hit = paydesk_find_bytes(base + offset, bytes.count - offset, n.baseAddress!, n.count) {
                 count += 1
-                offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + n.count
+                offset = hit - base + n.count
             }
         }
         return count

@@ -1,4 +1,4 @@
-import CLibcExtras
+import CMappedFile
 import Foundation
 
 /// One target's audit entries found in the trail by a byte search: only lines that name the target are parsed.
@@ -15,7 +15,8 @@ public enum AuditSearch {
             bytes.withUnsafeBufferPointer { data in
                 guard let base = data.baseAddress else { return }
                 var from = 0
-                while from < data.count, let p = memmem(base + from, data.count - from, pattern, pattern.count) {
+                // The store's search (32 places a step): a trail is mostly digits and quotes, like a key.
+                while from < data.count, let p = paydesk_find_bytes(base + from, data.count - from, pattern, pattern.count) {
                     let at = UnsafeRawPointer(p) - UnsafeRawPointer(base)
                     var lineStart = at
                     while lineStart > 0, data[lineStart - 1] != 0x0A { lineStart -= 1 }
