@@ -187,33 +187,36 @@ struct TargetView: Sendable {
         }
     }
 
-    /// Merges `b` (in order) into `list` (in order). Only the part of `list` after where `b`'s first row goes is
-    /// moved, so rows newer than every listed one (a store read a piece at a time, the live feed) are appended.
-    /// Each of `b` finds its place by binary search, and the runs between are copied whole: a few new rows cost a
-    /// copy of that part, not a comparison per row.
+    /// Merges `b` (in order) into `list` (in order), in place from the back. Only the part of `list` after where
+    /// `b`'s first row goes is searched and moved: rows newer than every listed one (a store read a piece at a
+    /// time, the live feed) are appended. Each of `b`, last first, finds its place in that part by binary search,
+    /// and the rows after it move up as one run: each moved row moves once.
     private static func merge(_ b: [Int32], into list: inout [Int32], by less: (Int32, Int32) -> Bool) {
         guard let first = b.first else { return }
-        let start = place(of: first, in: list, from: 0, by: less)
-        let a = Array(list[start...])
-        list.removeSubrange(start...)   // capacity kept: the list grows by doubling, not by each piece
-        var from = 0
-        for item in b {
-            let low = place(of: item, in: a, from: from, by: less)
-            list += a[from..<low]
-            list.append(item)
-            from = low
+        var end = list.count   // list[..<end]: the rows not moved yet
+        list.append(contentsOf: repeatElement(-1, count: b.count))   // capacity kept: grown by doubling
+        list.withUnsafeMutableBufferPointer { l in
+            let base = l.baseAddress!
+            // After every row not greater than `item`, in `from..<to`.
+            func place(of item: Int32, from: Int, to: Int) -> Int {
+                var low = from, high = to
+                while low < high {
+                    let mid = (low + high) / 2
+                    if less(item, base[mid]) { high = mid } else { low = mid + 1 }
+                }
+                return low
+            }
+            let start = place(of: first, from: 0, to: end)
+            var write = l.count   // l[write...]: in their final places
+            for item in b.reversed() {
+                let low = place(of: item, from: start, to: end)
+                write -= end - low
+                (base + write).update(from: base + low, count: end - low)   // may overlap: a memmove
+                write -= 1
+                base[write] = item
+                end = low
+            }
         }
-        list += a[from...]
-    }
-
-    /// Where `item` goes in `list[from...]` (in order): after every row not greater than it.
-    private static func place(of item: Int32, in list: [Int32], from: Int, by less: (Int32, Int32) -> Bool) -> Int {
-        var low = from, high = list.count
-        while low < high {
-            let mid = (low + high) / 2
-            if less(item, list[mid]) { high = mid } else { low = mid + 1 }
-        }
-        return low
     }
 
     /// The slots whose line or status matches, in their order, searched on every core for long lists.
