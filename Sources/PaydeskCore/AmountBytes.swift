@@ -8,6 +8,7 @@ extension Money {
     /// room for `maxNumberBytes`; how many bytes it wrote.
     @inlinable
     public static func writeNumber(_ minorUnits: Int64, exponent: Int, to: UnsafeMutablePointer<UInt8>) -> Int {
+        precondition(exponent >= 0 && exponent <= 18, "an exponent beyond any currency's")   // within `maxNumberBytes`
         var magnitude = minorUnits.magnitude
         var digits = 1, power: UInt64 = 10
         while digits < 19, magnitude >= power {   // Int64's largest magnitude has 19 digits

@@ -15,7 +15,7 @@ public enum AuditSearch {
             bytes.withUnsafeBufferPointer { data in
                 guard let base = data.baseAddress else { return }
                 var from = 0
-                // The store's search (32 places a step): a trail is mostly digits and quotes, like a key.
+                // The store's search (32 places a step, glibc's memmem a byte at a time through near misses).
                 while from < data.count, let p = paydesk_find_bytes(base + from, data.count - from, pattern, pattern.count) {
                     let at = UnsafeRawPointer(p) - UnsafeRawPointer(base)
                     var lineStart = at

@@ -51,7 +51,6 @@ struct LineLayout {
         return body(&layout)
     }
 
-
     /// Remembers that place `k` holds the name at `start` (`count` bytes with its quotes), of field `field` (or nil).
     mutating func remember(_ k: Int, _ start: UnsafePointer<UInt8>, _ count: Int, field: Int?, _ fields: UnsafeBufferPointer<FieldSpec>) -> Place {
         let check: Check

@@ -13,7 +13,7 @@ import Darwin
 public struct LineSpans: ~Copyable {
     /// Each known field's value in the line read last.
     @usableFromInline let values: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>?>
-    private let valueCount: Int
+    @usableFromInline let valueCount: Int
     private let names: [KnownName]
     /// The names in whole: compared for those longer than 16 bytes (the first and last eight compare the shorter ones).
     private let longNames: [[UInt8]]
@@ -40,9 +40,13 @@ public struct LineSpans: ~Copyable {
     }
 
     /// The value of the known field at `index` (in the `FieldNames`' order), or nil when absent or null.
-    @inlinable public subscript(index: Int) -> UnsafeBufferPointer<UInt8>? { values[index] }
+    @inlinable public subscript(index: Int) -> UnsafeBufferPointer<UInt8>? {
+        assert(index >= 0 && index < valueCount, "not one of the known fields")
+        return values[index]
+    }
 
-    /// The unknown fields, `name=value` each, a space between them, as written in the line read last.
+    /// The unknown fields, `name=value` each, a space between them, as written in the line read last: valid until
+    /// the next `read`, which may move them.
     public var others: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: othersBase, count: othersCount) }
 
     /// Reads `line`, a valid one; false when a name or value holds an escape (the caller then reads it through

@@ -14,30 +14,46 @@ enum CursesCode: Equatable {
 
 extension CursesTerminal {
     /// Waits up to `timeoutMilliseconds` for a key or a resize; nil on timeout and for keys the console
-    /// has no use for (other control characters, unknown function keys, Alt combinations).
+    /// has no use for (other control characters, unknown function keys, Alt combinations). `.hangup` once when
+    /// the terminal is gone; after that, only the wait.
     public func read(timeoutMilliseconds: Int) -> TerminalInput? {
         guard screen != nil, let window = paydesk_stdscr() else { return nil }
+        guard let wakePipe else { return readWithoutWakePipe(timeoutMilliseconds, window) }
         // Input ncurses holds already comes first; else the wait is for the terminal or a wake-up (`waker`).
-        if let wakePipe {
-            // Once the terminal is gone, only wake-ups end the wait: the loop is winding down, and must not spin.
-            if hungUp {
-                _ = wakePipe.waitForInput(on: -1, timeoutMilliseconds: max(timeoutMilliseconds, 0))
-                return nil
-            }
-            wtimeout(window, 0)
-            if let code = Self.readCode(window) { return input(for: code, window) }
-            switch wakePipe.waitForInput(on: STDIN_FILENO, timeoutMilliseconds: max(timeoutMilliseconds, 0)) {
-            case .quiet: return nil
-            case .hungUp:
-                hungUp = true
-                return .hangup
-            case .interrupted:
-                // Not the full wait again: a resize's KEY_RESIZE is there now, and a wake-up may be due.
-                return Self.readCode(window).flatMap { input(for: $0, window) }
-            case .input: break
-            }
+        // Once the terminal is gone, only wake-ups end the wait: the loop is winding down, and must not spin.
+        if hungUp {
+            _ = wakePipe.waitForInput(on: -1, timeoutMilliseconds: max(timeoutMilliseconds, 0))
+            return nil
+        }
+        wtimeout(window, 0)
+        if let code = Self.readCode(window) { return input(for: code, window) }
+        switch wakePipe.waitForInput(on: STDIN_FILENO, timeoutMilliseconds: max(timeoutMilliseconds, 0)) {
+        case .quiet: return nil
+        case .hungUp:
+            hungUp = true
+            return .hangup
+        case .interrupted:
+            // Not the full wait again: a resize's KEY_RESIZE is there now, and a wake-up may be due.
+            return Self.readCode(window).flatMap { input(for: $0, window) }
+        case .input: break
         }
         // Waiting again, not at once: a character whose bytes arrive in two packets (over ssh) is not dropped half read.
+        wtimeout(window, Int32(clamping: max(timeoutMilliseconds, 0)))
+        return Self.readCode(window).flatMap { input(for: $0, window) }
+    }
+
+    /// Where no wake pipe could be made (no descriptor left): ncurses waits for keys itself, and a terminal that
+    /// hung up is noticed by asking it directly first.
+    private func readWithoutWakePipe(_ timeoutMilliseconds: Int, _ window: UnsafeMutablePointer<WINDOW>) -> TerminalInput? {
+        if hungUp {
+            usleep(UInt32(clamping: max(timeoutMilliseconds, 0) * 1000))
+            return nil
+        }
+        var terminal = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        if poll(&terminal, 1, 0) > 0, terminal.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+            hungUp = true
+            return .hangup
+        }
         wtimeout(window, Int32(clamping: max(timeoutMilliseconds, 0)))
         return Self.readCode(window).flatMap { input(for: $0, window) }
     }

@@ -52,7 +52,14 @@ final class WakePipe: Sendable {
             fds[0] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)   // poll skips a negative fd
             fds[1] = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
             let ready = poll(fds.baseAddress, 2, Int32(clamping: timeoutMilliseconds))
-            if ready < 0 { return .interrupted }
+            if ready < 0 {
+                guard errno == EINTR else {
+                    // A poll that cannot wait (out of memory, say): wait out the time here, or the loop would spin.
+                    usleep(UInt32(clamping: timeoutMilliseconds * 1000))
+                    return .quiet
+                }
+                return .interrupted
+            }
             if fds[1].revents != 0 {
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { bytes in
                     while read(readEnd, bytes.baseAddress, 64) > 0 {}

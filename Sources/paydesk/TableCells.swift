@@ -294,7 +294,7 @@ struct LineOutput: ~Copyable {
     private(set) var count = 0
 
     init() {
-        capacity = (1 << 20) + (1 << 16)
+        capacity = 1 << 16   // a part reserves what its lines take (`lines`)
         base = .allocate(capacity: capacity)
     }
 

@@ -9,7 +9,7 @@ extension PaydeskTests {
 @Suite struct HangupEndToEndTests {
     @Test func theConsoleEndsWhenItsTerminalHangsUp() async throws {
         let home = TemporaryDirectory("paydesk-hangup")
-        let master = posix_openpt(O_RDWR | O_NOCTTY)
+        let master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
         try #require(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0, "no pseudo-terminal: \(String(cString: strerror(errno)))")
         var masterOpen = true
         defer { if masterOpen { close(master) } }
@@ -30,8 +30,18 @@ extension PaydeskTests {
             .map { "\($0.key)=\($0.value)" } + ["TERM=xterm-256color", "LANG=C.UTF-8"]
         let argv = arguments.map { strdup($0) } + [nil], envp = environment.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
+        // Signals as a shell would leave them: none blocked (test threads block some), none ignored.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        try #require(posix_spawn(&pid, paydeskBinary, &actions, nil, argv, envp) == 0)
+        try #require(posix_spawn(&pid, paydeskBinary, &actions, &attributes, argv, envp) == 0)
         var reaped = false
         defer {
             if !reaped {

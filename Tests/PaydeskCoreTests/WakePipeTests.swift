@@ -34,8 +34,8 @@ extension PaydeskTests {
         #expect(pipe(&quiet) == 0)
         defer { quiet.forEach { close($0) } }
         // A handler that does nothing: the signal only breaks the poll (as ncurses' own SIGWINCH handler does).
-        signal(SIGUSR1) { _ in }
-        defer { signal(SIGUSR1, SIG_DFL) }
+        let previous = signal(SIGUSR1) { _ in }
+        defer { signal(SIGUSR1, previous) }
         let waiter = ResultSlots<pthread_t>(count: 1), ended = ResultSlots<WakePipe.Wait>(count: 1)
         let done = DispatchSemaphore(value: 0)
         let fd = quiet[0]
@@ -51,9 +51,13 @@ extension PaydeskTests {
         }.start()
         let started = Date()
         while waiter[0] == nil { usleep(1000) }
-        usleep(50_000)   // in its poll by now
-        pthread_kill(waiter[0]!, SIGUSR1)
-        #expect(done.wait(timeout: .now() + 15) == .success)
+        // Sent until the wait ends: one sent before the thread is in its poll would only run the handler.
+        var finished = false
+        for _ in 0..<1500 where !finished {
+            pthread_kill(waiter[0]!, SIGUSR1)
+            finished = done.wait(timeout: .now() + 0.01) == .success
+        }
+        #expect(finished)
         #expect(ended[0] == .interrupted)
         #expect(Date().timeIntervalSince(started) < 10, "at once, not after the timeout")
     }
@@ -62,11 +66,11 @@ extension PaydeskTests {
     /// hung up, not input, or the loop asks ncurses, gets nothing, and polls again at once, forever.
     @Test func aTerminalThatHungUpIsToldApartFromInput() throws {
         let wakePipe = try #require(WakePipe())
-        let master = posix_openpt(O_RDWR | O_NOCTTY)
-        try #require(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0)
-        let terminal = open(String(cString: ptsname(master)), O_RDWR | O_NOCTTY)
-        try #require(terminal >= 0)
-        defer { close(terminal) }
+        var (master, terminal) = try Self.pseudoTerminal()
+        defer {
+            close(terminal)
+            if master >= 0 { close(master) }
+        }
         #expect(wakePipe.waitForInput(on: terminal, timeoutMilliseconds: 20) == .quiet, "an open terminal nothing is typed into")
         // A line: the terminal is in line mode, and a read waits for the line's end.
         var line: [UInt8] = [0x6A, 0x0A]
@@ -74,10 +78,30 @@ extension PaydeskTests {
         #expect(wakePipe.waitForInput(on: terminal, timeoutMilliseconds: 20_000) == .input)
         #expect(read(terminal, &line, 2) == 2)
         close(master)
+        master = -1
         let started = Date()
         #expect(wakePipe.waitForInput(on: terminal, timeoutMilliseconds: 20_000) == .hungUp)
         #expect(Date().timeIntervalSince(started) < 10, "at once, not after the timeout")
+
+        // Hung up with a line still unread: gone all the same (no one is there to have typed more).
+        let (other, unread) = try Self.pseudoTerminal()
+        defer { close(unread) }
+        #expect(write(other, &line, 2) == 2)
+        close(other)
+        #expect(wakePipe.waitForInput(on: unread, timeoutMilliseconds: 20_000) == .hungUp)
         #expect(wakePipe.waitForInput(on: -1, timeoutMilliseconds: 20) == .quiet, "without the terminal, the wait is for a wake-up only")
+    }
+
+    /// A pseudo-terminal's two ends: the one a terminal program holds, and the one a console would read.
+    static func pseudoTerminal() throws -> (master: Int32, terminal: Int32) {
+        let master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
+        try #require(master >= 0)
+        guard grantpt(master) == 0, unlockpt(master) == 0, case let terminal = open(String(cString: ptsname(master)), O_RDWR | O_NOCTTY | O_CLOEXEC),
+              terminal >= 0 else {
+            close(master)
+            throw POSIXError(.EIO)
+        }
+        return (master, terminal)
     }
 }
 }
