@@ -86,11 +86,19 @@ struct TextTable {
         let rows = parts + (added.isEmpty ? [] : [TableCells(columns: headers.count, cells: added)])
         let widths = rows.reduce(headers.map(displayWidth)) { widths, part in zip(widths, part.widths).map { max($0, $1) } }
         let shownWidths = width.map { Self.fitted(widths, into: $0) } ?? widths
-        let header = LineBuffer()
-        TableCells(columns: headers.count, cells: headers).lines(widths: shownWidths, rightAligned: rightAligned, into: &header.out)
-        header.out.flush(write)
-        // The parts' lines are made a few parts at a time, one on each core into a buffer of its own (kept from
-        // part to part), and handed on in order.
+        var out = LineOutput()
+        TableCells(columns: headers.count, cells: headers).lines(widths: shownWidths, rightAligned: rightAligned, into: &out)
+        // A table of hundreds of megabytes (a wide column, a huge store) streams out from one core, a mebibyte at
+        // a time, rather than be held whole.
+        let bytes = rows.reduce(0) { $0 + $1.printedBytes(widths: shownWidths, rightAligned: rightAligned) }
+        guard rows.count > 1, bytes <= 256 << 20 else {
+            for part in rows { part.lines(widths: shownWidths, rightAligned: rightAligned, into: &out, flushOver: 1 << 20, flush: write) }
+            out.flush(write)
+            return
+        }
+        out.flush(write)
+        // Else the parts' lines are made a few parts at a time, one on each core into a buffer of its own (kept
+        // from part to part, room reserved once), and handed on in order.
         let lanes = (0..<min(usableCores, rows.count)).map { _ in LineBuffer() }
         for first in stride(from: 0, to: rows.count, by: max(lanes.count, 1)) {
             let count = min(lanes.count, rows.count - first)

@@ -36,15 +36,25 @@ struct TableCells: Sendable {
         self = writer.finished()
     }
 
+    /// About how many bytes `lines` appends for these widths: each row's padding up to its last column (and
+    /// through it when it is right-aligned), its cells, a newline. The last column's own width does not count
+    /// when it is left-aligned: its trailing blanks are dropped, and one 50 MB cell there widens it for every row.
+    func printedBytes(widths shownWidths: [Int], rightAligned: [Bool]) -> Int {
+        let padding = shownWidths.dropLast().reduce(0, +) + 2 * (columns - 1) + (rightAligned[columns - 1] ? shownWidths[columns - 1] : 0)
+        return rowCount * (padding + 1) + count
+    }
+
     /// Appends the rows as lines, each column padded (or cut with `…`) to `widths` with two spaces between
-    /// columns, trailing blanks dropped.
-    func lines(widths shownWidths: [Int], rightAligned: [Bool], into out: inout LineOutput) {
+    /// columns, trailing blanks dropped. The lines are handed to `flush` whenever they pass `limit` bytes; with
+    /// no limit, they are all kept (and room for them reserved at once).
+    func lines(widths shownWidths: [Int], rightAligned: [Bool], into out: inout LineOutput,
+               flushOver limit: Int = .max, flush: (UnsafeBufferPointer<UInt8>) -> Void = { _ in }) {
         let base = UnsafePointer(storage.base)
-        // Where each column starts in a line, and how long a whole line is.
+        // Where each column starts in a line.
         var starts = [0]
         for k in 0..<columns - 1 { starts.append(starts[k] + shownWidths[k] + 2) }
-        let lineWidth = starts[columns - 1] + shownWidths[columns - 1]
-        out.reserve(rowCount * (lineWidth + 1) + 16)   // what the rows that fit take: grown once, not doubled
+        let last = columns - 1
+        if limit == .max { out.reserve(printedBytes(widths: shownWidths, rightAligned: rightAligned) + 16) }
         var at = 0, cell = 0, long = 0, unusual = 0
         while at < count {
             let lengths = base + at
@@ -54,17 +64,18 @@ struct TableCells: Sendable {
             var fits = unusual == unusualWidths.count || unusualWidths[unusual].cell >= cell + columns
             for k in 0..<columns where Int(lengths[k]) > shownWidths[k] || lengths[k] == 255 { fits = false }
             if fits {
-                let line = out.appendSpaces(lineWidth)
+                // Spaces up to where the line ends: a left-aligned last column is not padded.
+                let line = out.appendSpaces(starts[last] + (rightAligned[last] ? shownWidths[last] : Int(lengths[last])))
                 for k in 0..<columns {
                     let length = Int(lengths[k])
                     let column = line + starts[k] + (rightAligned[k] ? shownWidths[k] - length : 0)
                     _ = copyBytes(base + at, to: column, length)
                     at += length
                 }
-                out.dropTrailingSpaces(after: lineStart, before: lineStart + starts[columns - 1]
-                                       + (rightAligned[columns - 1] ? shownWidths[columns - 1] : Int(lengths[columns - 1])))
+                out.dropTrailingSpaces(after: lineStart)
                 out.append(0x0A)
                 cell += columns
+                if out.count > limit { out.flush(flush) }
                 continue
             }
             for k in 0..<columns {
@@ -94,6 +105,7 @@ struct TableCells: Sendable {
             }
             out.dropTrailingSpaces(after: lineStart)
             out.append(0x0A)
+            if out.count > limit { out.flush(flush) }
         }
     }
 }
@@ -287,7 +299,7 @@ struct TableCellWriter: ~Copyable {
 }
 
 /// Printed lines, in one buffer written through a pointer (the table's output is tens of megabytes, and an
-/// Array's checks on every append showed): a part's lines, handed on whole.
+/// Array's checks on every append showed).
 struct LineOutput: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -360,9 +372,8 @@ struct LineOutput: ~Copyable {
         return base + count - n
     }
 
-    /// Ends the output at `end` (the end when nil), without the spaces before it back to `start`.
-    mutating func dropTrailingSpaces(after start: Int, before end: Int? = nil) {
-        if let end { count = end }
+    /// Ends the output without the spaces at its end, back to `start`.
+    mutating func dropTrailingSpaces(after start: Int) {
         while count > start, base[count - 1] == 0x20 { count -= 1 }
     }
 

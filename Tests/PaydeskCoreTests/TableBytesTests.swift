@@ -123,6 +123,31 @@ extension PaydeskTests {
         #expect(table.text().split(separator: "\n").map { $0.contains("an order far wider") }.last == true)
     }
 
+    /// One huge cell in the last column (a 4 MB field among a thousand rows) widens that column for every row. A
+    /// left-aligned last column is not padded, so the lines stay short, and what is reserved for them grows with
+    /// what is printed, not with the rows times that width (2,000 rows of a 21 MB field once asked for 42 GB).
+    @Test func aHugeLastCellWidensNoOtherLine() {
+        let huge = String(repeating: "x", count: 4 << 20)
+        var parts: [TableCells] = []
+        var expected = "ID     OTHER\n".utf8.count
+        for part in 0..<2 {
+            var writer = TableCellWriter(columns: 2, capacity: 64)
+            for row in 0..<1_000 {
+                let id = String(10_000 + part * 1_000 + row), other = part == 0 && row == 7 ? huge : "src=crm"
+                writer.add([id, other])
+                expected += id.utf8.count + 2 + other.utf8.count + 1
+            }
+            parts.append(writer.finished())
+        }
+        var printed = 0
+        TextTable(["ID", "OTHER"], parts: parts).printed { printed += $0.count }
+        #expect(printed == expected)
+        for part in parts {
+            #expect(part.printedBytes(widths: [5, 4 << 20], rightAligned: [false, false]) < 2 * expected,
+                    "the room reserved for a part's lines grows with them, not with the widest cell")
+        }
+    }
+
     /// LineSpans keeps the name each place of the last line had: lines of ever-changing layouts (names that extend
     /// the last one's, names too long to keep, more places than it keeps, a name given twice, nulls, nested values)
     /// read as LineTexts reads them, one LineSpans reused from line to line.
