@@ -104,7 +104,7 @@ extension RecordKind {
         var time: Timestamp?
         var state: UInt8 = 0
         var seen: UInt64 = 0, unknownCount = 0
-        for k in 0..<PlaceNames<LineLayout.Place>.places {
+        for k in 0..<layout.places.count {
             // The name: as the lines before had it in this place, or else looked up.
             let nameStart = i
             var member = layout.places.payload(k)
@@ -176,7 +176,7 @@ extension RecordKind {
             guard at(i) == UInt8(ascii: ",") else { return nil }
             i = s.skipWhitespace(i + 1)
         }
-        return nil   // unreachable while `PlaceNames<LineLayout.Place>.places` exceeds the known fields plus `maxUnknown`; else `summarize` reads it
+        return nil   // unreachable while the places kept exceed the known fields plus `maxUnknown`; else `summarize` reads it
     }
 }
 

@@ -65,7 +65,7 @@ public struct LineSpans: ~Copyable {
         var place = 0
         while at(i) == UInt8(ascii: "\"") {
             // The name: as the line before had it here, or else looked up and kept for this place.
-            let kept = place < PlaceNames<Int>.places ? placeNames.matched(place, base + i, n &- i) : 0
+            let kept = place < placeNames.count ? placeNames.matched(place, base + i, n &- i) : 0
             let name: UnsafeBufferPointer<UInt8>
             let index: Int
             if kept > 0 {
@@ -77,7 +77,7 @@ public struct LineSpans: ~Copyable {
                 guard plain else { return false }
                 name = UnsafeBufferPointer(start: base + i + 1, count: end - i - 2)
                 index = lookUp(name)
-                if place < PlaceNames<Int>.places { placeNames.remember(place, base + i, end - i, index) }
+                if place < placeNames.count { placeNames.remember(place, base + i, end - i, index) }
                 i = end
             }
             i = s.skipWhitespace(i)

@@ -20,6 +20,9 @@ struct PlaceNames<Payload: BitwiseCopyable> {
 
     func deallocate() { rows.deallocate() }
 
+    /// How many places are kept (the first ones of a line).
+    var count: Int { Self.places }
+
     /// What was kept with `place`'s name.
     @inline(__always)
     func payload(_ place: Int) -> Payload { rows.load(fromByteOffset: place &* 64, as: Payload.self) }

@@ -50,7 +50,7 @@ extension CursesTerminal {
             return nil
         }
         var terminal = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-        if poll(&terminal, 1, 0) > 0, terminal.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+        if poll(&terminal, 1, 0) > 0, hasHungUp(terminal) {
             hungUp = true
             return .hangup
         }

@@ -65,9 +65,14 @@ final class WakePipe: Sendable {
                     while read(readEnd, bytes.baseAddress, 64) > 0 {}
                 }
             }
-            // A hung-up terminal reports POLLHUP (often with POLLIN) on every poll: taken as input, the loop spun.
-            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .hungUp }
+            if hasHungUp(fds[0]) { return .hungUp }
             return fds[0].revents != 0 ? .input : .quiet
         }
     }
+}
+
+/// Whether a polled terminal is gone: a hung-up one reports POLLHUP (often with POLLIN) on every poll, and taken
+/// as input, the loop spun.
+func hasHungUp(_ polled: pollfd) -> Bool {
+    polled.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
 }

@@ -57,8 +57,7 @@ struct SimulatedHome {
     /// written): the moment to kill or interrupt it.
     func cancelReachingTheGateway(_ trace: Int64, _ sim: GatewaySimulator) async throws -> Process {
         let process = try start(["cancel", "payout", String(trace), "--yes"])
-        let deadline = Date().addingTimeInterval(10)
-        while await sim.state.requestCount(for: String(trace)) == 0, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+        try await untilRequested(sim, String(trace))
         return process
     }
 
@@ -282,4 +281,10 @@ extension PaydeskTests {
         }
     }
 }
+}
+
+/// Returns once a request about `target` is at the simulated gateway (its intent is then on record), or after 10 s.
+func untilRequested(_ sim: GatewaySimulator, _ target: String) async throws {
+    let deadline = Date().addingTimeInterval(10)
+    while await sim.state.requestCount(for: target) == 0, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
 }

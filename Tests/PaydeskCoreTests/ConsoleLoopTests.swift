@@ -35,6 +35,13 @@ extension PaydeskTests {
         return (terminal, status)
     }
 
+    /// On the payouts tab: `c` on the row, no reason (TEST), and yes.
+    private func confirmCancellingTheRow(_ terminal: InMemoryTerminal, sourceLocation: SourceLocation = #_sourceLocation) {
+        terminal.type(.character("2"), .character("c"))
+        #expect(terminal.waitForFrame { $0.contains("Reason:") }, sourceLocation: sourceLocation)
+        terminal.type(.enter, .character("y"))
+    }
+
     @Test func rowsAppendedToTheStoreAppearAndQQuits() async throws {
         try await withSimulator { sim in
             let home = SimulatedHome(sim)
@@ -87,12 +94,9 @@ extension PaydeskTests {
             let signals = ScriptedSignals()
             let (terminal, status) = try start(home, signals: signals)
             #expect(terminal.waitForFrame { $0.contains("Praxis payouts (1)") })
-            terminal.type(.character("2"), .character("c"))
-            #expect(terminal.waitForFrame { $0.contains("Reason:") })
-            terminal.type(.enter, .character("y"))
+            confirmCancellingTheRow(terminal)
             // The request at the gateway: its intent is on record, and the gateway holds it 30 s.
-            let deadline = Date().addingTimeInterval(10)
-            while await sim.state.requestCount(for: "41") == 0, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+            try await untilRequested(sim, "41")
             #expect(await sim.state.requestCount(for: "41") == 1)
             let started = Date()
             terminal.hangUp()
@@ -118,9 +122,7 @@ extension PaydeskTests {
             await sim.state.setLatency(1500, for: "21")
             let (terminal, status) = try start(home)
             #expect(terminal.waitForFrame { $0.contains("Praxis payouts (1)") })
-            terminal.type(.character("2"), .character("c"))
-            #expect(terminal.waitForFrame { $0.contains("Reason:") })
-            terminal.type(.enter, .character("y"))
+            confirmCancellingTheRow(terminal)
             #expect(terminal.waitForFrame { $0.contains("in-flight") })
             terminal.type(.character("q"))
             #expect(terminal.waitForFrame { $0.contains("in flight") && $0.contains("Quit") })
