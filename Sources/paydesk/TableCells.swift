@@ -12,6 +12,8 @@ struct TableCells: Sendable {
     private let count: Int
     /// How many rows.
     let rowCount: Int
+    /// The bytes of the last column's cells.
+    private let lastColumnBytes: Int
     /// The cells 255 bytes long or more, in order, with their lengths.
     private let longCells: [(cell: Int, length: Int)]
     /// The cells whose width in terminal cells is not their byte count (text beyond ASCII), in order: few.
@@ -24,6 +26,7 @@ struct TableCells: Sendable {
         storage = writer.storage
         count = writer.count
         rowCount = writer.cellCount / writer.columns
+        lastColumnBytes = writer.lastColumnBytes
         longCells = writer.longCells
         unusualWidths = writer.unusualWidths
         widths = Array(UnsafeBufferPointer(start: writer.widths, count: writer.columns))
@@ -36,12 +39,12 @@ struct TableCells: Sendable {
         self = writer.finished()
     }
 
-    /// About how many bytes `lines` appends for these widths: each row's padding up to its last column (and
-    /// through it when it is right-aligned), its cells, a newline. The last column's own width does not count
-    /// when it is left-aligned: its trailing blanks are dropped, and one 50 MB cell there widens it for every row.
+    /// About how many bytes `lines` appends for these widths: each row's columns up to its last one (and through
+    /// it when it is right-aligned), the last column's cell, a newline. The last column's width does not count when
+    /// it is left-aligned: its trailing blanks are dropped, and one 50 MB cell there widens it for every row.
     func printedBytes(widths shownWidths: [Int], rightAligned: [Bool]) -> Int {
         let padding = shownWidths.dropLast().reduce(0, +) + 2 * (columns - 1) + (rightAligned[columns - 1] ? shownWidths[columns - 1] : 0)
-        return rowCount * (padding + 1) + count
+        return rowCount * (padding + 1) + lastColumnBytes
     }
 
     /// Appends the rows as lines, each column padded (or cut with `…`) to `widths` with two spaces between
@@ -124,6 +127,7 @@ struct TableCellWriter: ~Copyable {
     /// cell showed.
     fileprivate let widths: UnsafeMutablePointer<Int>
     fileprivate private(set) var cellCount = 0
+    fileprivate private(set) var lastColumnBytes = 0
     /// Where the row being written starts: its cells' lengths.
     private var rowStart = 0
     private var cellStart = 0
@@ -226,6 +230,7 @@ struct TableCellWriter: ~Copyable {
         let width = cellPlain ? count - cellStart : showPrintable()
         let length = count - cellStart
         base[rowStart + column] = UInt8(min(length, 255))
+        if column == columns - 1 { lastColumnBytes += length }
         if length >= 255 { longCells.append((cellCount, length)) }
         widths[column] = max(widths[column], width)
         cellCount += 1
